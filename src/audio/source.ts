@@ -1,0 +1,122 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { AudioSourceError, UsageError } from '../errors.js';
+import { ByteReader, takeBytes } from './byte-reader.js';
+import { startDecoder } from './decoder.js';
+import type { PcmFormat } from './format.js';
+import { sniff, SNIFF_BYTES } from './sniff.js';
+import { Linear16Converter, parseWavHeader, WavFormatError } from './wav.js';
+
+export interface AudioSource {
+  format: PcmFormat;
+  /** 16-bit little-endian PCM in chunks of any size. */
+  pcm: AsyncIterable<Buffer>;
+  /** Seconds of audio when known in advance (a WAV file). */
+  totalSeconds?: number;
+  /** Things the user should know that do not stop us (a truncated file). */
+  warnings: string[];
+  /** Stops reading and any child process; safe to call twice. */
+  stop(): void;
+}
+
+export interface RawFlags {
+  encoding?: 'linear16';
+  sampleRate?: number;
+  channels?: number;
+}
+
+const MAX_HEADER_BYTES = 1 << 20;
+const RAW_HINT = 'add --encoding linear16 --sample-rate <hz> [--channels <n>] for raw PCM';
+
+/** Opens a file path or `-` (stdin) as a PCM source, reading WAV and raw PCM itself and decoding the rest. */
+export async function openAudioSource(
+  path: string,
+  raw: RawFlags,
+  io: { stdin: NodeJS.ReadableStream; env: Record<string, string | undefined> },
+): Promise<AudioSource> {
+  const fromStdin = path === '-';
+  const label = fromStdin ? 'stdin' : path;
+  const size = fromStdin ? undefined : await fileSize(path);
+  const input = fromStdin ? io.stdin : createReadStream(path, { highWaterMark: 64 * 1024 });
+  const reader = new ByteReader(input as AsyncIterable<Buffer>);
+  const head = await reader.peek(SNIFF_BYTES).catch((error: NodeJS.ErrnoException) => {
+    throw new AudioSourceError(`cannot read ${label}: ${error.code ?? error.message}`, 'check the path and its permissions');
+  });
+  if (head.length === 0) throw new AudioSourceError(`${label} is empty: there is no audio to transcribe`, 'check the file or the command feeding stdin');
+  const sniffed = sniff(head);
+  if (sniffed.kind === 'wav') return readWav(reader, label, size, () => void reader.close());
+  if (sniffed.kind === 'unknown' && (raw.encoding || raw.sampleRate)) return readRaw(reader, raw, () => void reader.close());
+  if (sniffed.kind === 'unknown' && fromStdin) throw new UsageError('stdin is not WAV or a known audio container', RAW_HINT);
+  if (!fromStdin) void reader.close();
+  const decoder = startDecoder(fromStdin ? { stream: reader.rest(), sniffed, label } : { path, sniffed, label }, io.env);
+  const source = await readWav(new ByteReader(decoder.wav), label, undefined, () => decoder.stop());
+  return { ...source, totalSeconds: undefined };
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new AudioSourceError(`${path} is a directory, not an audio file`, 'give the path of an audio file');
+    return info.size;
+  } catch (error) {
+    if (error instanceof AudioSourceError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AudioSourceError(`no such file: ${path}`, 'check the path, or use - to read stdin');
+    if (code === 'EACCES') throw new AudioSourceError(`permission denied: ${path}`, 'check the file permissions');
+    throw new AudioSourceError(`cannot read ${path}: ${code ?? String(error)}`, 'check the path');
+  }
+}
+
+async function readWav(reader: ByteReader, label: string, fileBytes: number | undefined, stop: () => void): Promise<AudioSource> {
+  let header;
+  for (let want = 64; ; want *= 2) {
+    const head = await reader.peek(want);
+    try {
+      header = parseWavHeader(head);
+    } catch (error) {
+      stop();
+      if (error instanceof WavFormatError) throw new AudioSourceError(`${label} is not a usable WAV file: ${error.message}`, 'convert it to 16-bit PCM WAV, e.g. with ffmpeg -i in -acodec pcm_s16le out.wav');
+      throw error;
+    }
+    if (header) break;
+    if (reader.ended || want > MAX_HEADER_BYTES) {
+      stop();
+      throw new AudioSourceError(`${label} is a truncated or corrupt WAV file: its header ends before the audio data`, 'check that the file was copied or recorded completely');
+    }
+  }
+  reader.skip(header.dataOffset);
+  const warnings: string[] = [];
+  const bytesPerSample = header.encoding.bits / 8;
+  const bytesPerSecond = header.format.sampleRate * header.format.channels * bytesPerSample;
+  let totalBytes = header.dataBytes;
+  if (fileBytes !== undefined && totalBytes !== undefined && header.dataOffset + totalBytes > fileBytes) {
+    const available = Math.max(0, fileBytes - header.dataOffset);
+    const missing = (totalBytes - available) / bytesPerSecond;
+    warnings.push(`${label} is truncated: ${missing.toFixed(1)} s of the audio its header announces are missing; transcribing the rest`);
+    totalBytes = available;
+  }
+  if (totalBytes === 0 || (totalBytes === undefined && reader.ended && (await reader.peek(1)).length === 0)) {
+    stop();
+    throw new AudioSourceError(`${label} contains no audio samples`, 'check the file');
+  }
+  const converter = new Linear16Converter(header.encoding);
+  async function* pcm(): AsyncGenerator<Buffer> {
+    for await (const chunk of takeBytes(reader.rest(), totalBytes)) {
+      const converted = converter.convert(chunk);
+      if (converted.length) yield converted;
+    }
+  }
+  return {
+    format: header.format,
+    pcm: pcm(),
+    ...(totalBytes === undefined ? {} : { totalSeconds: totalBytes / bytesPerSecond }),
+    warnings,
+    stop,
+  };
+}
+
+function readRaw(reader: ByteReader, raw: RawFlags, stop: () => void): AudioSource {
+  if (!raw.sampleRate) throw new UsageError('raw PCM needs its sample rate', RAW_HINT);
+  const format = { sampleRate: raw.sampleRate, channels: raw.channels ?? 1 };
+  return { format, pcm: reader.rest(), warnings: [], stop };
+}

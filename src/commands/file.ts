@@ -1,0 +1,39 @@
+import { openAudioSource } from '../audio/source.js';
+import type { Context } from '../context.js';
+import { credentials } from '../deepgram/credentials.js';
+import { listenUrl } from '../deepgram/query.js';
+import type { ExitCodeValue } from '../errors.js';
+import { fileSink, stdoutSink } from '../output/line-sink.js';
+import { resolveSettings, type Flags } from '../settings/resolve.js';
+import { runStream } from '../stream/run-stream.js';
+import { dimmer } from '../terminal/colors.js';
+import { TerminalRenderer } from '../terminal/renderer.js';
+
+/** `transcribe file <path|->`: stream a recording (or stdin) through Deepgram live. */
+export async function runFile(context: Context, path: string, flags: Flags): Promise<ExitCodeValue> {
+  const { settings, sources } = resolveSettings(flags, context.env);
+  const auth = credentials(settings.apiKey, sources.apiKey, settings.apiUrl);
+  const source = await openAudioSource(
+    path,
+    {
+      ...(settings.encoding ? { encoding: settings.encoding } : {}),
+      ...(settings.sampleRate ? { sampleRate: settings.sampleRate } : {}),
+      ...(settings.channels ? { channels: settings.channels } : {}),
+    },
+    context,
+  );
+  const renderer = new TerminalRenderer(context.stderr, { color: context.color, dim: dimmer(context.color) });
+  let sink;
+  try {
+    sink = settings.output ? fileSink(settings.output) : stdoutSink(context.stdout);
+  } catch (error) {
+    source.stop();
+    throw error;
+  }
+  for (const warning of source.warnings) renderer.notice(`transcribe: warning: ${warning}`);
+  try {
+    return await runStream(context, { url: listenUrl(settings, source.format), ...auth, source, speed: settings.speed, sink, renderer });
+  } finally {
+    sink.close();
+  }
+}

@@ -1,0 +1,23 @@
+import type { Clock } from './audio/pacer.js';
+import type { WebSocketFactory } from './deepgram/session.js';
+
+export type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+/** The world a command runs in. Commands never reach for process.* themselves, so tests can swap any of it. */
+export interface Context {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: Stream;
+  stderr: Stream;
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  connect: WebSocketFactory;
+  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
+  onSignal(listener: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  verbose: boolean;
+  /** Colour allowed on stderr (a TTY, no NO_COLOR, no --no-color). */
+  color: boolean;
+}
+
+export function log(context: Pick<Context, 'verbose' | 'stderr'>, message: string): void {
+  if (context.verbose) context.stderr.write(`transcribe: ${message}\n`);
+}

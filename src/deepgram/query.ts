@@ -1,0 +1,48 @@
+import type { PcmFormat } from '../audio/format.js';
+import type { Settings } from '../settings/options.js';
+
+export type QuerySettings = Pick<
+  Settings,
+  'apiUrl' | 'model' | 'language' | 'smartFormat' | 'punctuate' | 'diarize' | 'keyterm' | 'endpointing' | 'utteranceEnd' | 'param'
+>;
+
+/** The live endpoint: https -> wss, http -> ws; `/v1/listen` appended unless the URL already names it. */
+export function listenEndpoint(apiUrl: string): URL {
+  const url = new URL(apiUrl);
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.endsWith('/v1/listen') ? path : `${path}/v1/listen`;
+  url.search = '';
+  url.hash = '';
+  return url;
+}
+
+/** Deepgram query parameters, in a stable order. `--param` entries replace a built parameter of the same key. */
+export function listenParams(settings: QuerySettings, format: PcmFormat): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set('model', settings.model);
+  params.set('language', settings.language);
+  params.set('encoding', 'linear16');
+  params.set('sample_rate', String(format.sampleRate));
+  params.set('channels', String(format.channels));
+  params.set('interim_results', 'true');
+  params.set('smart_format', String(settings.smartFormat));
+  if (settings.punctuate) params.set('punctuate', 'true');
+  if (settings.diarize) params.set('diarize', 'true');
+  for (const term of settings.keyterm) params.append('keyterm', term);
+  params.set('endpointing', String(settings.endpointing));
+  params.set('utterance_end_ms', String(settings.utteranceEnd));
+  const overridden = new Set<string>();
+  for (const [key, value] of settings.param) {
+    if (!overridden.has(key)) params.delete(key);
+    overridden.add(key);
+    params.append(key, value);
+  }
+  return params;
+}
+
+export function listenUrl(settings: QuerySettings, format: PcmFormat): string {
+  const url = listenEndpoint(settings.apiUrl);
+  url.search = listenParams(settings, format).toString();
+  return url.toString();
+}

@@ -1,0 +1,134 @@
+import type WebSocket from 'ws';
+import { NetworkError } from '../errors.js';
+import { connectError, readRejection, rejectionError, type KeyDescription } from './handshake-errors.js';
+import { parseServerMessage, type ServerMessage } from './messages.js';
+
+export interface SessionOptions {
+  url: string;
+  apiKey?: string;
+  /** Where the key came from, for an actionable 401 message. */
+  key?: KeyDescription;
+  connectTimeoutMs?: number;
+  /** Idle time after which a KeepAlive is sent (Deepgram closes after ~10 s without any frame). */
+  keepAliveMs?: number;
+}
+
+export interface SessionHandlers {
+  onMessage(message: ServerMessage): void;
+  onClose(code: number, reason: string): void;
+}
+
+export type WebSocketFactory = (url: string, headers: Record<string, string>) => Promise<WebSocket>;
+
+/** `ws` is Deepgram's own transport; we own it directly to read the error text of a rejected handshake. */
+export const defaultWebSocketFactory: WebSocketFactory = async (url, headers) => {
+  const { default: WebSocketClass } = await import('ws');
+  return new WebSocketClass(url, { headers, perMessageDeflate: false, handshakeTimeout: 10_000 });
+};
+
+const HIGH_WATER_BYTES = 256 * 1024;
+
+/** One Deepgram live connection: honest handshake errors, backpressure, KeepAlive, a clean close. */
+export class LiveSession {
+  private lastSentAt = performance.now();
+  private readonly keepAliveTimer: NodeJS.Timeout;
+  private closed: Promise<{ code: number; reason: string }>;
+  private closeStreamSent = false;
+
+  private constructor(
+    private readonly socket: WebSocket,
+    handlers: SessionHandlers,
+    keepAliveMs: number,
+  ) {
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) handlers.onMessage(parseServerMessage(data.toString()));
+    });
+    this.closed = new Promise((resolve) => {
+      socket.on('close', (code, reason) => {
+        clearInterval(this.keepAliveTimer);
+        const text = reason.toString();
+        resolve({ code, reason: text });
+        handlers.onClose(code, text);
+      });
+    });
+    socket.on('error', () => {}); // a failure after open arrives as a close (1006); errors add nothing
+    this.keepAliveTimer = setInterval(() => {
+      if (performance.now() - this.lastSentAt >= keepAliveMs) this.control('KeepAlive');
+    }, Math.min(1000, keepAliveMs));
+    this.keepAliveTimer.unref();
+  }
+
+  static async open(options: SessionOptions, handlers: SessionHandlers, factory = defaultWebSocketFactory): Promise<LiveSession> {
+    const headers: Record<string, string> = options.apiKey ? { Authorization: `Token ${options.apiKey}` } : {};
+    const socket = await factory(options.url, headers);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.terminate();
+        reject(new NetworkError(`no answer from ${new URL(options.url).host} within ${(options.connectTimeoutMs ?? 10_000) / 1000} s`, 'check your network and --api-url'));
+      }, options.connectTimeoutMs ?? 10_000);
+      socket.once('open', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (text: string) => (body += text.slice(0, 8192)));
+        response.on('end', () => {
+          clearTimeout(timer);
+          reject(rejectionError(readRejection(response.statusCode ?? 0, response.headers, body), options.key, options.url));
+          socket.terminate();
+        });
+      });
+      // `on`, not `once`: aborting a rejected handshake emits a second error that must not go unhandled.
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(connectError(error, options.url));
+      });
+    });
+    return new LiveSession(socket, handlers, options.keepAliveMs ?? 4000);
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Sends one audio frame; resolves at once unless the socket's buffer is full (backpressure). */
+  send(frame: Buffer): Promise<void> {
+    if (!this.isOpen || this.closeStreamSent || frame.length === 0) return Promise.resolve();
+    this.lastSentAt = performance.now();
+    return new Promise((resolve) => {
+      this.socket.send(frame, { binary: true }, () => resolve());
+      if (this.socket.bufferedAmount < HIGH_WATER_BYTES) resolve();
+    });
+  }
+
+  finalize(): void {
+    this.control('Finalize');
+  }
+
+  /** The clean end: Deepgram sends the last Results and Metadata, then closes. Bounded by `timeoutMs`. */
+  async closeStream(timeoutMs: number): Promise<{ code: number; reason: string; timedOut: boolean }> {
+    if (!this.closeStreamSent) this.control('CloseStream');
+    this.closeStreamSent = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+    const result = await Promise.race([this.closed, timeout]);
+    clearTimeout(timer);
+    if (result) return { ...result, timedOut: false };
+    this.socket.terminate();
+    return { ...(await this.closed), timedOut: true };
+  }
+
+  /** Ends the connection now, without waiting for Deepgram (second Ctrl+C, fatal error). */
+  abort(): void {
+    clearInterval(this.keepAliveTimer);
+    this.socket.terminate();
+  }
+
+  private control(type: 'KeepAlive' | 'Finalize' | 'CloseStream'): void {
+    if (!this.isOpen) return;
+    this.lastSentAt = performance.now();
+    this.socket.send(JSON.stringify({ type }));
+  }
+}

@@ -1,0 +1,36 @@
+import { systemClock } from './audio/pacer.js';
+import { main } from './cli.js';
+import type { Context } from './context.js';
+import { defaultWebSocketFactory } from './deepgram/session.js';
+import { ExitCode } from './errors.js';
+
+/** Wires the real world into the CLI and turns its result into the process exit code. */
+const context: Context = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  clock: systemClock,
+  connect: defaultWebSocketFactory,
+  onSignal(listener) {
+    let count = 0;
+    const handler = (signal: NodeJS.Signals) => {
+      count += 1;
+      listener(signal as 'SIGINT' | 'SIGTERM');
+      // A third signal means the user is done waiting for anything.
+      if (count >= 3) process.exit(ExitCode.interrupted);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    };
+  },
+  verbose: false,
+  color: false,
+};
+
+const code = await main(process.argv, context);
+// Let stdout drain (a pipe is asynchronous), then exit even if stdin is still open.
+process.stdout.write('', () => process.exit(code));

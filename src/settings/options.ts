@@ -1,0 +1,133 @@
+import {
+  parseApiKey,
+  parseApiUrl,
+  parseBoolean,
+  parseEncoding,
+  parseEndpointing,
+  parseInteger,
+  parseParam,
+  parseSpeed,
+  parseString,
+} from './parsers.js';
+
+export type CommandName = 'file' | 'live';
+export type OptionGroup = 'Connection' | 'Deepgram' | 'Audio' | 'Output';
+
+/**
+ * One declared option: it drives the commander flag, the environment variable, validation and
+ * the README table. `key` is the flag's long name and (later) the config key.
+ */
+export interface OptionSpec<T> {
+  key: string;
+  /** commander flag syntax, e.g. `--model <name>`; booleans list both forms. */
+  flags: readonly string[];
+  env: string;
+  help: string;
+  group: OptionGroup;
+  commands: readonly CommandName[];
+  parse: (raw: string) => T;
+  defaultValue?: T;
+  /** Shown in help and README instead of the value. */
+  defaultLabel?: string;
+  secret?: boolean;
+  /** Repeatable options parse each flag occurrence alone (a keyterm may contain a comma). */
+  parseItem?: (raw: string) => unknown;
+}
+
+function option<T>(spec: OptionSpec<T> & { defaultValue: T }): OptionSpec<T> & { defaultValue: T };
+function option<T>(spec: OptionSpec<T>): OptionSpec<T>;
+function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+/** Repeatable options: each occurrence is parsed alone; the environment gives a comma-separated list. */
+function list<T>(spec: Omit<OptionSpec<T[]>, 'parse'> & { parseItem: (raw: string) => T }): OptionSpec<T[]> & { defaultValue: T[] } {
+  const parse = (raw: string) => raw.split(',').filter((item) => item.trim()).map(spec.parseItem);
+  return { ...spec, parse, defaultValue: [] };
+}
+
+const STREAMING: readonly CommandName[] = ['file', 'live'];
+
+export const options = {
+  apiKey: option({
+    key: 'api-key', flags: ['--api-key <key>'], env: 'DEEPGRAM_API_KEY', group: 'Connection', commands: STREAMING,
+    help: 'Deepgram API key (prefer the environment variable: flags end up in shell history)',
+    parse: parseApiKey, secret: true,
+  }),
+  apiUrl: option({
+    key: 'api-url', flags: ['--api-url <url>'], env: 'DEEPGRAM_API_URL', group: 'Connection', commands: STREAMING,
+    help: 'Deepgram base URL; http:// or ws:// for a self-hosted server',
+    parse: parseApiUrl, defaultValue: 'https://api.deepgram.com',
+  }),
+  model: option({
+    key: 'model', flags: ['--model <name>'], env: 'TRANSCRIBE_MODEL', group: 'Deepgram', commands: STREAMING,
+    help: 'Deepgram model (nova-3, nova-3-medical, nova-2-meeting, ...)', parse: parseString, defaultValue: 'nova-3',
+  }),
+  language: option({
+    key: 'language', flags: ['--language <code>'], env: 'TRANSCRIBE_LANGUAGE', group: 'Deepgram', commands: STREAMING,
+    help: 'BCP-47 language (en, en-US, de, ...) or multi', parse: parseString, defaultValue: 'en',
+  }),
+  smartFormat: option({
+    key: 'smart-format', flags: ['--smart-format', '--no-smart-format'], env: 'TRANSCRIBE_SMART_FORMAT', group: 'Deepgram',
+    commands: STREAMING, help: 'punctuation, capitals, numerals and dates formatted', parse: parseBoolean, defaultValue: true,
+  }),
+  punctuate: option({
+    key: 'punctuate', flags: ['--punctuate', '--no-punctuate'], env: 'TRANSCRIBE_PUNCTUATE', group: 'Deepgram',
+    commands: STREAMING, help: 'punctuation and capitals only (with --no-smart-format)', parse: parseBoolean, defaultValue: false,
+  }),
+  diarize: option({
+    key: 'diarize', flags: ['--diarize', '--no-diarize'], env: 'TRANSCRIBE_DIARIZE', group: 'Deepgram',
+    commands: STREAMING, help: 'ask Deepgram to tell speakers apart', parse: parseBoolean, defaultValue: false,
+  }),
+  keyterm: list({
+    key: 'keyterm', flags: ['--keyterm <term>'], env: 'TRANSCRIBE_KEYTERM', group: 'Deepgram', commands: STREAMING,
+    help: 'boost a word or phrase (repeatable; nova-3)', parseItem: parseString,
+  }),
+  endpointing: option({
+    key: 'endpointing', flags: ['--endpointing <ms>'], env: 'TRANSCRIBE_ENDPOINTING', group: 'Deepgram', commands: STREAMING,
+    help: 'silence in ms that ends an utterance, or false', parse: parseEndpointing, defaultValue: 300 as number | false,
+  }),
+  utteranceEnd: option({
+    key: 'utterance-end', flags: ['--utterance-end <ms>'], env: 'TRANSCRIBE_UTTERANCE_END', group: 'Deepgram',
+    commands: STREAMING, help: 'gap in ms between words that ends an utterance in noise (1000-5000)',
+    parse: parseInteger(1000, 5000), defaultValue: 1000,
+  }),
+  param: list({
+    key: 'param', flags: ['--param <key=value>'], env: 'TRANSCRIBE_PARAM', group: 'Deepgram', commands: STREAMING,
+    help: 'any other Deepgram query parameter (repeatable)', parseItem: parseParam,
+  }),
+  encoding: option({
+    key: 'encoding', flags: ['--encoding <encoding>'], env: 'TRANSCRIBE_ENCODING', group: 'Audio', commands: ['file'],
+    help: 'raw input encoding (linear16); containers are detected', parse: parseEncoding,
+  }),
+  sampleRate: option({
+    key: 'sample-rate', flags: ['--sample-rate <hz>'], env: 'TRANSCRIBE_SAMPLE_RATE', group: 'Audio', commands: STREAMING,
+    help: 'sample rate of raw input', parse: parseInteger(1000, 384_000),
+  }),
+  channels: option({
+    key: 'channels', flags: ['--channels <n>'], env: 'TRANSCRIBE_CHANNELS', group: 'Audio', commands: STREAMING,
+    help: 'channel count of raw input', parse: parseInteger(1, 32), defaultLabel: '1',
+  }),
+  speed: option({
+    key: 'speed', flags: ['--speed <x>'], env: 'TRANSCRIBE_SPEED', group: 'Audio', commands: ['file'],
+    help: 'pace files at x times real time; max for self-hosted servers', parse: parseSpeed, defaultValue: 1,
+  }),
+  output: option({
+    key: 'output', flags: ['--output <file>'], env: 'TRANSCRIBE_OUTPUT', group: 'Output', commands: STREAMING,
+    help: 'append the transcript to this file instead of stdout', parse: parseString,
+  }),
+};
+
+export type Options = typeof options;
+export type OptionName = keyof Options;
+type ValueOf<S> = S extends { defaultValue: infer T } ? T : S extends OptionSpec<infer T> ? T | undefined : never;
+/** Resolved settings: options with a default are always set. */
+export type Settings = { [K in OptionName]: ValueOf<Options[K]> };
+
+export function optionsFor(command: CommandName): [OptionName, OptionSpec<unknown>][] {
+  return (Object.entries(options) as [OptionName, OptionSpec<unknown>][]).filter(([, spec]) => spec.commands.includes(command));
+}
+
+export function isRepeatable(spec: OptionSpec<unknown>): boolean {
+  return spec.parseItem !== undefined;
+}

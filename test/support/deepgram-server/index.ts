@@ -1,0 +1,19 @@
+// A local Deepgram-compatible live server for end-to-end tests (see
+// ../../../../shared/deepgram-live-protocol.md, which it follows).
+export { startDeepgramServer } from './server.js';
+export { scriptFromText, expectedLines, type ScriptTiming, type ExpectedLinesOptions } from './script.js';
+export { bareWord } from './messages.js';
+export { CLOSE } from './errors.js';
+export { KNOWN_MODELS } from './models.js';
+export type {
+  ScriptWord,
+  HandshakeReject,
+  DropFault,
+  ConnectionFault,
+  DeepgramServerOptions,
+  FrameLog,
+  SentLog,
+  TextFrameLog,
+  ConnectionLog,
+  DeepgramServer,
+} from './types.js';

@@ -1,0 +1,129 @@
+// startDeepgramServer(): node:http on 127.0.0.1 at a free port; upgrades are handled here so a
+// refused handshake is a real HTTP response, as with the live API.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { ConnectionRecord } from './connection-log.js';
+import { checkHandshake, refusal, refusalFromFault, requestIdHeader, writeRefusal, type Refusal } from './handshake.js';
+import { checkScript } from './recognizer.js';
+import { LiveSession, type SessionTiming } from './session.js';
+import type { ConnectionLog, DeepgramServer, DeepgramServerOptions } from './types.js';
+
+const DEFAULT_WAIT_MS = 5000;
+
+const DEFAULT_TIMING: SessionTiming = {
+  idleTimeoutMs: 10_000,
+  interimIntervalSec: 1.0,
+  maxSegmentSec: 5,
+  responseDelayMs: 0,
+};
+
+/** Plain HTTP (no upgrade): pre-recorded requests are not served, anything else is not found. */
+function answerPlainRequest(request: IncomingMessage, response: ServerResponse): void {
+  const requestId = randomUUID();
+  const isListen = new URL(request.url ?? '/', 'http://localhost').pathname === '/v1/listen';
+  const refused = refusal(isListen ? 501 : 404, undefined, requestId);
+  response.writeHead(refused.status, {
+    'content-type': 'application/json',
+    'dg-request-id': requestId,
+    'dg-error': refused.errorText,
+  });
+  response.end(JSON.stringify(refused.body));
+}
+
+export async function startDeepgramServer(options: DeepgramServerOptions = {}): Promise<DeepgramServer> {
+  const apiKey = options.apiKey === undefined ? 'test-key' : options.apiKey;
+  const script = checkScript(options.script ?? []);
+  const timing: SessionTiming = {
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_TIMING.idleTimeoutMs,
+    interimIntervalSec: options.interimIntervalSec ?? DEFAULT_TIMING.interimIntervalSec,
+    maxSegmentSec: options.maxSegmentSec ?? DEFAULT_TIMING.maxSegmentSec,
+    responseDelayMs: options.responseDelayMs ?? DEFAULT_TIMING.responseDelayMs,
+  };
+  const connections: ConnectionRecord[] = [];
+  const changes = new EventEmitter();
+  const sockets = new Set<Socket>();
+  const requestIds = new WeakMap<IncomingMessage, string>();
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    // Browser-style auth sends the key as subprotocols `token, <key>`: answer with `token`.
+    handleProtocols: (protocols) => (protocols.has('token') ? 'token' : false),
+  });
+  wss.on('headers', (headers, request) => headers.push(requestIdHeader(requestIds.get(request) ?? '')));
+
+  const http = createServer(answerPlainRequest);
+  http.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const record = new ConnectionRecord(connections.length, randomUUID(), request);
+    connections.push(record);
+    void record.closed.then(() => changes.emit('change'));
+    changes.emit('change');
+
+    const fault = options.faults?.[record.index];
+    const refuse = (refused: Refusal): void => {
+      writeRefusal(socket, refused, record.requestId);
+      record.markRefused(refused.status);
+    };
+    const handshake = checkHandshake(request, apiKey, record.requestId);
+    if (!handshake.ok) return refuse(handshake.refusal);
+    if (fault?.reject) return refuse(refusalFromFault(fault.reject, record.requestId));
+    requestIds.set(request, record.requestId);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      new LiveSession({ ws, record, params: handshake.params, script, fault, timing });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+
+  /** Resolves when `done()` holds, checking after every new connection and every close. */
+  function waitUntil<T>(done: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const value = done();
+        if (value === undefined) return;
+        clearTimeout(timer);
+        changes.off('change', check);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        changes.off('change', check);
+        reject(new Error(`deepgram test server: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      changes.on('change', check);
+      check();
+    });
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    connections,
+    async waitForConnections(n, timeoutMs = DEFAULT_WAIT_MS) {
+      await waitUntil(() => (connections.length >= n ? true : undefined), timeoutMs, `${n} connection(s)`);
+    },
+    waitForClose(index, timeoutMs = DEFAULT_WAIT_MS): Promise<ConnectionLog> {
+      const closed = (): ConnectionLog | undefined => {
+        const record = connections[index];
+        return record?.closedAt === undefined ? undefined : record;
+      };
+      return waitUntil(closed, timeoutMs, `connection ${index} to close`);
+    },
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,192 @@
+// One accepted live connection: reads audio and control messages, lets the recognizer turn
+// audio time into messages, applies the connection's fault, and keeps its record.
+import type { RawData, WebSocket } from 'ws';
+import { AudioMeter } from './audio.js';
+import type { ConnectionRecord } from './connection-log.js';
+import { CLOSE } from './errors.js';
+import { heardMessage, metadataMessage, type MessageContext } from './messages.js';
+import { Outbox, parseOrRaw } from './outbox.js';
+import type { ListenParams } from './query.js';
+import { ScriptRecognizer, type Heard } from './recognizer.js';
+import type { ConnectionFault, ScriptWord } from './types.js';
+
+export interface SessionTiming {
+  idleTimeoutMs: number;
+  interimIntervalSec: number;
+  maxSegmentSec: number;
+  responseDelayMs: number;
+}
+
+export interface SessionSetup {
+  ws: WebSocket;
+  record: ConnectionRecord;
+  params: ListenParams;
+  script: readonly ScriptWord[];
+  fault: ConnectionFault | undefined;
+  timing: SessionTiming;
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
+export class LiveSession {
+  private readonly ws: WebSocket;
+  private readonly record: ConnectionRecord;
+  private readonly params: ListenParams;
+  private readonly fault: ConnectionFault;
+  private readonly meter: AudioMeter;
+  private readonly recognizer: ScriptRecognizer;
+  private readonly outbox: Outbox;
+  private readonly context: MessageContext;
+  private readonly idleTimeoutMs: number;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** CloseStream (or the end of the session) was seen: later audio is ignored. */
+  private ended = false;
+
+  constructor(setup: SessionSetup) {
+    const { ws, record, params, timing } = setup;
+    this.ws = ws;
+    this.record = record;
+    this.params = params;
+    this.fault = setup.fault ?? {};
+    this.idleTimeoutMs = timing.idleTimeoutMs;
+    this.meter = new AudioMeter(params.encoding, params.sampleRate, params.channels);
+    record.meter = this.meter;
+    this.recognizer = new ScriptRecognizer(setup.script, {
+      interimIntervalSec: params.interimResults ? timing.interimIntervalSec : null,
+      endpointingSec: params.endpointingSec,
+      utteranceEndSec: params.utteranceEndSec,
+      vadEvents: params.vadEvents,
+      maxSegmentSec: timing.maxSegmentSec,
+    });
+    this.outbox = new Outbox(ws, record, { responseDelayMs: timing.responseDelayMs, garbage: this.fault.garbage === true });
+    this.context = { requestId: record.requestId, modelInfo: params.modelInfo, punctuated: params.punctuated, diarize: params.diarize };
+
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('close', (code, reason) => this.onSocketClosed(code, reason.toString()));
+    ws.on('error', () => undefined); // a broken client socket ends in 'close'; nothing to add here
+
+    if (this.fault.stall === true) this.outbox.stall();
+    this.armIdleTimer();
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    this.armIdleTimer();
+    if (isBinary) this.onAudio(toBuffer(data));
+    else this.onText(toBuffer(data).toString('utf8'));
+  }
+
+  private onAudio(chunk: Buffer): void {
+    if (this.ended) return;
+    this.record.frames.push({ bytes: chunk.length, at: this.record.elapsed() });
+    if (chunk.length === 0) {
+      // The deprecated close signal: behaves as CloseStream.
+      this.record.binaryEmptyFrames++;
+      this.closeStream();
+      return;
+    }
+    this.meter.add(chunk);
+    this.record.audioBytes = this.meter.bytes;
+    this.record.audioSeconds = this.meter.seconds;
+    if (this.applyByteFaults()) return;
+    if (this.meter.undecodable) {
+      this.endSession(CLOSE.undecodable);
+      return;
+    }
+    this.deliver(this.recognizer.advance(this.meter.seconds));
+  }
+
+  private onText(text: string): void {
+    const message = parseOrRaw(text);
+    this.record.textFrames.push(message);
+    this.record.textFrameLog.push({ at: this.record.elapsed(), text });
+    if (this.ended) return;
+    const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+    if (type === 'Finalize') this.deliver(this.recognizer.finalize(this.meter.seconds));
+    if (type === 'CloseStream') this.closeStream();
+    // KeepAlive only resets the idle timer (done for every frame); anything else is ignored.
+  }
+
+  /** Returns true when the connection was dropped. */
+  private applyByteFaults(): boolean {
+    const drop = this.fault.dropAfterBytes;
+    if (drop && this.meter.bytes >= drop.bytes) {
+      this.dropConnection(drop);
+      return true;
+    }
+    const stall = this.fault.stall;
+    if (typeof stall === 'object' && this.meter.bytes >= stall.afterBytes && !this.outbox.stalled) {
+      this.outbox.stall();
+      this.clearIdleTimer();
+    }
+    return false;
+  }
+
+  private dropConnection(drop: NonNullable<ConnectionFault['dropAfterBytes']>): void {
+    this.ended = true;
+    this.clearIdleTimer();
+    this.outbox.silence();
+    if (drop.abrupt) {
+      this.record.noteClosing('server', 1006, '');
+      this.ws.terminate(); // TCP destroyed, no close frame
+    } else {
+      const code = drop.code ?? CLOSE.internal.code;
+      const reason = drop.reason ?? (drop.code === undefined ? CLOSE.internal.reason : '');
+      this.record.noteClosing('server', code, reason);
+      this.ws.close(code, reason);
+    }
+  }
+
+  private closeStream(): void {
+    if (this.ended) return;
+    if (this.outbox.stalled) {
+      this.ended = true; // a stalled server never answers, not even the close
+      return;
+    }
+    this.deliver(this.recognizer.closeStream(this.meter.seconds));
+    this.endSession(CLOSE.normal);
+  }
+
+  /** Metadata, then the close frame: how the live API ends every session it ends itself. */
+  private endSession(close: { code: number; reason: string }): void {
+    this.ended = true;
+    this.clearIdleTimer();
+    this.outbox.send(
+      metadataMessage({
+        requestId: this.record.requestId,
+        created: new Date(this.record.openedAt).toISOString(),
+        durationSec: this.meter.seconds,
+        channels: this.meter.channels,
+        modelInfo: this.params.modelInfo,
+        audioArrived: this.meter.bytes > 0,
+      }),
+    );
+    this.outbox.close(close.code, close.reason);
+  }
+
+  private deliver(events: Heard[]): void {
+    for (const event of events) this.outbox.send(heardMessage(event, this.context));
+  }
+
+  /** NET-0001: no frame of any kind for idleTimeoutMs. Never while stalled or ending. */
+  private armIdleTimer(): void {
+    this.clearIdleTimer();
+    if (this.ended || this.outbox.stalled) return;
+    this.idleTimer = setTimeout(() => this.endSession(CLOSE.idle), this.idleTimeoutMs);
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private onSocketClosed(code: number, reason: string): void {
+    this.ended = true;
+    this.clearIdleTimer();
+    this.outbox.silence();
+    this.record.noteClosing('client', code, reason);
+    this.record.markClosed();
+  }
+}

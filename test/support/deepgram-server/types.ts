@@ -1,0 +1,120 @@
+// Public types of the local Deepgram-compatible live server used by the tests.
+
+/** One word the server "hears", on the audio timeline of ONE connection (seconds). */
+export interface ScriptWord {
+  /** Punctuated form as Deepgram prints it with smart_format/punctuate ("Hello,", "world."). */
+  text: string;
+  start: number;
+  end: number;
+  /** Reported only with diarize=true; default 0. */
+  speaker?: number;
+  /** Default 0.99. */
+  confidence?: number;
+}
+
+/** Refuse the WebSocket handshake with a plain HTTP response. */
+export interface HandshakeReject {
+  status: number;
+  /** Sent as is; default: the fixture body for the status plus request_id. */
+  body?: object;
+  /** Value of the dg-error header (and err_msg of the default body). */
+  errorText?: string;
+}
+
+export interface DropFault {
+  /** Drop once this many audio bytes have arrived. */
+  bytes: number;
+  /** Close code; default 1011 (NET-0000). */
+  code?: number;
+  reason?: string;
+  /** Destroy the TCP socket with no close frame (the client sees 1006). */
+  abrupt?: boolean;
+}
+
+export interface ConnectionFault {
+  reject?: HandshakeReject;
+  dropAfterBytes?: DropFault;
+  /** Keep reading audio but never send anything again, and never time out (half-open). */
+  stall?: boolean | { afterBytes: number };
+  /** Send a non-JSON frame and a message of unknown type before every real message. */
+  garbage?: boolean;
+}
+
+export interface DeepgramServerOptions {
+  /** Required key (`Authorization: Token <key>`); null = no auth, like self-hosted. Default 'test-key'. */
+  apiKey?: string | null;
+  script?: ScriptWord[];
+  /** faults[i] applies to the i-th connection attempt (0-based). */
+  faults?: ConnectionFault[];
+  /** Default 10000, Deepgram's NET-0001 timeout. */
+  idleTimeoutMs?: number;
+  /** Audio seconds between interim Results; default 1.0. */
+  interimIntervalSec?: number;
+  /** A segment this long is finalized (is_final, not speech_final); default 5. */
+  maxSegmentSec?: number;
+  /** Delay before each Results message is sent; default 0. */
+  responseDelayMs?: number;
+}
+
+/** `at` in every log entry: ms since the handshake request arrived (performance.now based). */
+export interface FrameLog {
+  bytes: number;
+  at: number;
+}
+
+export interface SentLog {
+  at: number;
+  /** Parsed JSON, or the raw string for a non-JSON (garbage) frame. */
+  message: unknown;
+}
+
+export interface TextFrameLog {
+  at: number;
+  text: string;
+}
+
+export interface ConnectionLog {
+  /** 0-based attempt number: every upgrade request counts, rejected ones too. */
+  index: number;
+  requestId: string;
+  url: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  authorization?: string;
+  /** HTTP status of a refused handshake. */
+  rejectedWith?: number;
+  /** Every binary frame accepted as audio (empty ones included). */
+  frames: FrameLog[];
+  audioBytes: number;
+  /** All binary payload concatenated. */
+  readonly audio: Buffer;
+  /** sha256 (hex) of `audio`. */
+  readonly sha256: string;
+  audioSeconds: number;
+  /** Client text frames in order: parsed JSON, or the raw string when not JSON. */
+  textFrames: unknown[];
+  /** Same frames, raw, with arrival time. */
+  textFrameLog: TextFrameLog[];
+  binaryEmptyFrames: number;
+  sent: SentLog[];
+  closeCode?: number;
+  closeReason?: string;
+  closedBy?: 'server' | 'client';
+  /** Wall clock (Date.now()) of the handshake request. */
+  openedAt: number;
+  /** Wall clock (Date.now()) when the socket was gone (or the handshake refused). */
+  closedAt?: number;
+}
+
+export interface DeepgramServer {
+  /** http://127.0.0.1:PORT; clients use ws://127.0.0.1:PORT/v1/listen?... */
+  url: string;
+  port: number;
+  connections: ConnectionLog[];
+  /** Resolves once n connection attempts (rejected ones included) have been logged. */
+  waitForConnections(n: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once connection `index` is closed (or was refused). */
+  waitForClose(index: number, timeoutMs?: number): Promise<ConnectionLog>;
+  /** Terminates all sockets and stops listening. */
+  close(): Promise<void>;
+}

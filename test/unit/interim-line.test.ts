@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { eraseRows, fitTail, rowsFor } from '../../src/terminal/interim-line.js';
+
+describe('fitTail', () => {
+  it.each([
+    ['short', 10, 'short'],
+    ['exactly ten', 11, 'exactly ten'],
+    ['the quick brown fox', 10, '…brown fox'],
+    ['日本語のテキスト', 7, '…キスト'],
+    ['anything', 0, ''],
+  ])('%j in %i columns -> %j', (text, columns, shown) => {
+    expect(fitTail(text, columns)).toBe(shown);
+  });
+});
+
+describe('rowsFor and eraseRows', () => {
+  it.each([
+    [0, 80, 1],
+    [79, 80, 1],
+    [80, 80, 1],
+    [81, 80, 2],
+    [79, 40, 2],
+    [79, 20, 4],
+  ])('%i cells in %i columns take %i rows', (width, columns, rows) => {
+    expect(rowsFor(width, columns)).toBe(rows);
+  });
+  it.each([
+    [1, '\r\x1b[J'],
+    [3, '\r\x1b[1A\x1b[1A\x1b[J'],
+  ])('erasing %i rows', (rows, codes) => {
+    expect(eraseRows(rows)).toBe(codes);
+  });
+});

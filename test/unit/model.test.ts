@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseServerMessage, type ResultsMessage } from '../../src/deepgram/messages.js';
+import { TranscriptModel, type TranscriptEvent } from '../../src/transcript/model.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../../shared/fixtures/deepgram/${name}.json`, import.meta.url), 'utf8');
+
+/** A Results message in the shape of the real fixtures. */
+function results(text: string, o: { start?: number; isFinal?: boolean; speechFinal?: boolean; channel?: number } = {}): string {
+  const words = text.split(' ').filter(Boolean).map((punctuated, i) => ({
+    word: punctuated.toLowerCase().replace(/[^a-z']/g, ''),
+    start: (o.start ?? 0) + i * 0.5,
+    end: (o.start ?? 0) + i * 0.5 + 0.4,
+    confidence: 0.9,
+    punctuated_word: punctuated,
+  }));
+  const message: ResultsMessage = {
+    type: 'Results',
+    channel_index: [o.channel ?? 0, 1],
+    start: o.start ?? 0,
+    duration: 1,
+    is_final: o.isFinal ?? false,
+    speech_final: o.speechFinal ?? false,
+    channel: { alternatives: [{ transcript: text, confidence: 0.9, words }] },
+    metadata: { request_id: 'r', model_info: { name: 'general-nova-3', version: '1', arch: 'nova-3' }, model_uuid: 'u' },
+  };
+  return JSON.stringify(message);
+}
+const utteranceEnd = (lastWordEnd: number) => JSON.stringify({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: lastWordEnd });
+
+/** Text view of model output: `~text` for an interim, `=text` for a finished utterance. */
+function run(messages: string[], flush = false): string[] {
+  const model = new TranscriptModel();
+  const events: TranscriptEvent[] = messages.flatMap((text) => model.apply(parseServerMessage(text)));
+  if (flush) events.push(...model.flush());
+  return events.map((event) => (event.type === 'interim' ? `~${event.text}` : `=${event.utterance.text}`));
+}
+
+describe('TranscriptModel', () => {
+  it.each<[string, string[], string[], boolean?]>([
+    ['interim then speech_final', [results('Hello'), results('Hello world.', { isFinal: true, speechFinal: true })], ['~Hello', '=Hello world.']],
+    ['several finals make one utterance', [results('One two', { isFinal: true }), results('three.', { start: 2, isFinal: true, speechFinal: true })], ['~One two', '=One two three.']],
+    ['interim after a final shows both', [results('One two', { isFinal: true }), results('three', { start: 2 })], ['~One two', '~One two three']],
+    ['UtteranceEnd ends the utterance', [results('No pause here', { isFinal: true }), utteranceEnd(1.4)], ['~No pause here', '=No pause here']],
+    ['UtteranceEnd with nothing pending prints nothing', [utteranceEnd(-1)], []],
+    ['empty finals print nothing', [results('', { isFinal: true, speechFinal: true }), results('', { isFinal: true })], []],
+    ['identical interims are not repeated', [results('Hi'), results('Hi')], ['~Hi']],
+    ['end of stream flushes finals, drops interims', [results('Kept', { isFinal: true }), results('unconfirmed', { start: 1 })], ['~Kept', '~Kept unconfirmed', '=Kept'], true],
+    ['unknown and malformed messages are ignored', ['not json', '{"type":"Warning"}', '[1,2]'], []],
+    ['real fixtures', [fixture('live-results-interim-words'), fixture('live-results-final-speech-final')], ['~This is the', '=This is the Oh, no. I meant all then.']],
+    ['real empty fixtures', [fixture('live-results-interim-empty'), fixture('live-results-empty-final'), fixture('live-utterance-end'), fixture('live-speech-started'), fixture('live-metadata-full')], []],
+  ])('%s', (_name, messages, expected, flush) => {
+    expect(run(messages, flush)).toEqual(expected);
+  });
+
+  it('puts times on the session timeline, with an offset', () => {
+    const model = new TranscriptModel(10);
+    const [event] = model.apply(parseServerMessage(results('Hello there.', { start: 2, isFinal: true, speechFinal: true })));
+    expect(event).toEqual({
+      type: 'final',
+      utterance: {
+        text: 'Hello there.',
+        start: 12,
+        end: 12.9,
+        channel: 0,
+        confidence: 0.9,
+        words: [
+          { text: 'Hello', start: 12, end: 12.4, confidence: 0.9 },
+          { text: 'there.', start: 12.5, end: 12.9, confidence: 0.9 },
+        ],
+      },
+    });
+  });
+
+  it('keeps channels apart', () => {
+    expect(run([results('Left', { isFinal: true }), results('Right', { isFinal: true, speechFinal: true, channel: 1 })], true)).toEqual([
+      '~Left',
+      '=Right',
+      '=Left',
+    ]);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { listenEndpoint, listenUrl, type QuerySettings } from '../../src/deepgram/query.js';
+
+const base: QuerySettings = {
+  apiUrl: 'https://api.deepgram.com',
+  model: 'nova-3',
+  language: 'en',
+  smartFormat: true,
+  punctuate: false,
+  diarize: false,
+  keyterm: [],
+  endpointing: 300,
+  utteranceEnd: 1000,
+  param: [],
+};
+const format = { sampleRate: 16000, channels: 1 };
+const defaults =
+  'model=nova-3&language=en&encoding=linear16&sample_rate=16000&channels=1&interim_results=true&smart_format=true&endpointing=300&utterance_end_ms=1000';
+
+describe('listenEndpoint', () => {
+  it.each([
+    ['https://api.deepgram.com', 'wss://api.deepgram.com/v1/listen'],
+    ['https://api.eu.deepgram.com/', 'wss://api.eu.deepgram.com/v1/listen'],
+    ['http://127.0.0.1:8080', 'ws://127.0.0.1:8080/v1/listen'],
+    ['ws://dg.internal:8080/v1/listen', 'ws://dg.internal:8080/v1/listen'],
+    ['wss://proxy.example/deepgram', 'wss://proxy.example/deepgram/v1/listen'],
+    ['http://host/v1/listen?model=x', 'ws://host/v1/listen'],
+  ])('%s -> %s', (input, expected) => {
+    expect(listenEndpoint(input).toString()).toBe(expected);
+  });
+});
+
+describe('listenUrl', () => {
+  it.each<[string, Partial<QuerySettings>, { sampleRate: number; channels: number }, string]>([
+    ['defaults', {}, format, defaults],
+    ['raw 8 kHz stereo', {}, { sampleRate: 8000, channels: 2 }, defaults.replace('16000', '8000').replace('channels=1', 'channels=2')],
+    ['no smart format, punctuate', { smartFormat: false, punctuate: true }, format, defaults.replace('smart_format=true', 'smart_format=false&punctuate=true')],
+    ['diarize', { diarize: true }, format, defaults.replace('smart_format=true', 'smart_format=true&diarize=true')],
+    ['keyterms repeat the key', { keyterm: ['Acme, Inc', 'Zyx'] }, format, defaults.replace('smart_format=true', 'smart_format=true&keyterm=Acme%2C+Inc&keyterm=Zyx')],
+    ['endpointing off', { endpointing: false }, format, defaults.replace('endpointing=300', 'endpointing=false')],
+    ['model and language', { model: 'nova-2-meeting', language: 'de' }, format, defaults.replace('nova-3', 'nova-2-meeting').replace('language=en', 'language=de')],
+    ['--param adds', { param: [['redact', 'pci'], ['redact', 'ssn']] }, format, `${defaults}&redact=pci&redact=ssn`],
+    ['--param replaces a built parameter', { param: [['interim_results', 'false']] }, format, defaults.replace('&interim_results=true', '') + '&interim_results=false'],
+  ])('%s', (_name, overrides, audio, query) => {
+    expect(listenUrl({ ...base, ...overrides }, audio)).toBe(`wss://api.deepgram.com/v1/listen?${query}`);
+  });
+});

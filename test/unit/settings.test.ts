@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { maskSecret, parseEndpointing, parseParam, parseSpeed } from '../../src/settings/parsers.js';
+import { resolveSettings } from '../../src/settings/resolve.js';
+
+describe('parsers', () => {
+  it.each([
+    ['1', 1],
+    ['1.25', 1.25],
+    ['max', Infinity],
+    ['MAX', Infinity],
+  ])('speed %s', (raw, value) => expect(parseSpeed(raw)).toBe(value));
+  it.each(['0', '-1', 'fast', '', 'NaN'])('speed %j is refused', (raw) => expect(() => parseSpeed(raw)).toThrow(/positive number/));
+  it.each<[string, number | false]>([
+    ['300', 300],
+    ['0', 0],
+    ['false', false],
+  ])('endpointing %s', (raw, value) => expect(parseEndpointing(raw)).toBe(value));
+  it.each([
+    ['redact=pci', ['redact', 'pci']],
+    ['replace=a:b=c', ['replace', 'a:b=c']],
+    ['tag=', ['tag', '']],
+  ])('param %s', (raw, value) => expect(parseParam(raw)).toEqual(value));
+  it.each(['=x', 'novalue', 'bad key=1'])('param %j is refused', (raw) => expect(() => parseParam(raw)).toThrow());
+  it.each([
+    ['0123456789abcdef0123456789abcdef01234567', '****4567'],
+    ['short', '****'],
+  ])('masks %s', (secret, masked) => expect(maskSecret(secret)).toBe(masked));
+});
+
+describe('resolveSettings: flag > environment > default', () => {
+  it.each<[string, Record<string, unknown>, Record<string, string>, string, unknown, string]>([
+    ['default', {}, {}, 'model', 'nova-3', 'default'],
+    ['env over default', {}, { TRANSCRIBE_MODEL: 'nova-2' }, 'model', 'nova-2', 'env'],
+    ['flag over env', { model: 'nova-3-medical' }, { TRANSCRIBE_MODEL: 'nova-2' }, 'model', 'nova-3-medical', 'flag'],
+    ['empty env is unset', {}, { TRANSCRIBE_MODEL: '' }, 'model', 'nova-3', 'default'],
+    ['boolean flag false', { smartFormat: false }, { TRANSCRIBE_SMART_FORMAT: 'true' }, 'smartFormat', false, 'flag'],
+    ['boolean env', {}, { TRANSCRIBE_DIARIZE: 'yes' }, 'diarize', true, 'env'],
+    ['key from env, Token prefix stripped', {}, { DEEPGRAM_API_KEY: 'Token abc123' }, 'apiKey', 'abc123', 'env'],
+    ['key from flag', { apiKey: 'k1' }, { DEEPGRAM_API_KEY: 'k2' }, 'apiKey', 'k1', 'flag'],
+    ['url from env', {}, { DEEPGRAM_API_URL: 'http://127.0.0.1:9/' }, 'apiUrl', 'http://127.0.0.1:9', 'env'],
+    ['repeatable flag keeps commas', { keyterm: ['Acme, Inc', 'Zyx'] }, {}, 'keyterm', ['Acme, Inc', 'Zyx'], 'flag'],
+    ['repeatable env splits on commas', {}, { TRANSCRIBE_KEYTERM: 'a,b' }, 'keyterm', ['a', 'b'], 'env'],
+    ['params', { param: ['redact=pci'] }, {}, 'param', [['redact', 'pci']], 'flag'],
+    ['speed max', { speed: 'max' }, {}, 'speed', Infinity, 'flag'],
+    ['sample rate', { sampleRate: '8000' }, {}, 'sampleRate', 8000, 'flag'],
+    ['no default', {}, {}, 'sampleRate', undefined, 'default'],
+  ])('%s', (_name, flags, env, name, value, source) => {
+    const { settings, sources } = resolveSettings(flags, env);
+    expect(settings[name as keyof typeof settings]).toEqual(value);
+    expect(sources[name as keyof typeof sources]).toBe(source);
+  });
+
+  it.each<[Record<string, unknown>, Record<string, string>, string]>([
+    [{ speed: 'fast' }, {}, 'invalid value "fast" for --speed: must be a positive number (1 = real time) or "max"'],
+    [{ sampleRate: '16k' }, {}, 'invalid value "16k" for --sample-rate: must be a whole number'],
+    [{}, { TRANSCRIBE_UTTERANCE_END: '200' }, 'invalid value "200" for environment variable TRANSCRIBE_UTTERANCE_END: must be between 1000 and 5000'],
+    [{}, { DEEPGRAM_API_KEY: 'has space' }, 'invalid value for environment variable DEEPGRAM_API_KEY: must not contain spaces'],
+    [{ apiUrl: 'ftp://x' }, {}, 'invalid value "ftp://x" for --api-url: must use https, wss, http or ws'],
+  ])('refuses %j %j', (flags, env, message) => {
+    expect(() => resolveSettings(flags, env)).toThrow(message);
+  });
+});

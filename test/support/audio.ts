@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const SAMPLE_WAV = fileURLToPath(new URL('../../samples/hello.wav', import.meta.url));
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The 16-bit PCM inside a plain 44-byte-header WAV (the shipped sample). */
+export function pcmOfWav(path: string): Buffer {
+  const wav = readFileSync(path);
+  const dataAt = wav.indexOf('data', 12, 'latin1');
+  const size = wav.readUInt32LE(dataAt + 4);
+  return wav.subarray(dataAt + 8, dataAt + 8 + size);
+}
+
+export interface WavSpec {
+  sampleRate: number;
+  channels: number;
+  /** 8/16/24/32 integer, or 32/64 with float. */
+  bits: number;
+  float?: boolean;
+  /** Override the declared data size (truncation tests). */
+  declaredBytes?: number;
+}
+
+/** Writes 16-bit samples as a WAV of another sample encoding that converts back to them exactly. */
+export function wavOf(pcm16: Buffer, spec: WavSpec): Buffer {
+  const samples = pcm16.length / 2;
+  const width = spec.bits / 8;
+  const data = Buffer.alloc(samples * width);
+  for (let i = 0; i < samples; i++) {
+    const s = pcm16.readInt16LE(i * 2);
+    const at = i * width;
+    if (spec.float) {
+      const value = s < 0 ? s / 0x8000 : s / 0x7fff;
+      if (spec.bits === 32) data.writeFloatLE(value, at);
+      else data.writeDoubleLE(value, at);
+    } else if (spec.bits === 16) data.writeInt16LE(s, at);
+    else if (spec.bits === 24) data.writeIntLE(s * 256, at, 3);
+    else if (spec.bits === 32) data.writeInt32LE(s * 65536, at);
+    else throw new Error(`unsupported bits ${spec.bits}`);
+  }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(spec.float ? 3 : 1, 20);
+  header.writeUInt16LE(spec.channels, 22);
+  header.writeUInt32LE(spec.sampleRate, 24);
+  header.writeUInt32LE(spec.sampleRate * spec.channels * width, 28);
+  header.writeUInt16LE(spec.channels * width, 32);
+  header.writeUInt16LE(spec.bits, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(spec.declaredBytes ?? data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+/** Decodes any audio file to 16-bit PCM WAV bytes the way the CLI's ffmpeg decoder does; returns the PCM. */
+export function ffmpegPcm(path: string): Buffer {
+  return execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', path, '-vn', '-acodec', 'pcm_s16le', '-f', 's16le', 'pipe:1'], {
+    maxBuffer: 1 << 30,
+  });
+}
+
+export function encodeWithFfmpeg(input: string, output: string, args: string[] = []): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, ...args, output]);
+}

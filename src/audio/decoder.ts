@@ -18,6 +18,8 @@ export interface DecoderInput {
 export interface Decoder {
   /** 16-bit PCM in a WAV container (a pipe, so without sizes), native rate and channels. */
   wav: AsyncIterable<Buffer>;
+  /** The decoder's last stderr line: why it produced no audio even when it exited 0 (ffmpeg does). */
+  reason(): string;
   stop(): void;
 }
 
@@ -67,6 +69,7 @@ export function startDecoder(input: DecoderInput, env: Record<string, string | u
   }
   return {
     wav: wav(),
+    reason: () => stderr().trim().split('\n').pop() ?? '',
     stop() {
       stopped = true;
       child.kill('SIGTERM');

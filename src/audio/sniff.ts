@@ -16,10 +16,24 @@ export function sniff(head: Buffer): Sniffed {
   if (ascii(0, 4) === 'caff') return { kind: 'container', name: 'CAF' };
   if (ascii(0, 5) === '#!AMR') return { kind: 'container', name: 'AMR', soxType: 'amr-nb' };
   if (ascii(0, 4) === 'RIFF') return { kind: 'container', name: `RIFF/${ascii(8, 12)}` };
-  // MPEG audio frame sync (MP3 without ID3 tag, ADTS AAC): 11 set bits.
-  if (head.length >= 2 && head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0) {
-    const isAac = ((head[1] ?? 0) & 0x06) === 0;
-    return isAac ? { kind: 'container', name: 'AAC' } : { kind: 'container', name: 'MP3', soxType: 'mp3' };
-  }
+  const mpeg = mpegFrame(head);
+  if (mpeg) return mpeg;
   return { kind: 'unknown' };
+}
+
+/**
+ * An MPEG audio frame header (MP3 without an ID3 tag, or ADTS AAC): 11 sync bits and no reserved
+ * field values, so that raw PCM starting with 0xFFFF (a sample of -1) is not taken for MP3.
+ */
+function mpegFrame(head: Buffer): Sniffed | undefined {
+  if (head.length < 4 || head[0] !== 0xff || ((head[1] ?? 0) & 0xe0) !== 0xe0) return undefined;
+  const b1 = head[1]!;
+  const b2 = head[2]!;
+  const layer = (b1 >> 1) & 0x03;
+  if (layer === 0) return (b1 & 0x10) !== 0 && ((b2 >> 2) & 0x0f) < 13 ? { kind: 'container', name: 'AAC' } : undefined;
+  const version = (b1 >> 3) & 0x03;
+  const bitrate = b2 >> 4;
+  const sampleRate = (b2 >> 2) & 0x03;
+  if (version === 1 || bitrate === 0x0f || sampleRate === 0x03) return undefined;
+  return { kind: 'container', name: 'MP3', soxType: 'mp3' };
 }

@@ -1,8 +1,12 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AudioSourceError, UsageError } from '../errors.js';
 import { ByteReader, takeBytes } from './byte-reader.js';
-import { startDecoder } from './decoder.js';
+import { startDecoder, type DecoderInput } from './decoder.js';
 import type { PcmFormat } from './format.js';
 import { sniff, SNIFF_BYTES } from './sniff.js';
 import { Linear16Converter, parseWavHeader, WavFormatError } from './wav.js';
@@ -44,13 +48,38 @@ export async function openAudioSource(
   });
   if (head.length === 0) throw new AudioSourceError(`${label} is empty: there is no audio to transcribe`, 'check the file or the command feeding stdin');
   const sniffed = sniff(head);
-  if (sniffed.kind === 'wav') return readWav(reader, label, size, () => void reader.close());
-  if (sniffed.kind === 'unknown' && (raw.encoding || raw.sampleRate)) return readRaw(reader, raw, () => void reader.close());
+  const closeReader = () => void reader.close();
+  if (sniffed.kind === 'wav') return readWav(reader, { label, fileBytes: size, stop: closeReader });
+  // --encoding insists on raw; a sample rate alone (perhaps a configured default) only applies to unrecognised data.
+  if (raw.encoding || (sniffed.kind === 'unknown' && raw.sampleRate)) return readRaw(reader, raw, size, closeReader);
   if (sniffed.kind === 'unknown' && fromStdin) throw new UsageError('stdin is not WAV or a known audio container', RAW_HINT);
-  if (!fromStdin) void reader.close();
-  const decoder = startDecoder(fromStdin ? { stream: reader.rest(), sniffed, label } : { path, sniffed, label }, io.env);
-  const source = await readWav(new ByteReader(decoder.wav), label, undefined, () => decoder.stop());
-  return { ...source, totalSeconds: undefined };
+  let decoderInput: DecoderInput = { path, sniffed, label };
+  let removeSpool = () => {};
+  if (!fromStdin) closeReader();
+  else if (sniffed.kind === 'container' && NEEDS_SEEKING.has(sniffed.name)) {
+    // MP4's index often sits at the end: a decoder cannot read it from a pipe, so spool stdin to disk.
+    const spool = await spoolToFile(reader.rest());
+    decoderInput = { path: spool.path, sniffed, label };
+    removeSpool = spool.remove;
+  } else decoderInput = { stream: reader.rest(), sniffed, label };
+  const decoder = startDecoder(decoderInput, io.env);
+  const stop = () => (decoder.stop(), removeSpool());
+  try {
+    const source = await readWav(new ByteReader(decoder.wav), { label, stop, whyNoAudio: decoder.reason });
+    return { ...source, totalSeconds: undefined };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
+
+const NEEDS_SEEKING = new Set(['MP4/M4A', 'CAF']);
+
+async function spoolToFile(data: AsyncIterable<Buffer>): Promise<{ path: string; remove: () => void }> {
+  const dir = await mkdtemp(join(tmpdir(), 'transcribe-'));
+  const path = join(dir, 'stdin');
+  await pipeline(Readable.from(data), createWriteStream(path, { mode: 0o600 }));
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function fileSize(path: string): Promise<number> {
@@ -67,7 +96,15 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-async function readWav(reader: ByteReader, label: string, fileBytes: number | undefined, stop: () => void): Promise<AudioSource> {
+interface WavInput {
+  label: string;
+  /** Size of the file, to notice a truncated one. */
+  fileBytes?: number | undefined;
+  stop: () => void;
+  whyNoAudio?: () => string;
+}
+
+async function readWav(reader: ByteReader, { label, fileBytes, stop, whyNoAudio }: WavInput): Promise<AudioSource> {
   let header;
   for (let want = 64; ; want *= 2) {
     const head = await reader.peek(want);
@@ -95,8 +132,11 @@ async function readWav(reader: ByteReader, label: string, fileBytes: number | un
     warnings.push(`${label} is truncated: ${missing.toFixed(1)} s of the audio its header announces are missing; transcribing the rest`);
     totalBytes = available;
   }
-  if (totalBytes === 0 || (totalBytes === undefined && reader.ended && (await reader.peek(1)).length === 0)) {
+  // Wait for the first sample before connecting: a decoder that fails, or a header with nothing after it, ends here.
+  if (totalBytes === 0 || (await reader.peek(1)).length === 0) {
     stop();
+    const why = whyNoAudio?.();
+    if (why) throw new AudioSourceError(`could not decode ${label}: ${why}`, 'check that it is an audio file and not damaged');
     throw new AudioSourceError(`${label} contains no audio samples`, 'check the file');
   }
   const converter = new Linear16Converter(header.encoding);
@@ -115,8 +155,12 @@ async function readWav(reader: ByteReader, label: string, fileBytes: number | un
   };
 }
 
-function readRaw(reader: ByteReader, raw: RawFlags, stop: () => void): AudioSource {
-  if (!raw.sampleRate) throw new UsageError('raw PCM needs its sample rate', RAW_HINT);
+function readRaw(reader: ByteReader, raw: RawFlags, fileBytes: number | undefined, stop: () => void): AudioSource {
+  if (!raw.sampleRate) {
+    stop();
+    throw new UsageError('raw PCM needs its sample rate', RAW_HINT);
+  }
   const format = { sampleRate: raw.sampleRate, channels: raw.channels ?? 1 };
-  return { format, pcm: reader.rest(), warnings: [], stop };
+  const totalSeconds = fileBytes === undefined ? undefined : fileBytes / (format.sampleRate * format.channels * 2);
+  return { format, pcm: reader.rest(), warnings: [], stop, ...(totalSeconds === undefined ? {} : { totalSeconds }) };
 }

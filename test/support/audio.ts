@@ -60,11 +60,13 @@ export function wavOf(pcm16: Buffer, spec: WavSpec): Buffer {
   return Buffer.concat([header, data]);
 }
 
-/** Decodes any audio file to 16-bit PCM WAV bytes the way the CLI's ffmpeg decoder does; returns the PCM. */
-export function ffmpegPcm(path: string): Buffer {
-  return execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', path, '-vn', '-acodec', 'pcm_s16le', '-f', 's16le', 'pipe:1'], {
-    maxBuffer: 1 << 30,
-  });
+/**
+ * Decodes an audio file to 16-bit PCM the way the CLI's ffmpeg decoder does. From a pipe ffmpeg
+ * cannot read an MP3's gapless trailer, so the samples differ from a file: say which.
+ */
+export function ffmpegPcm(path: string, from: 'file' | 'pipe' = 'file'): Buffer {
+  const args = ['-hide_banner', '-loglevel', 'error', '-i', from === 'file' ? path : 'pipe:0', '-vn', '-acodec', 'pcm_s16le', '-f', 's16le', 'pipe:1'];
+  return execFileSync('ffmpeg', args, { maxBuffer: 1 << 30, ...(from === 'pipe' ? { input: readFileSync(path) } : { stdio: ['ignore', 'pipe', 'pipe'] }) });
 }
 
 export function encodeWithFfmpeg(input: string, output: string, args: string[] = []): void {

@@ -75,6 +75,7 @@ describe('sniff', () => {
     ['WebM', Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x01]), 'WebM/Matroska'],
     ['M4A', Buffer.from('\0\0\0\x20ftypM4A ', 'latin1'), 'MP4/M4A'],
     ['raw PCM', Buffer.from([0x10, 0x00, 0x20, 0x00]), 'unknown'],
+    ['raw PCM starting with -1 samples', Buffer.from([0xff, 0xff, 0xff, 0xff, 0xfe, 0xff]), 'unknown'],
     ['text', Buffer.from('hello world!'), 'unknown'],
   ])('%s', (_name, head, expected) => {
     const result = sniff(head);

@@ -73,6 +73,8 @@ export class ScriptRecognizer {
   private interimsPassed = 0;
   /** Between SpeechStarted and the end of that utterance (speech_final or UtteranceEnd). */
   private speaking = false;
+  /** Word whose UtteranceEnd is due but waits until the word is in a final. */
+  private utteranceEndWaiting: number | undefined;
 
   constructor(
     script: readonly ScriptWord[],
@@ -153,11 +155,20 @@ export class ScriptRecognizer {
     this.speaking = false;
   }
 
+  /** Deepgram measures the gap "after the last finalized word": the UtteranceEnd never precedes that final. */
   private onUtteranceEnd(out: Heard[]): void {
     const index = this.utteranceEndsPassed++;
     if (!pauseFollows(this.words, index, this.settings.utteranceEndSec ?? 0)) return;
-    out.push({ type: 'UtteranceEnd', lastWordEnd: (this.words[index] as ScriptWord).end });
     this.speaking = false;
+    this.utteranceEndWaiting = index;
+    this.sendWaitingUtteranceEnd(out);
+  }
+
+  private sendWaitingUtteranceEnd(out: Heard[]): void {
+    const index = this.utteranceEndWaiting;
+    if (index === undefined || index >= this.finalized) return;
+    out.push({ type: 'UtteranceEnd', lastWordEnd: (this.words[index] as ScriptWord).end });
+    this.utteranceEndWaiting = undefined;
   }
 
   /** Interims come on a fixed audio grid, empty ones too (as in silence); none for an empty span. */
@@ -172,6 +183,7 @@ export class ScriptRecognizer {
     out.push(this.results(at, this.words.slice(this.finalized, heard), { isFinal: true, ...flags }));
     this.finalized = heard;
     this.segmentStart = at;
+    this.sendWaitingUtteranceEnd(out);
   }
 
   private results(

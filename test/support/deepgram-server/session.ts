@@ -90,12 +90,13 @@ export class LiveSession {
     this.meter.add(chunk);
     this.record.audioBytes = this.meter.bytes;
     this.record.audioSeconds = this.meter.seconds;
-    if (this.applyByteFaults()) return;
+    if (this.dropIfDue()) return;
     if (this.meter.undecodable) {
       this.endSession(CLOSE.undecodable);
       return;
     }
     this.deliver(this.recognizer.advance(this.meter.seconds));
+    this.stallIfDue(); // after delivering: what the first afterBytes bytes caused still goes out
   }
 
   private onText(text: string): void {
@@ -109,19 +110,19 @@ export class LiveSession {
     // KeepAlive only resets the idle timer (done for every frame); anything else is ignored.
   }
 
-  /** Returns true when the connection was dropped. */
-  private applyByteFaults(): boolean {
+  /** dropAfterBytes: the server goes away without answering this frame. */
+  private dropIfDue(): boolean {
     const drop = this.fault.dropAfterBytes;
-    if (drop && this.meter.bytes >= drop.bytes) {
-      this.dropConnection(drop);
-      return true;
-    }
+    if (!drop || this.meter.bytes < drop.bytes) return false;
+    this.dropConnection(drop);
+    return true;
+  }
+
+  private stallIfDue(): void {
     const stall = this.fault.stall;
-    if (typeof stall === 'object' && this.meter.bytes >= stall.afterBytes && !this.outbox.stalled) {
-      this.outbox.stall();
-      this.clearIdleTimer();
-    }
-    return false;
+    if (typeof stall !== 'object' || this.meter.bytes < stall.afterBytes || this.outbox.stalled) return;
+    this.outbox.stall();
+    this.clearIdleTimer();
   }
 
   private dropConnection(drop: NonNullable<ConnectionFault['dropAfterBytes']>): void {

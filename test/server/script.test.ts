@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  expectedLines,
+  scriptFromText,
+  startDeepgramServer,
+  type DeepgramServer,
+  type ScriptWord,
+} from '../support/deepgram-server/index.js';
+import { connect, LINEAR16, transcriptOf, type Message } from './live-client.js';
+
+let server: DeepgramServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('scriptFromText', () => {
+  it('spaces words evenly and pauses after each sentence', () => {
+    expect(scriptFromText('Hello world. Bye.', { startAt: 0.5, wordSec: 0.4, gapSec: 0.05, pauseAfterSentenceSec: 1.0 })).toEqual([
+      { text: 'Hello', start: 0.5, end: 0.9 },
+      { text: 'world.', start: 0.95, end: 1.35 },
+      { text: 'Bye.', start: 2.35, end: 2.75 },
+    ]);
+  });
+
+  it('defaults: first word at 0.5 s, 0.4 s words that touch, 1 s after a sentence; optional speaker', () => {
+    expect(scriptFromText('Yes? No!', { speaker: 2 })).toEqual([
+      { text: 'Yes?', start: 0.5, end: 0.9, speaker: 2 },
+      { text: 'No!', start: 1.9, end: 2.3, speaker: 2 },
+    ]);
+  });
+});
+
+describe('expectedLines', () => {
+  const script = scriptFromText('Hello, world. How are you? Fine.', { gapSec: 0.2, pauseAfterSentenceSec: 1.2 });
+
+  it.each<[string, Parameters<typeof expectedLines>[1], string[]]>([
+    ['default 10 ms endpointing splits at every 0.2 s gap', {}, ['Hello,', 'world.', 'How', 'are', 'you?', 'Fine.']],
+    ['300 ms endpointing splits at sentences', { endpointingMs: 300 }, ['Hello, world.', 'How are you?', 'Fine.']],
+    ['bare words', { endpointingMs: 300, punctuated: false }, ['hello world', 'how are you', 'fine']],
+    ['endpointing off: one line', { endpointingMs: false }, ['Hello, world. How are you? Fine.']],
+    ['endpointing off, UtteranceEnd after 1 s', { endpointingMs: false, utteranceEndMs: 1000 }, ['Hello, world.', 'How are you?', 'Fine.']],
+  ])('%s', (_case, options, lines) => {
+    expect(expectedLines(script, options)).toEqual(lines);
+  });
+
+  it('is empty for an empty script', () => {
+    expect(expectedLines([])).toEqual([]);
+  });
+});
+
+/** A minimal correct client: finals accumulate, speech_final or UtteranceEnd ends the line, so does the close. */
+function linesOf(messages: Message[]): string[] {
+  const lines: string[] = [];
+  let words: string[] = [];
+  const flush = (): void => {
+    if (words.length > 0) lines.push(words.join(' '));
+    words = [];
+  };
+  for (const message of messages) {
+    if (message.type === 'Results' && message.is_final && transcriptOf(message) !== '') words.push(transcriptOf(message));
+    if ((message.type === 'Results' && message.speech_final) || message.type === 'UtteranceEnd') flush();
+  }
+  flush();
+  return lines;
+}
+
+describe('expectedLines agrees with what the server sends', () => {
+  const script: ScriptWord[] = scriptFromText(
+    'So this is a long first sentence that runs past five seconds of audio. Short one. And the end!',
+    { gapSec: 0.1, pauseAfterSentenceSec: 1.5 },
+  );
+  it.each([
+    ['endpointing=300, smart_format', '&endpointing=300&smart_format=true', { endpointingMs: 300 }],
+    ['default endpointing, bare words', '', { punctuated: false }],
+    ['endpointing=false + utterance_end_ms', '&endpointing=false&interim_results=true&utterance_end_ms=1000&punctuate=true', { endpointingMs: false as const, utteranceEndMs: 1000 }],
+    ['Finalize in the middle does not change the lines', '&endpointing=300&smart_format=true', { endpointingMs: 300 }, 2.2],
+  ])('%s', async (_case, query, options, finalizeAt?: number) => {
+    server = await startDeepgramServer({ script });
+    const client = await connect(server, `${LINEAR16}${query}`);
+    const end = (script.at(-1)?.end ?? 0) + 2;
+    if (finalizeAt !== undefined) {
+      client.sendAudio(finalizeAt);
+      client.sendJson({ type: 'Finalize' });
+      client.sendAudio(end - finalizeAt);
+    } else {
+      client.sendAudio(end);
+    }
+    await client.closeStream();
+    expect(linesOf(client.messages)).toEqual(expectedLines(script, options));
+  });
+});

@@ -37,13 +37,14 @@ export function startDecoder(input: DecoderInput, env: Record<string, string | u
     command = ffmpeg;
     args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', input.path ?? 'pipe:0', '-vn', '-acodec', 'pcm_s16le', '-f', 'wav', 'pipe:1'];
     if (input.stream) args.splice(3, 1); // -nostdin would stop it reading the audio from stdin
-  } else if (sox && (input.path || soxType)) {
+  } else if (sox && (soxType || (input.path && input.sniffed.kind === 'unknown'))) {
     command = sox;
     const from = input.path ? [input.path] : ['-t', soxType!, '-'];
     args = ['--no-show-progress', '-V1', ...from, '-t', 'wav', '-e', 'signed-integer', '-b', '16', '-'];
   } else {
     const what = input.sniffed.kind === 'container' ? `${input.sniffed.name} audio` : 'audio that is not WAV';
-    throw new AudioSourceError(`cannot decode ${what} in ${input.label}: no decoder found on PATH`, DECODER_INSTALL_HINT);
+    const found = sox ? 'SoX cannot read it and ffmpeg is not on PATH' : 'neither ffmpeg nor SoX is on PATH';
+    throw new AudioSourceError(`cannot decode ${what} in ${input.label}: ${found}`, DECODER_INSTALL_HINT);
   }
   const child = spawn(command, args, { stdio: [input.stream ? 'pipe' : 'ignore', 'pipe', 'pipe'], env });
   const stderr = collectTail(child);

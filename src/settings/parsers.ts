@@ -36,6 +36,7 @@ export function parseSpeed(raw: string): number {
 export function parseEndpointing(raw: string): number | false {
   const value = raw.trim().toLowerCase();
   if (value === 'false' || value === 'off') return false;
+  if (!/^\d+$/.test(value)) throw new Error('must be milliseconds (e.g. 300) or false');
   return parseInteger(0, 60_000)(value);
 }
 

@@ -42,6 +42,7 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
   const forced = new Promise<undefined>((resolve) => (forceStop = () => resolve(undefined)));
   let dropped: { code: number; reason: string } | undefined;
   let closing = false;
+  let metadataSeen = false;
 
   const show = (events: TranscriptEvent[]) => {
     for (const event of events) {
@@ -69,6 +70,7 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
             unknownMessages += 1;
             log(context, `ignored a message Deepgram sent: ${message.text.slice(0, 200)}`);
           } else if (message.kind === 'metadata') {
+            metadataSeen = true;
             log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);
           }
           show(model.apply(message));
@@ -101,6 +103,8 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
       const timeout = outcome === 'interrupt' ? INTERRUPT_CLOSE_TIMEOUT_MS : CLOSE_TIMEOUT_MS;
       const closed = await Promise.race([session.closeStream(timeout), forced]);
       if (closed?.timedOut) renderer.notice(`transcribe: Deepgram did not finish within ${timeout / 1000} s; the last words may be missing`);
+      // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.
+      else if (closed && closed.code !== 1000 && !metadataSeen) dropped = closed;
     }
     show(model.flush());
     if (audioError) throw audioError;

@@ -80,7 +80,7 @@ describe('audio accounting', () => {
   it('hears the script in a WAV sent without encoding (container mode), timed from the header', async () => {
     const dg = await start({ script: scriptFromText('Hello world.') });
     const client = await connect(dg, 'channels=1');
-    const samples = Buffer.alloc(48_000 * 2 * 2); // 2 s of 48 kHz stereo
+    const samples = Buffer.alloc(2 * 48_000 * 2 * 2); // 2 s of 48 kHz stereo 16-bit
     client.sendBytes(Buffer.concat([wavHeader(48_000, 2, samples.length), samples]), 9600);
     await client.closeStream();
     const log = await dg.waitForClose(0);

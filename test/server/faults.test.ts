@@ -37,16 +37,16 @@ describe('idle timeout (NET-0001)', () => {
   });
 
   it('counts from the last frame of any kind: KeepAlive keeps the socket open', async () => {
-    const dg = await start({ idleTimeoutMs: 200 });
+    const dg = await start({ idleTimeoutMs: 300 });
     const client = await connect(dg);
     for (let i = 0; i < 5; i++) {
-      await sleep(80);
+      await sleep(100);
       client.sendJson({ type: 'KeepAlive' });
     }
     expect(dg.connections[0]?.closedAt).toBeUndefined();
     const keptAliveUntil = Date.now();
     expect((await client.closed).code).toBe(1011);
-    expect(Date.now() - keptAliveUntil).toBeGreaterThanOrEqual(150);
+    expect(Date.now() - keptAliveUntil).toBeGreaterThanOrEqual(250);
   });
 
   it('times out after audio too, and Metadata then reports the audio', async () => {

@@ -69,6 +69,21 @@ describe('authentication', () => {
   });
 });
 
+describe('plain HTTP', () => {
+  it('answers a request without upgrade (pre-recorded POST) with 501 and dg-request-id', async () => {
+    const dg = await start();
+    const response = await fetch(`${dg.url}/v1/listen`, { method: 'POST', body: 'x' });
+    expect(response.status).toBe(501);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body.request_id).toBe(response.headers.get('dg-request-id'));
+    expect(dg.connections).toEqual([]);
+  });
+
+  it('refuses a drop code that cannot be sent in a close frame', async () => {
+    await expect(startDeepgramServer({ faults: [{ dropAfterBytes: { bytes: 1, code: 1006 } }] })).rejects.toThrow(/abrupt/);
+  });
+});
+
 describe('query validation', () => {
   it.each([
     ['raw encoding without sample_rate', 'encoding=linear16', 'INVALID_QUERY_PARAMETER', /sample_rate is required/],

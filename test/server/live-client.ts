@@ -117,11 +117,12 @@ export function expectRefusal(url: string, headers: Record<string, string> = { A
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.on('open', () => reject(new Error('handshake was accepted')));
-    ws.on('error', () => undefined); // ws reports the refusal as an error too, after the event below
-    ws.on('unexpected-response', (_request, response) => {
+    ws.on('error', () => undefined); // the destroyed request may still report an error: the refusal is what counts
+    ws.on('unexpected-response', (request, response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
       response.on('end', () => {
+        request.destroy(); // handling this event makes ending the request our job
         resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) });
       });
     });

@@ -39,7 +39,9 @@ describe('expectedLines', () => {
     ['300 ms endpointing splits at sentences', { endpointingMs: 300 }, ['Hello, world.', 'How are you?', 'Fine.']],
     ['bare words', { endpointingMs: 300, punctuated: false }, ['hello world', 'how are you', 'fine']],
     ['endpointing off: one line', { endpointingMs: false }, ['Hello, world. How are you? Fine.']],
-    ['endpointing off, UtteranceEnd after 1 s', { endpointingMs: false, utteranceEndMs: 1000 }, ['Hello, world.', 'How are you?', 'Fine.']],
+    // The UtteranceEnd after "world." waits for its final, which comes only at 5 s (maxSegmentSec).
+    ['endpointing off, UtteranceEnd after 1 s', { endpointingMs: false, utteranceEndMs: 1000 }, ['Hello, world. How are you?', 'Fine.']],
+    ['endpointing off, UtteranceEnd, short segments', { endpointingMs: false, utteranceEndMs: 1000, maxSegmentSec: 1 }, ['Hello, world.', 'How are you?', 'Fine.']],
   ])('%s', (_case, options, lines) => {
     expect(expectedLines(script, options)).toEqual(lines);
   });

@@ -167,6 +167,21 @@ describe('a scripted run (16 kHz linear16 silence in 100 ms frames)', () => {
     ]);
   });
 
+  it('an UtteranceEnd never comes before the final of its last word ("gap after the last finalized word")', async () => {
+    const dg = await start({ script: TWO_SENTENCES, maxSegmentSec: 3 });
+    const client = await connect(dg, `${LINEAR16}&endpointing=false&interim_results=true&utterance_end_ms=1000&smart_format=true`);
+    client.sendAudio(5);
+    await client.closeStream();
+    const notInterim = client.messages.filter((m) => m.type !== 'Results' || m.is_final);
+    expect(notInterim.map(summary)).toEqual([
+      'Results 0+3 final "Hello, world."', // the gap after "world." was long enough at 2.3 s...
+      'UtteranceEnd 1.3', // ...but the UtteranceEnd waits for this final
+      'Results 3+2 final speech_final "Bye now."',
+      'UtteranceEnd 3.6',
+      'Metadata',
+    ]);
+  });
+
   it('with endpointing=false only long segments and CloseStream finalize', async () => {
     const dg = await start({ script: TWO_SENTENCES, maxSegmentSec: 3 });
     const client = await connect(dg, `${LINEAR16}&endpointing=false&smart_format=true`);

@@ -1,7 +1,7 @@
 // Helpers for writing tests: a script from plain text, and the lines a correct client prints.
 import { round6, transcriptOf } from './messages.js';
 import { DEFAULT_ENDPOINTING_MS } from './query.js';
-import { checkScript, pauseFollows } from './recognizer.js';
+import { ScriptRecognizer, type Heard } from './recognizer.js';
 import type { ScriptWord } from './types.js';
 
 export interface ScriptTiming {
@@ -37,28 +37,46 @@ export interface ExpectedLinesOptions {
   punctuated?: boolean;
   /** The endpointing the client asks for; default Deepgram's 10 ms; false = none. */
   endpointingMs?: number | false;
-  /** When the client asks for utterance_end_ms, an UtteranceEnd also ends a line. */
+  /** The client asks for utterance_end_ms and ends a line on UtteranceEnd too. */
   utteranceEndMs?: number;
+  /** As given to the server; default 5. Matters only when endpointing is off or long. */
+  maxSegmentSec?: number;
 }
 
 /**
- * One line per utterance, split by the server's own rule: a line ends after a word when the
- * next word starts more than the endpointing silence later (speech_final), or more than
- * utterance_end_ms later (UtteranceEnd). Forced and Finalize finals do not end a line.
+ * The lines a correct client prints: finals accumulate, and a line ends at speech_final (or
+ * UtteranceEnd when asked for) and at the end of the stream. Computed by running the server's
+ * own recognizer over the whole script followed by CloseStream, so it cannot drift from it.
+ * With endpointing on, Finalize calls do not change the lines; with endpointing=false the lines
+ * depend on when finals come (maxSegmentSec, Finalize), as with the real service.
  */
 export function expectedLines(script: readonly ScriptWord[], options: ExpectedLinesOptions = {}): string[] {
-  const { punctuated = true, endpointingMs = DEFAULT_ENDPOINTING_MS, utteranceEndMs } = options;
-  const silences = [endpointingMs === false ? undefined : endpointingMs, utteranceEndMs]
-    .filter((ms): ms is number => ms !== undefined)
-    .map((ms) => ms / 1000);
-  const words = checkScript(script);
-  const lines: string[] = [];
-  let lineStart = 0;
-  words.forEach((_word, i) => {
-    const endsLine = i === words.length - 1 || silences.some((silence) => pauseFollows(words, i, silence));
-    if (!endsLine) return;
-    lines.push(transcriptOf(words.slice(lineStart, i + 1), punctuated));
-    lineStart = i + 1;
+  const { punctuated = true, endpointingMs = DEFAULT_ENDPOINTING_MS, utteranceEndMs, maxSegmentSec = 5 } = options;
+  const endpointingSec = endpointingMs === false ? null : endpointingMs / 1000;
+  const utteranceEndSec = utteranceEndMs === undefined ? null : utteranceEndMs / 1000;
+  const recognizer = new ScriptRecognizer(script, {
+    interimIntervalSec: null,
+    vadEvents: false,
+    endpointingSec,
+    utteranceEndSec,
+    maxSegmentSec,
   });
+  // Enough trailing silence for every pause rule to fire after the last word.
+  const audioSec = Math.max(0, ...script.map((word) => word.end)) + (endpointingSec ?? 0) + (utteranceEndSec ?? 0) + 1;
+  return linesOf([...recognizer.advance(audioSec), ...recognizer.closeStream(audioSec)], punctuated);
+}
+
+function linesOf(events: readonly Heard[], punctuated: boolean): string[] {
+  const lines: string[] = [];
+  let parts: string[] = [];
+  const endLine = (): void => {
+    if (parts.length > 0) lines.push(parts.join(' '));
+    parts = [];
+  };
+  for (const event of events) {
+    if (event.type === 'Results' && event.words.length > 0) parts.push(transcriptOf(event.words, punctuated));
+    if ((event.type === 'Results' && event.speechFinal) || event.type === 'UtteranceEnd') endLine();
+  }
+  endLine();
   return lines;
 }

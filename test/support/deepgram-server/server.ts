@@ -34,9 +34,18 @@ function answerPlainRequest(request: IncomingMessage, response: ServerResponse):
   response.end(JSON.stringify(refused.body));
 }
 
+/** Close codes a server may put in a close frame (RFC 6455 7.4); 1006 is what `abrupt` produces. */
+function checkFaults(faults: DeepgramServerOptions['faults'] = []): void {
+  for (const code of faults.map((fault) => fault.dropAfterBytes?.code)) {
+    const sendable = code === undefined || (code >= 1000 && code <= 4999 && ![1004, 1005, 1006, 1015].includes(code));
+    if (!sendable) throw new Error(`dropAfterBytes.code ${code} cannot be sent in a close frame (use abrupt: true for 1006)`);
+  }
+}
+
 export async function startDeepgramServer(options: DeepgramServerOptions = {}): Promise<DeepgramServer> {
   const apiKey = options.apiKey === undefined ? 'test-key' : options.apiKey;
   const script = checkScript(options.script ?? []);
+  checkFaults(options.faults);
   const timing: SessionTiming = {
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_TIMING.idleTimeoutMs,
     interimIntervalSec: options.interimIntervalSec ?? DEFAULT_TIMING.interimIntervalSec,

@@ -101,6 +101,7 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
     if (outcome !== 'dropped') {
       closing = true;
       const timeout = outcome === 'interrupt' ? INTERRUPT_CLOSE_TIMEOUT_MS : CLOSE_TIMEOUT_MS;
+      if (outcome === 'interrupt') session.finalize(); // flush what Deepgram has heard, then close
       const closed = await Promise.race([session.closeStream(timeout), forced]);
       if (closed?.timedOut) renderer.notice(`transcribe: Deepgram did not finish within ${timeout / 1000} s; the last words may be missing`);
       // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.

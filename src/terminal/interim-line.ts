@@ -19,6 +19,13 @@ export function fitTail(text: string, columns: number): string {
   return ELLIPSIS + graphemes.slice(start).join('');
 }
 
+/** The start of `text` that fits in `columns` cells, ended by an ellipsis when cut. */
+export function fitHead(text: string, columns: number): string {
+  if (stringWidth(text) <= columns) return text;
+  const reversed = fitTail(Array.from(segmenter.segment(text), (part) => part.segment).reverse().join(''), columns);
+  return Array.from(segmenter.segment(reversed.slice(ELLIPSIS.length)), (part) => part.segment).reverse().join('') + (reversed ? ELLIPSIS : '');
+}
+
 /** Rows a line of `width` cells occupies in a terminal `columns` wide (at least 1). */
 export function rowsFor(width: number, columns: number): number {
   return Math.max(1, Math.ceil(width / Math.max(1, columns)));

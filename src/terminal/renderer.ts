@@ -1,5 +1,5 @@
 import type { Ora } from 'ora';
-import { eraseRows, fitTail, rowsFor, stringWidth } from './interim-line.js';
+import { eraseRows, fitHead, fitTail, rowsFor, stringWidth } from './interim-line.js';
 
 export interface TerminalStream {
   write(text: string): boolean;
@@ -31,8 +31,10 @@ export class TerminalRenderer {
     return this.stream.isTTY === true;
   }
 
+  /** `text` is cut to the terminal's width: a wrapped spinner line is not fully erased when it stops. */
   async startSpinner(text: string): Promise<void> {
     if (!this.isTTY) return;
+    text = fitHead(text, (this.stream.columns ?? 80) - 3);
     const { default: ora } = await import('ora');
     // discardStdin off: stdin may be the audio we are transcribing.
     this.spinner = ora({ text, stream: this.stream as NodeJS.WritableStream, discardStdin: false, color: 'cyan', isEnabled: true }).start();

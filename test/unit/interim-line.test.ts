@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eraseRows, fitTail, rowsFor } from '../../src/terminal/interim-line.js';
+import { eraseRows, fitHead, fitTail, rowsFor } from '../../src/terminal/interim-line.js';
 
 describe('fitTail', () => {
   it.each([
@@ -10,6 +10,16 @@ describe('fitTail', () => {
     ['anything', 0, ''],
   ])('%j in %i columns -> %j', (text, columns, shown) => {
     expect(fitTail(text, columns)).toBe(shown);
+  });
+});
+
+describe('fitHead', () => {
+  it.each([
+    ['Connecting to Deepgram…', 30, 'Connecting to Deepgram…'],
+    ['Connecting to Deepgram…', 17, 'Connecting to De…'],
+    ['日本語のテキスト', 7, '日本語…'],
+  ])('%j in %i columns -> %j', (text, columns, shown) => {
+    expect(fitHead(text, columns)).toBe(shown);
   });
 });
 

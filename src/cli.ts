@@ -15,6 +15,13 @@ Exit codes:
   5    network or service error: unreachable, 429/5xx, connection dropped
   130  interrupted by Ctrl+C, after writing everything already heard`;
 
+const ROOT_EXAMPLES = `
+Examples:
+  $ export DEEPGRAM_API_KEY=...
+  $ transcribe file meeting.wav
+  $ transcribe file talk.mp3 --output talk.txt
+  $ transcribe file --help`;
+
 const FILE_EXAMPLES = `
 Examples:
   $ export DEEPGRAM_API_KEY=...
@@ -58,7 +65,7 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
     .option('--verbose', 'show details of the connection, and stack traces on errors')
     .option('--no-color', 'no colours on stderr (also NO_COLOR=1)')
     .showSuggestionAfterError()
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', ROOT_EXAMPLES + '\n' + EXIT_CODES_HELP)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`transcribe: ${text.replace(/^error: /, '')}`) });
 

@@ -46,7 +46,8 @@ function list<T>(spec: Omit<OptionSpec<T[]>, 'parse'> & { parseItem: (raw: strin
   return { ...spec, parse, defaultValue: [] };
 }
 
-const STREAMING: readonly CommandName[] = ['file', 'live'];
+// `live` joins when it lands.
+const STREAMING: readonly CommandName[] = ['file'];
 
 export const options = {
   apiKey: option({

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeWithFfmpeg, pcmOfWav, SAMPLE_WAV, wavOf } from '../support/audio.js';
 import { scriptFromText, startDeepgramServer, type ConnectionFault, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { runCli } from '../support/run-cli.js';
-import { hasTool, missing } from '../support/system-tools.js';
+import { missing } from '../support/system-tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'transcribe-errors-'));
 const at = (name: string, content: Buffer | string) => (writeFileSync(join(tmp, name), content), join(tmp, name));
@@ -85,7 +85,7 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
     expect(server.connections[0]!.audioBytes).toBe(32000 * 4);
   });
 
-  it.skipIf(!hasTool('ffmpeg'))('a file that is not audio: the decoder says why', async () => {
+  it.skipIf(missing('ffmpeg'))('a file that is not audio: the decoder says why', async () => {
     const path = at('notes.txt', 'hello there, these are notes\n');
     const result = await transcribe([path]);
     expect(result).toEqual({

@@ -1,7 +1,6 @@
 import { systemClock } from './audio/pacer.js';
 import { main } from './cli.js';
 import type { Context } from './context.js';
-import { defaultWebSocketFactory } from './deepgram/session.js';
 import { ExitCode } from './errors.js';
 
 /** Wires the real world into the CLI and turns its result into the process exit code. */
@@ -11,7 +10,8 @@ const context: Context = {
   stderr: process.stderr,
   env: process.env,
   clock: systemClock,
-  connect: defaultWebSocketFactory,
+  // Loaded on first use: --help, --version and config never pay for the network code.
+  connect: async (url, headers) => (await import('./deepgram/session.js')).defaultWebSocketFactory(url, headers),
   onSignal(listener) {
     let count = 0;
     const handler = (signal: NodeJS.Signals) => {

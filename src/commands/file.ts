@@ -6,13 +6,14 @@ import type { ExitCodeValue } from '../errors.js';
 import { fileSink, stdoutSink } from '../output/line-sink.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
-import { dimmer } from '../terminal/colors.js';
-import { TerminalRenderer } from '../terminal/renderer.js';
+import { preloadTransport } from '../deepgram/session.js';
+import { createRenderer } from '../terminal/renderer.js';
 
 /** `transcribe file <path|->`: stream a recording (or stdin) through Deepgram live. */
 export async function runFile(context: Context, path: string, flags: Flags): Promise<ExitCodeValue> {
   const { settings, sources } = resolveSettings(flags, context.env);
   const auth = credentials(settings.apiKey, sources.apiKey, settings.apiUrl);
+  preloadTransport(); // loads while the audio is opened and sniffed
   const source = await openAudioSource(
     path,
     {
@@ -22,7 +23,7 @@ export async function runFile(context: Context, path: string, flags: Flags): Pro
     },
     context,
   );
-  const renderer = new TerminalRenderer(context.stderr, { color: context.color, dim: dimmer(context.color) });
+  const renderer = await createRenderer(context.stderr, context.color);
   let sink;
   try {
     sink = settings.output ? fileSink(settings.output) : stdoutSink(context.stdout);

@@ -20,6 +20,11 @@ export interface SessionHandlers {
 
 export type WebSocketFactory = (url: string, headers: Record<string, string>) => Promise<WebSocket>;
 
+/** Starts loading `ws` (about 40 ms) so that it overlaps other start-up work; the module loader keeps the one load. */
+export function preloadTransport(): void {
+  import('ws').catch(() => {});
+}
+
 /** `ws` is Deepgram's own transport; we own it directly to read the error text of a rejected handshake. */
 export const defaultWebSocketFactory: WebSocketFactory = async (url, headers) => {
   const { default: WebSocketClass } = await import('ws');

@@ -7,7 +7,7 @@ import type { KeyDescription } from '../deepgram/handshake-errors.js';
 import { LiveSession } from '../deepgram/session.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { LineSink } from '../output/line-sink.js';
-import type { TerminalRenderer } from '../terminal/renderer.js';
+import type { Renderer } from '../terminal/renderer.js';
 import { TranscriptModel, type TranscriptEvent } from '../transcript/model.js';
 import { closeError } from './close-error.js';
 
@@ -19,7 +19,7 @@ export interface StreamJob {
   /** Infinity: no pacing. */
   speed: number;
   sink: LineSink;
-  renderer: TerminalRenderer;
+  renderer: Renderer;
 }
 
 const FRAME_MS = 50;

@@ -1,0 +1,95 @@
+import { Chalk } from 'chalk';
+import type { Ora } from 'ora';
+import { eraseRows, fitHead, fitTail, rowsFor, stringWidth } from './interim-line.js';
+import type { Renderer } from './renderer.js';
+
+export interface TerminalStream {
+  write(text: string): boolean;
+  isTTY?: boolean;
+  columns?: number;
+  on?(event: 'resize', listener: () => void): unknown;
+  off?(event: 'resize', listener: () => void): unknown;
+}
+
+/**
+ * Owns a terminal's decorations on stderr: the connecting spinner and the one interim line,
+ * rewritten in place. It never touches stdout.
+ */
+export class TtyRenderer implements Renderer {
+  private spinner: Ora | undefined;
+  /** Cells of the interim text on screen now (0: nothing drawn). */
+  private drawnWidth = 0;
+  private interimText = '';
+  private readonly onResize = () => this.redraw();
+  private readonly dim: (text: string) => string;
+
+  constructor(
+    private readonly stream: TerminalStream,
+    private readonly color: boolean,
+  ) {
+    const chalk = new Chalk({ level: color ? 1 : 0 });
+    this.dim = (text) => chalk.dim(text);
+    this.stream.on?.('resize', this.onResize);
+  }
+
+  /** `text` is cut to the terminal's width: a wrapped spinner line is not fully erased when it stops. */
+  async startSpinner(text: string): Promise<void> {
+    text = fitHead(text, (this.stream.columns ?? 80) - 3);
+    const { default: ora } = await import('ora');
+    // discardStdin off: stdin may be the audio we are transcribing.
+    this.spinner = ora({ text, stream: this.stream as NodeJS.WritableStream, discardStdin: false, color: 'cyan', isEnabled: true }).start();
+    if (!this.color) this.spinner.color = 'white';
+  }
+
+  stopSpinner(): void {
+    this.spinner?.stop();
+    this.spinner = undefined;
+  }
+
+  /** Shows the current utterance's text, replacing what was there; only its tail when it is too wide. */
+  interim(text: string): void {
+    this.interimText = text;
+    this.draw();
+  }
+
+  clearInterim(): void {
+    this.interimText = '';
+    this.erase();
+  }
+
+  /** A line on stderr (a warning, a status) that must not be mixed into the interim line. */
+  notice(text: string): void {
+    this.spinner?.clear();
+    this.erase();
+    this.stream.write(text + '\n');
+    this.spinner?.render();
+    if (this.interimText) this.draw();
+  }
+
+  dispose(): void {
+    this.stopSpinner();
+    this.clearInterim();
+    this.stream.off?.('resize', this.onResize);
+  }
+
+  private draw(): void {
+    this.stopSpinner(); // interim text means we are connected and hearing words
+    const columns = this.stream.columns ?? 80;
+    const shown = fitTail(this.interimText, columns - 1);
+    this.erase();
+    if (!shown) return;
+    this.stream.write(this.color ? this.dim(shown) : shown);
+    this.drawnWidth = stringWidth(shown);
+  }
+
+  /** Erases exactly the rows the interim text occupies at the current width (it may have wrapped after a resize). */
+  private erase(): void {
+    if (this.drawnWidth === 0) return;
+    this.stream.write(eraseRows(rowsFor(this.drawnWidth, this.stream.columns ?? 80)));
+    this.drawnWidth = 0;
+  }
+
+  private redraw(): void {
+    if (this.drawnWidth > 0) this.draw();
+  }
+}

@@ -5,7 +5,7 @@ import { startDeepgramServer, type DeepgramServer, type DeepgramServerOptions } 
 import { API_KEY, connect, expectRefusal, LINEAR16, listenUrl } from './live-client.js';
 
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../shared/fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
 
 let server: DeepgramServer | undefined;
 afterEach(async () => {

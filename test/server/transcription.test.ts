@@ -9,7 +9,7 @@ import {
 import { connect, finals, LINEAR16, results, transcriptOf, type Message } from './live-client.js';
 
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../shared/fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
 
 let server: DeepgramServer | undefined;
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseServerMessage, type ResultsMessage } from '../../src/deepgram/messages.js';
 import { TranscriptModel, type TranscriptEvent } from '../../src/transcript/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../../shared/fixtures/deepgram/${name}.json`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8');
 
 /** A Results message in the shape of the real fixtures. */
 function results(text: string, o: { start?: number; isFinal?: boolean; speechFinal?: boolean; channel?: number } = {}): string {

@@ -1,23 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  CLOSE,
-  scriptFromText,
-  startDeepgramServer,
-  type DeepgramServer,
-  type DeepgramServerOptions,
-} from '../support/deepgram-server/index.js';
-import { connect, finals, LINEAR16, transcriptOf } from './live-client.js';
+import { describe, expect, it } from 'vitest';
+import { CLOSE, scriptFromText } from '../support/deepgram-server/index.js';
+import { connect, finals, LINEAR16, transcriptOf, serverPerTest } from './live-client.js';
 
-let server: DeepgramServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-async function start(options: DeepgramServerOptions = {}): Promise<DeepgramServer> {
-  server = await startDeepgramServer(options);
-  return server;
-}
+const start = serverPerTest();
 
 /** A 44-byte PCM WAV header, as a file reader or `sox` writes it. */
 function wavHeader(sampleRate: number, channels: number, dataBytes: number): Buffer {

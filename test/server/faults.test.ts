@@ -1,28 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  CLOSE,
-  scriptFromText,
-  startDeepgramServer,
-  type DeepgramServer,
-  type DeepgramServerOptions,
-} from '../support/deepgram-server/index.js';
-import { connect, finals, LINEAR16, results, transcriptOf } from './live-client.js';
+import { describe, expect, it } from 'vitest';
+import { CLOSE, scriptFromText } from '../support/deepgram-server/index.js';
+import { connect, finals, LINEAR16, results, transcriptOf, serverPerTest } from './live-client.js';
 
 const NET_0001 =
   'Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001';
 const SCRIPT = scriptFromText('Hello world. Bye now.');
 const INTERIMS = `${LINEAR16}&interim_results=true`;
 
-let server: DeepgramServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-async function start(options: DeepgramServerOptions = {}): Promise<DeepgramServer> {
-  server = await startDeepgramServer(options);
-  return server;
-}
+const start = serverPerTest();
 
 describe('idle timeout (NET-0001)', () => {
   it('sends Metadata then closes 1011 with the exact reason when nothing arrives', async () => {
@@ -193,7 +179,6 @@ describe('connections', () => {
     const dg = await start();
     const client = await connect(dg);
     await dg.close();
-    server = undefined;
     expect((await client.closed).code).toBe(1006);
   });
 });

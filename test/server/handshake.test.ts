@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startDeepgramServer, type DeepgramServer, type DeepgramServerOptions } from '../support/deepgram-server/index.js';
-import { API_KEY, connect, expectRefusal, LINEAR16, listenUrl } from './live-client.js';
+import { startDeepgramServer } from '../support/deepgram-server/index.js';
+import { API_KEY, connect, expectRefusal, LINEAR16, listenUrl, serverPerTest } from './live-client.js';
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
 
-let server: DeepgramServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-async function start(options: DeepgramServerOptions = {}): Promise<DeepgramServer> {
-  server = await startDeepgramServer(options);
-  return server;
-}
+const start = serverPerTest();
 
 describe('authentication', () => {
   it('refuses a wrong key with 401 INVALID_AUTH, dg-error, dg-request-id and the fixture body', async () => {

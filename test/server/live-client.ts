@@ -1,6 +1,7 @@
 // A bare `ws` client for testing the local Deepgram server (no project code involved).
+import { afterEach } from 'vitest';
 import WebSocket from 'ws';
-import type { DeepgramServer } from '../support/deepgram-server/index.js';
+import { startDeepgramServer, type DeepgramServer, type DeepgramServerOptions } from '../support/deepgram-server/index.js';
 
 export const API_KEY = 'test-key';
 /** 16 kHz mono linear16: the bytes of one second. */
@@ -132,3 +133,13 @@ export function expectRefusal(url: string, headers: Record<string, string> = { A
 export const results = (messages: Message[]): Message[] => messages.filter((m) => m?.type === 'Results');
 export const finals = (messages: Message[]): Message[] => results(messages).filter((m) => m.is_final);
 export const transcriptOf = (message: Message): string => message.channel.alternatives[0].transcript;
+
+/** Registers the per-test server: `start()` starts one, and it is closed after each test (also when a test closed it already). */
+export function serverPerTest(): (options?: DeepgramServerOptions) => Promise<DeepgramServer> {
+  let server: DeepgramServer | undefined;
+  afterEach(async () => {
+    await server?.close().catch(() => {}); // a test may have closed it itself
+    server = undefined;
+  });
+  return async (options = {}) => (server = await startDeepgramServer(options));
+}

@@ -1,25 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  scriptFromText,
-  startDeepgramServer,
-  type DeepgramServer,
-  type DeepgramServerOptions,
-} from '../support/deepgram-server/index.js';
-import { connect, finals, LINEAR16, results, transcriptOf, type Message } from './live-client.js';
+import { describe, expect, it } from 'vitest';
+import { scriptFromText } from '../support/deepgram-server/index.js';
+import { connect, finals, LINEAR16, results, transcriptOf, type Message, serverPerTest } from './live-client.js';
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
 
-let server: DeepgramServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-async function start(options: DeepgramServerOptions = {}): Promise<DeepgramServer> {
-  server = await startDeepgramServer(options);
-  return server;
-}
+const start = serverPerTest();
 
 /** One readable line per message: what a timeline assertion needs and nothing else. */
 function summary(message: Message): string {

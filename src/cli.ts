@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import type { ConfigAction } from './commands/config.js';
 import type { Context } from './context.js';
 import { ExitCode, exitCodeOf, formatError, type ExitCodeValue } from './errors.js';
 import { isRepeatable, optionsFor, type CommandName, type OptionSpec } from './settings/options.js';
@@ -21,6 +22,23 @@ Examples:
   $ transcribe file meeting.wav
   $ transcribe file talk.mp3 --output talk.txt
   $ transcribe file --help`;
+
+const CONFIG_EXAMPLES = `
+Examples:
+  $ transcribe config set api-key                  # asks for the key; typing is hidden
+  $ transcribe config set model nova-3-medical
+  $ transcribe config set language de --profile work
+  $ transcribe config get model
+  $ transcribe config list                         # every key, its value and its source
+  $ transcribe config unset model
+  $ transcribe config path
+  $ transcribe file talk.wav --profile work`;
+
+const COMPLETION_EXAMPLES = `
+Examples:
+  $ eval "$(transcribe completion bash)"           # in ~/.bashrc
+  $ eval "$(transcribe completion zsh)"            # in ~/.zshrc
+  $ transcribe completion fish > ~/.config/fish/completions/transcribe.fish`;
 
 const FILE_EXAMPLES = `
 Examples:
@@ -58,10 +76,17 @@ function defaultText(spec: OptionSpec<unknown>): string {
   return shown === undefined ? '' : ` (default: ${shown})`;
 }
 
+interface Globals {
+  verbose?: boolean;
+  color?: boolean;
+  profile?: string;
+}
+
 export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue) => void): Command {
   const program = new Command('transcribe')
     .description('Live transcription in your terminal, through Deepgram')
     .version(version(), '-V, --version')
+    .option('--profile <name>', 'use a settings profile from the config file [env TRANSCRIBE_PROFILE]')
     .option('--verbose', 'show details of the connection, and stack traces on errors')
     .option('--no-color', 'no colours on stderr (also NO_COLOR=1)')
     .showSuggestionAfterError()
@@ -69,21 +94,66 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`transcribe: ${text.replace(/^error: /, '')}`) });
 
+  /** Runs a command module with the context its global flags ask for. */
+  const run = (command: Command, task: (ctx: Context, globals: Globals) => Promise<ExitCodeValue>) => async () => {
+    const globals = command.optsWithGlobals<Globals>();
+    const { colorEnabled } = await import('./terminal/colors.js');
+    const ctx = { ...context, verbose: Boolean(globals.verbose), color: colorEnabled(context.stderr, context.env, globals.color !== false) };
+    setExitCode(await task(ctx, globals));
+  };
+
   const file = program
     .command('file')
     .description('transcribe an audio file, or stdin with -, through Deepgram live streaming')
     .argument('<path>', 'audio file (WAV, MP3, FLAC, Ogg, M4A, WebM, raw PCM...) or - for stdin')
-    .addHelpText('after', FILE_EXAMPLES + '\n' + EXIT_CODES_HELP)
-    .action(async (path: string, _options: unknown, command: Command) => {
-      const globals = command.optsWithGlobals<{ verbose?: boolean; color?: boolean }>();
+    .addHelpText('after', FILE_EXAMPLES + '\n' + EXIT_CODES_HELP);
+  file.action(
+    run(file, async (ctx, globals) => {
       const { runFile } = await import('./commands/file.js');
-      const { colorEnabled } = await import('./terminal/colors.js');
-      const ctx = { ...context, verbose: Boolean(globals.verbose), color: colorEnabled(context.stderr, context.env, globals.color !== false) };
-      setExitCode(await runFile(ctx, path, command.opts<Flags>()));
-    });
-  file.exitOverride();
+      return runFile(ctx, file.args[0]!, file.opts<Flags>(), globals.profile);
+    }),
+  );
   addOptions(file, 'file');
+  addConfigCommand(program, run);
+
+  const completion = program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText('after', COMPLETION_EXAMPLES);
+  completion.action(
+    run(completion, async (ctx) => {
+      const { completionScript } = await import('./commands/completion.js');
+      ctx.stdout.write(completionScript(completion.args[0]!));
+      return ExitCode.ok;
+    }),
+  );
   return program;
+}
+
+type Runner = (command: Command, task: (ctx: Context, globals: Globals) => Promise<ExitCodeValue>) => () => Promise<void>;
+
+function addConfigCommand(program: Command, run: Runner): void {
+  const config = program
+    .command('config')
+    .description('store the API key and defaults (shows them all without a subcommand)')
+    .addHelpText('after', CONFIG_EXAMPLES);
+  const action = (name: ConfigAction, usage: string, description: string, showSecret = false) => {
+    const sub = config.command(`${name}${usage}`, { isDefault: name === 'list' }).description(description);
+    if (showSecret) sub.option('--show-secret', 'print the API key in full (for scripts)');
+    sub.action(
+      run(sub, async (ctx, globals) => {
+        const { runConfig } = await import('./commands/config.js');
+        return runConfig(ctx, name, sub.args, { ...(globals.profile ? { profile: globals.profile } : {}), showSecret: Boolean(sub.opts().showSecret) });
+      }),
+    );
+  };
+  action('set', ' <key> [value]', 'set a default (api-key without a value asks for it, hidden)');
+  action('get', ' <key>', 'print the value in effect', true);
+  action('list', '', 'every key, its value and where it comes from', true);
+  action('unset', ' <key>', 'remove a default');
+  action('path', '', 'print the config file path');
+  action('profiles', '', 'list the profile names');
 }
 
 /** The entry point: the one place errors become messages and exit codes. */

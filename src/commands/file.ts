@@ -4,15 +4,17 @@ import { credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import type { ExitCodeValue } from '../errors.js';
 import { fileSink, stdoutSink } from '../output/line-sink.js';
+import { loadConfig } from '../settings/load-config.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
 
 /** `transcribe file <path|->`: stream a recording (or stdin) through Deepgram live. */
-export async function runFile(context: Context, path: string, flags: Flags): Promise<ExitCodeValue> {
-  const { settings, sources } = resolveSettings(flags, context.env);
-  const auth = credentials(settings.apiKey, sources.apiKey, settings.apiUrl);
+export async function runFile(context: Context, path: string, flags: Flags, profile?: string): Promise<ExitCodeValue> {
+  const config = loadConfig(context.env, profile);
+  const { settings, describe } = resolveSettings(flags, context.env, config.layers);
+  const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
   preloadTransport(); // loads while the audio is opened and sniffed
   const source = await openAudioSource(
     path,
@@ -31,7 +33,7 @@ export async function runFile(context: Context, path: string, flags: Flags): Pro
     source.stop();
     throw error;
   }
-  for (const warning of source.warnings) renderer.notice(`transcribe: warning: ${warning}`);
+  for (const warning of [...config.warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
   try {
     return await runStream(context, { url: listenUrl(settings, source.format), ...auth, source, speed: settings.speed, sink, renderer });
   } finally {

@@ -69,7 +69,8 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
     expect(result).toMatchObject({
       code: 2,
       stdout: '',
-      stderr: 'transcribe: no Deepgram API key — set DEEPGRAM_API_KEY (create a key at https://console.deepgram.com), or use --api-url for a self-hosted server\n',
+      stderr:
+        'transcribe: no Deepgram API key — run transcribe config set api-key, or set DEEPGRAM_API_KEY (create a key at https://console.deepgram.com); --api-url for a self-hosted server\n',
     });
   });
 

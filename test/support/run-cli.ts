@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/transcribe.js', import.meta.url));
@@ -28,7 +31,8 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): Record<s
     if (value === undefined || key.startsWith('DEEPGRAM_') || key.startsWith('TRANSCRIBE_')) continue;
     env[key] = value;
   }
-  Object.assign(env, { FORCE_COLOR: '0', NO_COLOR: '1' });
+  // Never the user's own config: an empty directory unless the test gives one.
+  Object.assign(env, { FORCE_COLOR: '0', NO_COLOR: '1', TRANSCRIBE_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'transcribe-config-')) });
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

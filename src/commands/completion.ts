@@ -1,0 +1,73 @@
+import { UsageError } from '../errors.js';
+import { CONFIG_KEYS } from '../settings/config-file.js';
+import { optionsFor, type OptionSpec } from '../settings/options.js';
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+const COMMANDS = ['file', 'config', 'completion', 'help'];
+const CONFIG_ACTIONS = ['set', 'get', 'list', 'unset', 'path', 'profiles'];
+const GLOBAL_FLAGS = ['--profile', '--verbose', '--no-color', '--help', '--version'];
+/** Profile names are read at completion time, so new profiles complete at once. */
+const PROFILES_COMMAND = 'transcribe config profiles 2>/dev/null';
+
+const longFlags = (spec: OptionSpec<unknown>) => spec.flags.map((flag) => flag.split(' ')[0]!);
+const takesValue = (spec: OptionSpec<unknown>) => spec.flags[0]!.includes('<');
+const fileFlags = () => optionsFor('file').map(([, spec]) => spec);
+
+/** `transcribe completion <shell>`: a script completing commands, flags, config keys and profile names. */
+export function completionScript(shell: string): string {
+  if (shell === 'bash') return bashScript();
+  if (shell === 'zsh') return `#compdef transcribe\nautoload -U +X bashcompinit && bashcompinit\n${bashScript()}`;
+  if (shell === 'fish') return fishScript();
+  throw new UsageError(`no completion for shell "${shell}"`, `use one of: ${SHELLS.join(', ')}`);
+}
+
+function bashScript(): string {
+  const flags = [...fileFlags().flatMap(longFlags), ...GLOBAL_FLAGS].join(' ');
+  return `# transcribe completion for bash: eval "$(transcribe completion bash)" in ~/.bashrc
+_transcribe() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
+  case "$prev" in
+    --profile) COMPREPLY=($(compgen -W "$(${PROFILES_COMMAND})" -- "$cur")); return ;;
+    --output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+  esac
+  if [ "$COMP_CWORD" -eq 1 ]; then
+    COMPREPLY=($(compgen -W "${COMMANDS.join(' ')} --help --version" -- "$cur")); return
+  fi
+  case "\${COMP_WORDS[1]}" in
+    file)
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur"))
+      else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
+    config)
+      if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${CONFIG_ACTIONS.join(' ')}" -- "$cur"))
+      elif [ "$COMP_CWORD" -eq 3 ] && [[ "\${COMP_WORDS[2]}" =~ ^(set|get|unset)$ ]]; then COMPREPLY=($(compgen -W "${CONFIG_KEYS.join(' ')}" -- "$cur"))
+      else COMPREPLY=($(compgen -W "--profile --show-secret" -- "$cur")); fi ;;
+    completion) COMPREPLY=($(compgen -W "${SHELLS.join(' ')}" -- "$cur")) ;;
+    help) COMPREPLY=($(compgen -W "${COMMANDS.join(' ')}" -- "$cur")) ;;
+  esac
+}
+complete -o default -F _transcribe transcribe
+`;
+}
+
+function fishScript(): string {
+  const lines = [
+    '# transcribe completion for fish: transcribe completion fish > ~/.config/fish/completions/transcribe.fish',
+    'complete -c transcribe -f',
+    `complete -c transcribe -n __fish_use_subcommand -a '${COMMANDS.join(' ')}'`,
+    `complete -c transcribe -l profile -r -f -a '(${PROFILES_COMMAND})' -d 'settings profile'`,
+    "complete -c transcribe -l verbose -d 'connection details and stack traces'",
+    "complete -c transcribe -l no-color -d 'no colours on stderr'",
+    "complete -c transcribe -n '__fish_seen_subcommand_from file' -F",
+    `complete -c transcribe -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from ${CONFIG_ACTIONS.join(' ')}' -a '${CONFIG_ACTIONS.join(' ')}'`,
+    `complete -c transcribe -n '__fish_seen_subcommand_from set get unset' -a '${CONFIG_KEYS.join(' ')}'`,
+    "complete -c transcribe -n '__fish_seen_subcommand_from get list' -l show-secret -d 'print the API key in full'",
+    `complete -c transcribe -n '__fish_seen_subcommand_from completion' -a '${SHELLS.join(' ')}'`,
+  ];
+  for (const spec of fileFlags()) {
+    for (const flag of longFlags(spec)) {
+      const value = takesValue(spec) ? (spec.key === 'output' ? ' -r -F' : ' -r') : '';
+      lines.push(`complete -c transcribe -n '__fish_seen_subcommand_from file' -l ${flag.slice(2)}${value} -d '${spec.help.replace(/'/g, "\\'")}'`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,69 @@
+import { chmodSync, mkdirSync } from 'node:fs';
+import { ExitCode, TranscribeError } from '../errors.js';
+import { readConfigFile, type ConfigData, type RawValue } from './config-file.js';
+import { configFile } from './config-paths.js';
+import { options, type OptionName } from './options.js';
+
+/**
+ * The config file: read with a few lines of our own (every command reads it; `conf` and its JSON
+ * schema validator take ~80 ms to load), written through `conf` (atomic writes, file mode 0600).
+ */
+export class ConfigStore {
+  readonly path: string;
+
+  constructor(readonly dir: string) {
+    this.path = configFile(dir);
+  }
+
+  read(): { data: ConfigData; warnings: string[] } {
+    return readConfigFile(this.path);
+  }
+
+  async set(name: OptionName, value: RawValue, profile?: string): Promise<void> {
+    const key = options[name].key;
+    await this.update((store) => {
+      if (!profile) return store.set(key, value);
+      const profiles = (store.get('profiles') ?? {}) as Record<string, Record<string, RawValue>>;
+      store.set('profiles', { ...profiles, [profile]: { ...profiles[profile], [key]: value } });
+    });
+  }
+
+  /** Returns whether the key was set. */
+  async unset(name: OptionName, profile?: string): Promise<boolean> {
+    const key = options[name].key;
+    let found = false;
+    await this.update((store) => {
+      if (!profile) {
+        found = store.has(key);
+        return store.delete(key);
+      }
+      const profiles = (store.get('profiles') ?? {}) as Record<string, Record<string, RawValue>>;
+      const { [key]: removed, ...rest } = profiles[profile] ?? {};
+      found = removed !== undefined;
+      if (found) store.set('profiles', { ...profiles, [profile]: rest });
+    });
+    return found;
+  }
+
+  private async update(change: (store: import('conf').default<Record<string, unknown>>) => void): Promise<void> {
+    this.read(); // refuses a broken file before conf could touch it
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      chmodSync(this.dir, 0o700);
+      const { default: Conf } = await import('conf');
+      const store = new Conf<Record<string, unknown>>({
+        cwd: this.dir,
+        configName: 'config',
+        projectSuffix: '',
+        configFileMode: 0o600,
+        accessPropertiesByDotNotation: false,
+        clearInvalidConfig: false,
+      });
+      change(store);
+      chmodSync(this.path, 0o600); // conf sets the mode only on files it creates
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new TranscribeError(`cannot write the config file ${this.path} (${code})`, ExitCode.internal, 'check that its directory is writable, or set TRANSCRIBE_CONFIG_DIR');
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { UsageError } from '../errors.js';
+import { configDir } from './config-paths.js';
+import { ConfigStore } from './config-store.js';
+import type { ConfigLayers } from './resolve.js';
+
+/** Reads the config file and picks the profile (`--profile`, else TRANSCRIBE_PROFILE). */
+export function loadConfig(env: Record<string, string | undefined>, profileFlag?: string): { layers: ConfigLayers; warnings: string[]; store: ConfigStore } {
+  const store = new ConfigStore(configDir(env));
+  const { data, warnings } = store.read();
+  const profileName = profileFlag ?? (env.TRANSCRIBE_PROFILE || undefined);
+  const layers: ConfigLayers = { path: store.path, base: data.base };
+  if (profileName !== undefined) {
+    const values = data.profiles[profileName];
+    if (!values) {
+      const known = Object.keys(data.profiles);
+      throw new UsageError(
+        `no profile "${profileName}" in ${store.path}`,
+        known.length ? `profiles: ${known.join(', ')}` : `create it with: transcribe config set <key> <value> --profile ${profileName}`,
+      );
+    }
+    layers.profile = { name: profileName, values };
+  }
+  return { layers, warnings, store };
+}

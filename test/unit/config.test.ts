@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { completionScript } from '../../src/commands/completion.js';
+import { show } from '../../src/commands/config.js';
+import { parseConfig } from '../../src/settings/config-file.js';
+import { jsonErrorLocation } from '../../src/settings/json-error.js';
+import { configDir } from '../../src/settings/config-paths.js';
+import { resolveSettings, type ConfigLayers } from '../../src/settings/resolve.js';
+import { closest } from '../../src/settings/suggest.js';
+
+const PATH = '/home/ana/.config/transcribe/config.json';
+
+describe('resolveSettings with the config file: flag > env > profile > config > default', () => {
+  const layers: ConfigLayers = {
+    path: PATH,
+    base: { model: 'nova-2', language: 'fr', diarize: true, keyterm: ['Acme', 'Zyx'], speed: 'max', 'api-key': undefined } as ConfigLayers['base'],
+    profile: { name: 'work', values: { language: 'de', endpointing: 'false' } },
+  };
+  it.each<[string, Record<string, unknown>, Record<string, string>, string, unknown, string, string]>([
+    ['config over default', {}, {}, 'model', 'nova-2', 'config', `the config file (${PATH})`],
+    ['profile over config', {}, {}, 'language', 'de', 'profile', `profile "work" (${PATH})`],
+    ['env over profile', {}, { TRANSCRIBE_LANGUAGE: 'es' }, 'language', 'es', 'env', 'TRANSCRIBE_LANGUAGE'],
+    ['flag over env', { language: 'it' }, { TRANSCRIBE_LANGUAGE: 'es' }, 'language', 'it', 'flag', '--language'],
+    ['stored booleans', {}, {}, 'diarize', true, 'config', `the config file (${PATH})`],
+    ['stored lists', {}, {}, 'keyterm', ['Acme', 'Zyx'], 'config', `the config file (${PATH})`],
+    ['stored max speed', {}, {}, 'speed', Infinity, 'config', `the config file (${PATH})`],
+    ['profile endpointing false', {}, {}, 'endpointing', false, 'profile', `profile "work" (${PATH})`],
+    ['default', {}, {}, 'utteranceEnd', 1000, 'default', 'the default'],
+  ])('%s', (_name, flags, env, name, value, source, described) => {
+    const resolved = resolveSettings(flags, env, layers);
+    const key = name as keyof typeof resolved.settings;
+    expect(resolved.settings[key]).toEqual(value);
+    expect(resolved.sources[key]).toBe(source);
+    expect(resolved.describe(key)).toBe(described);
+  });
+});
+
+describe('parseConfig: a hand-edited file is checked, and errors name the line or field', () => {
+  it('reads values of every JSON kind', () => {
+    const text = JSON.stringify({ model: 'nova-3', diarize: true, endpointing: 300, keyterm: ['a, b'], profiles: { work: { language: 'de' } } });
+    expect(parseConfig(text, PATH)).toEqual({
+      base: { model: 'nova-3', diarize: true, endpointing: 300, keyterm: ['a, b'] },
+      profiles: { work: { language: 'de' } },
+    });
+  });
+  it.each([
+    ['empty file', '', null],
+    ['broken JSON', '{\n  "model": "nova-3",\n  "language": en\n}', `the config file ${PATH} is not valid JSON (line 3, column 15)`],
+    ['an array', '[]', `the config file ${PATH} must hold a JSON object`],
+    ['unknown key', '{"modle": "nova-3"}', `the config file ${PATH} has an unknown key "modle" (did you mean model?)`],
+    ['unknown key in a profile', '{"profiles": {"work": {"langauge": "de"}}}', `the config file ${PATH} has an unknown key "profiles.work.langauge" (did you mean language?)`],
+    ['bad value', '{"endpointing": "soon"}', `the config file ${PATH}: "endpointing" must be milliseconds (e.g. 300) or false`],
+    ['bad value in a profile', '{"profiles": {"x": {"speed": 0}}}', `the config file ${PATH}: "profiles.x.speed" must be a positive number (1 = real time) or "max"`],
+    ['object value', '{"model": {"name": "x"}}', `the config file ${PATH}: "model" must be a string, number, boolean or list of strings`],
+    ['profiles not an object', '{"profiles": 3}', `the config file ${PATH}: "profiles" must be an object of named settings`],
+  ])('%s', (_name, text, message) => {
+    if (message === null) expect(parseConfig(text, PATH)).toEqual({ base: {}, profiles: {} });
+    else expect(() => parseConfig(text, PATH)).toThrow(message);
+  });
+});
+
+describe('configDir', () => {
+  it.each<[Record<string, string>, NodeJS.Platform, string]>([
+    [{ TRANSCRIBE_CONFIG_DIR: '/tmp/x', HOME: '/home/a' }, 'linux', '/tmp/x'],
+    [{ HOME: '/home/a' }, 'linux', '/home/a/.config/transcribe'],
+    [{ HOME: '/home/a', XDG_CONFIG_HOME: '/xdg' }, 'linux', '/xdg/transcribe'],
+    [{ HOME: '/Users/a' }, 'darwin', '/Users/a/Library/Preferences/transcribe'],
+  ])('%j on %s', (env, platform, dir) => {
+    expect(configDir(env, platform)).toBe(dir);
+  });
+});
+
+describe('show and closest', () => {
+  it.each<[string, unknown, boolean, string]>([
+    ['apiKey', '0123456789abcdef0123', false, '****0123'],
+    ['apiKey', '0123456789abcdef0123', true, '0123456789abcdef0123'],
+    ['speed', Infinity, false, 'max'],
+    ['endpointing', false, false, 'false'],
+    ['keyterm', ['a', 'b'], false, 'a,b'],
+    ['param', [['redact', 'pci']], false, 'redact=pci'],
+    ['sampleRate', undefined, false, ''],
+  ])('show %s %j', (name, value, secret, text) => {
+    expect(show(name as never, value as never, secret)).toBe(text);
+  });
+  it.each([
+    ['modle', 'model'],
+    ['api_key', 'api-key'],
+    ['sample_rate', 'sample-rate'],
+    ['zzzzzz', undefined],
+  ])('closest(%s) = %s', (input, expected) => {
+    expect(closest(input, ['model', 'api-key', 'sample-rate', 'language'])).toBe(expected);
+  });
+});
+
+describe('completionScript', () => {
+  it.each(['bash', 'zsh', 'fish'])('%s completes config keys, file flags and profiles', (shell) => {
+    const script = completionScript(shell);
+    for (const needle of ['utterance-end', 'smart-format', 'transcribe config profiles', 'set get list unset path profiles']) expect(script).toContain(needle);
+  });
+  it('refuses other shells', () => {
+    expect(() => completionScript('tcsh')).toThrow('no completion for shell "tcsh"');
+  });
+});
+
+describe('jsonErrorLocation', () => {
+  it.each([
+    ['{"a": 1}', undefined],
+    ['{\n  "a": en\n}', 'line 2, column 8'],
+    ['{"a": 1,}', 'line 1, column 9'],
+    ['{"a": 1', 'line 1, column 8'],
+    ['{"a": "x\n"}', 'line 1, column 9'],
+    ['{"a": [1, 2,, 3]}', 'line 1, column 13'],
+    ['{"a": 1} x', 'line 1, column 10'],
+    ['{"a": -01}', 'line 1, column 9'],
+  ])('%j -> %s', (text, location) => {
+    expect(jsonErrorLocation(text)).toBe(location);
+  });
+});

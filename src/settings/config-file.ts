@@ -40,7 +40,7 @@ export function readConfigFile(path: string): { data: ConfigData; warnings: stri
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { data: { base: {}, profiles: {} }, warnings: [] };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { data: { base: {}, profiles: {} }, warnings: [] };
     throw new UsageError(`cannot read the config file ${path} (${code ?? String(error)})`, 'check its permissions, or set TRANSCRIBE_CONFIG_DIR');
   }
   const warnings = tightenPermissions(path);

@@ -1,0 +1,167 @@
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SAMPLE_WAV } from '../support/audio.js';
+import { scriptFromText, startDeepgramServer, type DeepgramServer } from '../support/deepgram-server/index.js';
+import { runCli } from '../support/run-cli.js';
+
+const KEY = 'dg0123456789abcdef0123456789abcdef4b2c';
+let dir: string;
+let server: DeepgramServer | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'transcribe-config-e2e-'));
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const config = (args: string[], options: { stdin?: string; env?: Record<string, string | undefined> } = {}) =>
+  runCli(['config', ...args], { env: { TRANSCRIBE_CONFIG_DIR: dir, ...options.env }, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
+const file = () => join(dir, 'config.json');
+const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+describe('transcribe config', () => {
+  it('set, get, list, unset and path, in a 0600 file in a 0700 directory', async () => {
+    expect(await config(['set', 'model', 'nova-3-medical'])).toEqual({ code: 0, signal: null, stdout: '', stderr: `transcribe: set model in ${file()}\n` });
+    expect(await config(['set', 'keyterm', 'Acme,Zyx'])).toMatchObject({ code: 0 });
+    expect(await config(['get', 'model'])).toMatchObject({ code: 0, stdout: 'nova-3-medical\n', stderr: '' });
+    expect(await config(['path'])).toMatchObject({ code: 0, stdout: `${file()}\n` });
+    expect(mode(file())).toBe('600');
+    expect(mode(dir)).toBe('700');
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ model: 'nova-3-medical', keyterm: 'Acme,Zyx' });
+    const list = await config(['list'], { env: { TRANSCRIBE_LANGUAGE: 'de' } });
+    expect(list.stdout).toBe(
+      [
+        'api-key                                  (default)',
+        'api-url        https://api.deepgram.com  (default)',
+        'model          nova-3-medical            (config)',
+        'language       de                        (env)',
+        'smart-format   true                      (default)',
+        'punctuate      false                     (default)',
+        'diarize        false                     (default)',
+        'keyterm        Acme,Zyx                  (config)',
+        'endpointing    300                       (default)',
+        'utterance-end  1000                      (default)',
+        'param                                    (default)',
+        'encoding                                 (default)',
+        'sample-rate                              (default)',
+        'channels                                 (default)',
+        'speed          1                         (default)',
+        'output                                   (default)',
+        '',
+      ].join('\n'),
+    );
+    expect((await config([])).stdout).toBe((await config(['list'])).stdout); // no subcommand: the list
+    expect(await config(['unset', 'model'])).toMatchObject({ code: 0, stderr: `transcribe: removed model from ${file()}\n` });
+    expect(await config(['get', 'model'])).toMatchObject({ code: 0, stdout: 'nova-3\n' });
+    expect(await config(['unset', 'model'])).toMatchObject({ code: 0, stderr: `transcribe: model was not set in ${file()}\n` });
+  });
+
+  it.each([
+    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, param, encoding, sample-rate, channels, speed, output\n'],
+    [['set', 'speed', 'fast'], 'transcribe: invalid value "fast" for config key speed: must be a positive number (1 = real time) or "max" — see transcribe file --help\n'],
+    [['set', 'model'], 'transcribe: config set model needs a value — transcribe config set model <value>\n'],
+    [['get', 'model', '--profile', 'home'], `transcribe: no profile "home" in CONFIG — create it with: transcribe config set <key> <value> --profile home\n`],
+  ])('refuses %j with exit 2', async (args, stderr) => {
+    const result = await config(args);
+    expect(result).toEqual({ code: 2, signal: null, stdout: '', stderr: stderr.replace('CONFIG', file()) });
+  });
+
+  it('api-key from stdin: Token prefix stripped, never shown in full', async () => {
+    const result = await config(['set', 'api-key'], { stdin: `Token ${KEY}\n` });
+    expect(result).toEqual({ code: 0, signal: null, stdout: '', stderr: `transcribe: set api-key (****4b2c) in ${file()}\n` });
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ 'api-key': KEY });
+    expect(await config(['get', 'api-key'])).toMatchObject({ stdout: '****4b2c\n' });
+    expect(await config(['get', 'api-key', '--show-secret'])).toMatchObject({ stdout: `${KEY}\n` });
+    expect((await config(['list'])).stdout).toContain('api-key        ****4b2c  ');
+  });
+
+  it('api-key as an argument works, with a warning about shell history', async () => {
+    const result = await config(['set', 'api-key', KEY]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      'transcribe: warning: the key is now in your shell history; `transcribe config set api-key` without a value asks for it instead\n' +
+        `transcribe: set api-key (****4b2c) in ${file()}\n`,
+    );
+  });
+
+  it('profiles override the base set; --profile and TRANSCRIBE_PROFILE select one', async () => {
+    await config(['set', 'language', 'fr']);
+    await config(['set', 'language', 'de', '--profile', 'work']);
+    await config(['set', 'model', 'nova-2-meeting', '--profile', 'work']);
+    await config(['set', 'model', 'nova-2', '--profile', 'home']);
+    expect(await config(['profiles'])).toMatchObject({ stdout: 'work\nhome\n' });
+    expect(await config(['get', 'language'])).toMatchObject({ stdout: 'fr\n' });
+    expect(await config(['get', 'language', '--profile', 'work'])).toMatchObject({ stdout: 'de\n' });
+    expect(await config(['get', 'model'], { env: { TRANSCRIBE_PROFILE: 'home' } })).toMatchObject({ stdout: 'nova-2\n' });
+    expect((await config(['list', '--profile', 'work'])).stdout).toContain('language       de                        (profile work)\n');
+
+    server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
+    const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };
+    const result = await runCli(['file', SAMPLE_WAV, '--speed', 'max', '--profile', 'work'], { env });
+    expect(result).toMatchObject({ code: 0, stderr: '', stdout: 'Hello from transcribe.\n' });
+    expect(server.connections[0]!.query.get('language')).toBe('de');
+    expect(server.connections[0]!.query.get('model')).toBe('nova-2-meeting');
+  });
+
+  it('the key stored in config is the one Deepgram receives; a 401 says where it came from', async () => {
+    await config(['set', 'api-key'], { stdin: 'test-key\n' });
+    server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
+    const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_URL: server.url };
+    expect(await runCli(['file', SAMPLE_WAV, '--speed', 'max'], { env })).toMatchObject({ code: 0, stdout: 'Hello from transcribe.\n' });
+    expect(server.connections[0]!.authorization).toBe('Token test-key');
+
+    await config(['set', 'api-key', KEY]);
+    const rejected = await runCli(['file', SAMPLE_WAV], { env });
+    expect(rejected.code).toBe(3);
+    expect(rejected.stderr).toMatch(new RegExp(`^transcribe: Deepgram rejected the API key from the config file \\(${file()}\\) \\(\\*\\*\\*\\*4b2c\\): Invalid credentials`));
+    expect(rejected.stderr).not.toContain(KEY);
+  });
+
+  it('a corrupt file: exit 2 naming the file and the line, and the file is left as it was', async () => {
+    const broken = '{\n  "model": "nova-3",\n  "language": de\n}\n';
+    writeFileSync(file(), broken, { mode: 0o600 });
+    const expected = `transcribe: the config file ${file()} is not valid JSON (line 3, column 15) — fix it by hand, or delete it and run transcribe config set again\n`;
+    expect(await config(['set', 'model', 'nova-2'])).toEqual({ code: 2, signal: null, stdout: '', stderr: expected });
+    expect(await runCli(['file', SAMPLE_WAV], { env: { TRANSCRIBE_CONFIG_DIR: dir } })).toMatchObject({ code: 2, stderr: expected });
+    expect(readFileSync(file(), 'utf8')).toBe(broken);
+  });
+
+  it('a hand-edited bad value names the field', async () => {
+    writeFileSync(file(), JSON.stringify({ profiles: { work: { endpointing: 'soon' } } }), { mode: 0o600 });
+    expect(await config(['list'])).toMatchObject({
+      code: 2,
+      stderr: `transcribe: the config file ${file()}: "profiles.work.endpointing" must be milliseconds (e.g. 300) or false — fix it with transcribe config set endpointing <value>\n`,
+    });
+  });
+
+  it('permissions looser than 0600/0700 are tightened, with a warning', async () => {
+    writeFileSync(file(), '{"model": "nova-3"}');
+    chmodSync(file(), 0o644);
+    chmodSync(dir, 0o755);
+    const result = await config(['get', 'model']);
+    expect(result).toEqual({
+      code: 0,
+      signal: null,
+      stdout: 'nova-3\n',
+      stderr:
+        `transcribe: warning: tightened the permissions of ${dir} to 0700 (they were 0755): it holds your API key\n` +
+        `transcribe: warning: tightened the permissions of ${file()} to 0600 (they were 0644): it holds your API key\n`,
+    });
+    expect([mode(dir), mode(file())]).toEqual(['700', '600']);
+  });
+
+  it('an unwritable config directory: exit 1 with the path', async () => {
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    const inside = join(dir, 'not-a-dir', 'transcribe');
+    const result = await runCli(['config', 'set', 'model', 'nova-2'], { env: { TRANSCRIBE_CONFIG_DIR: inside } });
+    expect(result).toEqual({
+      code: 1,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: cannot write the config file ${inside}/config.json (ENOTDIR) — check that its directory is writable, or set TRANSCRIBE_CONFIG_DIR\n`,
+    });
+  });
+});

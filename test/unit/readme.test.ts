@@ -12,7 +12,7 @@ describe('README', () => {
   });
 
   it('mentions only flags that exist', () => {
-    const known = new Set(['--help', '--version', '--verbose', '--no-color', ...Object.values(options).flatMap((spec) => spec.flags.map((flag) => flag.split(' ')[0]!))]);
+    const known = new Set(['--help', '--version', '--verbose', '--no-color', '--profile', '--show-secret', ...Object.values(options).flatMap((spec) => spec.flags.map((flag) => flag.split(' ')[0]!))]);
     const mentioned = new Set(readme.match(/(?<![\w-])--[a-z][a-z-]*/g));
     expect([...mentioned].filter((flag) => !known.has(flag))).toEqual([]);
   });

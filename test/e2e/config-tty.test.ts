@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, cliEnv } from '../support/run-cli.js';
+import { missing } from '../support/system-tools.js';
+import { TmuxScreen } from '../support/tmux.js';
+
+const KEY = 'dg0123456789abcdef0123456789abcdef4b2c';
+let screen: TmuxScreen | undefined;
+afterEach(() => screen?.kill());
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.skipIf(missing('tmux'))('transcribe config set api-key on a terminal (apt-get install -y tmux)', () => {
+  it('asks for the key without echoing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'transcribe-prompt-'));
+    screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" config set api-key`, { width: 80, height: 10, env: cliEnv({ TRANSCRIBE_CONFIG_DIR: dir }) });
+    await until(() => screen!.capture().join('\n').includes('Deepgram API key (input hidden):'), 'the prompt');
+    execFileSync('tmux', ['send-keys', '-t', screen.name, '-l', `Token ${KEY}x`]);
+    execFileSync('tmux', ['send-keys', '-t', screen.name, 'BSpace', 'Enter']);
+    await until(() => screen!.capture().some((line) => line.startsWith('EXIT=')), 'the exit');
+    const lines = screen.capture();
+    expect(lines).toEqual(['Deepgram API key (input hidden):', `transcribe: set api-key (****4b2c) in ${dir}/config.json`, 'EXIT=0']);
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ 'api-key': KEY });
+  });
+});
+
+describe.skipIf(missing('bash', 'zsh', 'fish'))('transcribe completion (apt-get install -y zsh fish)', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'transcribe-bin-'));
+  const config = mkdtempSync(join(tmpdir(), 'transcribe-completion-'));
+  // `transcribe` on PATH, as an installed CLI would be, for the scripts' profile lookup.
+  writeFileSync(join(bin, 'transcribe'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  chmodSync(join(bin, 'transcribe'), 0o755);
+  writeFileSync(join(config, 'config.json'), JSON.stringify({ profiles: { work: {}, home: {} } }), { mode: 0o600 });
+  const env = { ...cliEnv({ TRANSCRIBE_CONFIG_DIR: config }), PATH: `${bin}:${process.env.PATH}` };
+  const script = (shell: string) => execFileSync('transcribe', ['completion', shell], { env, encoding: 'utf8' });
+
+  /** What bash offers after typing `line` and pressing Tab. */
+  function bashComplete(line: string): string[] {
+    const program = `${script('bash')}\nCOMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); [[ "${line}" == *" " ]] && COMP_WORDS+=("") && COMP_CWORD=$((COMP_CWORD + 1)); _transcribe; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    return execFileSync('bash', ['-c', program], { env, encoding: 'utf8' }).split('\n').filter(Boolean);
+  }
+
+  it.each([
+    ['transcribe ', ['file', 'config', 'completion', 'help', '--help', '--version']],
+    ['transcribe config ', ['set', 'get', 'list', 'unset', 'path', 'profiles']],
+    ['transcribe config set utt', ['utterance-end']],
+    ['transcribe file x.wav --sm', ['--smart-format']],
+    ['transcribe file x.wav --profile ', ['work', 'home']],
+    ['transcribe completion ', ['bash', 'zsh', 'fish']],
+  ])('bash: %j', (line, offered) => {
+    expect(bashComplete(line)).toEqual(offered);
+  });
+
+  it.each([
+    ['zsh', ['zsh', '-n']],
+    ['fish', ['fish', '--no-execute']],
+  ])('%s: the script parses', (shell, command) => {
+    execFileSync(command[0]!, [...command.slice(1), '-c', script(shell)], { env });
+  });
+
+  it('fish: completes config keys and profiles', () => {
+    const complete = (line: string) =>
+      execFileSync('fish', ['-c', `${script('fish')}\ncomplete -C '${line}'`], { env, encoding: 'utf8' })
+        .split('\n')
+        .map((row) => row.split('\t')[0])
+        .filter(Boolean);
+    expect(complete('transcribe config set utt')).toEqual(['utterance-end']);
+    expect(complete('transcribe file x.wav --profile ')).toEqual(['home', 'work']);
+  });
+});

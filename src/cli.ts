@@ -18,10 +18,19 @@ Exit codes:
 
 const ROOT_EXAMPLES = `
 Examples:
-  $ export DEEPGRAM_API_KEY=...
+  $ transcribe config set api-key                  # once; or export DEEPGRAM_API_KEY=...
+  $ transcribe live
   $ transcribe file meeting.wav
   $ transcribe file talk.mp3 --output talk.txt
-  $ transcribe file --help`;
+  $ transcribe live --help`;
+
+const LIVE_EXAMPLES = `
+Examples:
+  $ transcribe live                                # speak; words appear as you talk; Ctrl+C to stop
+  $ transcribe live --device hw:1,0 --output notes.txt
+  $ transcribe live --list-devices
+  $ transcribe live --check                        # is the microphone heard? (no Deepgram needed)
+  $ transcribe live | tee log.txt | grep --line-buffered -i action`;
 
 const CONFIG_EXAMPLES = `
 Examples:
@@ -114,6 +123,20 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
     }),
   );
   addOptions(file, 'file');
+
+  const live = program
+    .command('live')
+    .description('transcribe the microphone as you speak')
+    .option('--list-devices', 'list the microphones this machine offers, and exit')
+    .option('--check', 'show the input level for 5 s without connecting to Deepgram; exit 0 if sound was heard, 4 if not')
+    .addHelpText('after', LIVE_EXAMPLES + '\n' + EXIT_CODES_HELP);
+  live.action(
+    run(live, async (ctx, globals) => {
+      const { runLive } = await import('./commands/live.js');
+      return runLive(ctx, live.opts(), globals.profile);
+    }),
+  );
+  addOptions(live, 'live');
   addConfigCommand(program, run);
 
   const completion = program

@@ -19,8 +19,8 @@ export interface AudioSource {
   totalSeconds?: number;
   /** Things the user should know that do not stop us (a truncated file). */
   warnings: string[];
-  /** Stops reading and any child process; safe to call twice. */
-  stop(): void;
+  /** Stops reading and any child process; safe to call twice. Resolves once a child has exited. */
+  stop(): void | Promise<void>;
 }
 
 export interface RawFlags {

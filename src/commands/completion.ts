@@ -3,7 +3,7 @@ import { CONFIG_KEYS } from '../settings/config-file.js';
 import { optionsFor, type OptionSpec } from '../settings/options.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-const COMMANDS = ['file', 'config', 'completion', 'help'];
+const COMMANDS = ['live', 'file', 'config', 'completion', 'help'];
 const CONFIG_ACTIONS = ['set', 'get', 'list', 'unset', 'path', 'profiles'];
 const GLOBAL_FLAGS = ['--profile', '--verbose', '--no-color', '--help', '--version'];
 /** Profile names are read at completion time, so new profiles complete at once. */
@@ -11,7 +11,8 @@ const PROFILES_COMMAND = 'transcribe config profiles 2>/dev/null';
 
 const longFlags = (spec: OptionSpec<unknown>) => spec.flags.map((flag) => flag.split(' ')[0]!);
 const takesValue = (spec: OptionSpec<unknown>) => spec.flags[0]!.includes('<');
-const fileFlags = () => optionsFor('file').map(([, spec]) => spec);
+const specsOf = (command: 'file' | 'live') => optionsFor(command).map(([, spec]) => spec);
+const LIVE_ONLY_FLAGS = ['--list-devices', '--check'];
 
 /** `transcribe completion <shell>`: a script completing commands, flags, config keys and profile names. */
 export function completionScript(shell: string): string {
@@ -22,7 +23,8 @@ export function completionScript(shell: string): string {
 }
 
 function bashScript(): string {
-  const flags = [...fileFlags().flatMap(longFlags), ...GLOBAL_FLAGS].join(' ');
+  const fileFlags = [...specsOf('file').flatMap(longFlags), ...GLOBAL_FLAGS].join(' ');
+  const liveFlags = [...specsOf('live').flatMap(longFlags), ...LIVE_ONLY_FLAGS, ...GLOBAL_FLAGS].join(' ');
   return `# transcribe completion for bash: eval "$(transcribe completion bash)" in ~/.bashrc
 _transcribe() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
@@ -35,8 +37,9 @@ _transcribe() {
   fi
   case "\${COMP_WORDS[1]}" in
     file)
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur"))
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${fileFlags}" -- "$cur"))
       else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
+    live) COMPREPLY=($(compgen -W "${liveFlags}" -- "$cur")) ;;
     config)
       if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${CONFIG_ACTIONS.join(' ')}" -- "$cur"))
       elif [ "$COMP_CWORD" -eq 3 ] && [[ "\${COMP_WORDS[2]}" =~ ^(set|get|unset)$ ]]; then COMPREPLY=($(compgen -W "${CONFIG_KEYS.join(' ')}" -- "$cur"))
@@ -63,11 +66,15 @@ function fishScript(): string {
     "complete -c transcribe -n '__fish_seen_subcommand_from get list' -l show-secret -d 'print the API key in full'",
     `complete -c transcribe -n '__fish_seen_subcommand_from completion' -a '${SHELLS.join(' ')}'`,
   ];
-  for (const spec of fileFlags()) {
-    for (const flag of longFlags(spec)) {
-      const value = takesValue(spec) ? (spec.key === 'output' ? ' -r -F' : ' -r') : '';
-      lines.push(`complete -c transcribe -n '__fish_seen_subcommand_from file' -l ${flag.slice(2)}${value} -d '${spec.help.replace(/'/g, "\\'")}'`);
+  for (const command of ['file', 'live'] as const) {
+    for (const spec of specsOf(command)) {
+      for (const flag of longFlags(spec)) {
+        const value = takesValue(spec) ? (spec.key === 'output' ? ' -r -F' : ' -r') : '';
+        lines.push(`complete -c transcribe -n '__fish_seen_subcommand_from ${command}' -l ${flag.slice(2)}${value} -d '${spec.help.replace(/'/g, "\\'")}'`);
+      }
     }
   }
+  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from live' -l list-devices -d 'list the microphones'");
+  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from live' -l check -d 'show the input level for 5 s'");
   return lines.join('\n') + '\n';
 }

@@ -6,6 +6,7 @@ import {
   parseEndpointing,
   parseInteger,
   parseParam,
+  parseRecorder,
   parseSpeed,
   parseString,
 } from './parsers.js';
@@ -46,8 +47,7 @@ function list<T>(spec: Omit<OptionSpec<T[]>, 'parse'> & { parseItem: (raw: strin
   return { ...spec, parse, defaultValue: [] };
 }
 
-// `live` joins when it lands.
-const STREAMING: readonly CommandName[] = ['file'];
+const STREAMING: readonly CommandName[] = ['file', 'live'];
 
 export const options = {
   apiKey: option({
@@ -103,11 +103,19 @@ export const options = {
   }),
   sampleRate: option({
     key: 'sample-rate', flags: ['--sample-rate <hz>'], env: 'TRANSCRIBE_SAMPLE_RATE', group: 'Audio', commands: STREAMING,
-    help: 'sample rate of raw input', parse: parseInteger(1000, 384_000),
+    help: 'sample rate of raw input (file), or to record at (live: 16000)', parse: parseInteger(1000, 384_000),
   }),
   channels: option({
     key: 'channels', flags: ['--channels <n>'], env: 'TRANSCRIBE_CHANNELS', group: 'Audio', commands: STREAMING,
-    help: 'channel count of raw input', parse: parseInteger(1, 32), defaultLabel: '1',
+    help: 'channel count of raw input, or to record', parse: parseInteger(1, 32), defaultLabel: '1',
+  }),
+  recorder: option({
+    key: 'recorder', flags: ['--recorder <name>'], env: 'TRANSCRIBE_RECORDER', group: 'Audio', commands: ['live'],
+    help: 'arecord, sox or rec (default: arecord on Linux when installed, else rec, else sox)', parse: parseRecorder,
+  }),
+  device: option({
+    key: 'device', flags: ['--device <name>'], env: 'TRANSCRIBE_DEVICE', group: 'Audio', commands: ['live'],
+    help: 'microphone to record from (see --list-devices); default: the system default', parse: parseString,
   }),
   speed: option({
     key: 'speed', flags: ['--speed <x>'], env: 'TRANSCRIBE_SPEED', group: 'Audio', commands: ['file'],

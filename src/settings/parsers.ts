@@ -79,3 +79,10 @@ export function parseApiKey(raw: string): string {
 export function maskSecret(secret: string): string {
   return secret.length < 12 ? '****' : `****${secret.slice(-4)}`;
 }
+
+/** The programs node-record-lpcm16 can record with. */
+export function parseRecorder(raw: string): 'arecord' | 'sox' | 'rec' {
+  const value = raw.trim().toLowerCase();
+  if (value === 'arecord' || value === 'sox' || value === 'rec') return value;
+  throw new Error('must be arecord, sox or rec');
+}

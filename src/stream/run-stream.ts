@@ -20,6 +20,8 @@ export interface StreamJob {
   speed: number;
   sink: LineSink;
   renderer: Renderer;
+  /** Sees every chunk of captured audio (the live silence guard). */
+  onAudio?: (chunk: Buffer) => void;
 }
 
 const FRAME_MS = 50;
@@ -91,12 +93,12 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
     renderer.stopSpinner();
     let audioError: unknown;
     // A failing source (a decoder dying mid-file) still closes the session cleanly so its last words arrive.
-    const pump = pumpAudio(source, session, job.speed, context).then(
+    const pump = pumpAudio(job, session, context).then(
       () => 'ended' as const,
       (error: unknown) => ((audioError = error), 'ended' as const),
     );
     const outcome = await Promise.race([pump, stopped]);
-    source.stop();
+    const sourceStopped = source.stop(); // a recorder stops while Deepgram finishes
     if (outcome === 'reader-gone') return ExitCode.ok;
     if (outcome !== 'dropped') {
       closing = true;
@@ -107,6 +109,7 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
       // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.
       else if (closed && closed.code !== 1000 && !metadataSeen) dropped = closed;
     }
+    await sourceStopped;
     show(model.flush());
     if (audioError) throw audioError;
     if (dropped) throw closeError(dropped.code, dropped.reason);
@@ -117,12 +120,12 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
     show(model.flush());
     renderer.dispose();
     session?.abort();
-    source.stop();
+    await source.stop(); // no recorder or decoder outlives us
   }
 }
 
 /** Reads, frames, paces and sends; resolves when the source ends. Frames are 50 ms: inside Deepgram's 20-100 ms. */
-async function pumpAudio(source: AudioSource, session: LiveSession, speed: number, context: Context): Promise<void> {
+async function pumpAudio({ source, speed, onAudio }: StreamJob, session: LiveSession, context: Context): Promise<void> {
   const { format } = source;
   const framer = new Framer(frameBytes(format, FRAME_MS), format.channels * BYTES_PER_SAMPLE);
   const pacer = new Pacer(speed, context.clock);
@@ -132,6 +135,7 @@ async function pumpAudio(source: AudioSource, session: LiveSession, speed: numbe
     await session.send(frame);
   };
   for await (const chunk of source.pcm) {
+    onAudio?.(chunk);
     for (const frame of framer.push(chunk)) await send(frame);
     if (!session.isOpen) return;
   }

@@ -50,7 +50,8 @@ describe.skipIf(missing('bash', 'zsh', 'fish'))('transcribe completion (apt-get 
   }
 
   it.each([
-    ['transcribe ', ['file', 'config', 'completion', 'help', '--help', '--version']],
+    ['transcribe ', ['live', 'file', 'config', 'completion', 'help', '--help', '--version']],
+    ['transcribe live --dev', ['--device']],
     ['transcribe config ', ['set', 'get', 'list', 'unset', 'path', 'profiles']],
     ['transcribe config set utt', ['utterance-end']],
     ['transcribe file x.wav --sm', ['--smart-format']],

@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { installHint } from './recorder.js';
+import { which } from './which.js';
+
+export interface ListDevicesOptions {
+  env: Record<string, string | undefined>;
+  platform?: NodeJS.Platform;
+}
+
+export interface DeviceEntry {
+  name: string;
+  description: string;
+}
+
+// ALSA plugins that `arecord -L` lists but that are no microphone (resamplers, mixers, the bit bucket).
+const NOT_INPUTS = new Set(['null', 'lavrate', 'samplerate', 'speexrate', 'speex', 'upmix', 'vdownmix']);
+
+/** `arecord -L`: a name at the start of a line, its description indented below it. */
+export function parseArecordList(text: string): DeviceEntry[] {
+  const entries: DeviceEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    if (!/^\s/.test(line)) entries.push({ name: line.trim(), description: '' });
+    else {
+      const last = entries[entries.length - 1];
+      if (last) last.description = last.description ? `${last.description}, ${line.trim()}` : line.trim();
+    }
+  }
+  return entries.filter((entry) => !NOT_INPUTS.has(entry.name));
+}
+
+/** `pactl list short sources`: index, name, driver, sample spec, state, separated by tabs. */
+export function parsePactlSources(text: string): DeviceEntry[] {
+  return text
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter((fields) => fields.length >= 2 && fields[1])
+    .map(([, name = '', , spec = '']) => ({
+      name,
+      description: name.endsWith('.monitor') ? `${spec} (what an output plays, not a microphone)`.trim() : spec,
+    }));
+}
+
+function run(command: string, args: string[], env: Record<string, string | undefined>): Promise<{ stdout: string; error?: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { env, timeout: 5000, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const reason = stderr.trim().split('\n').pop() || error?.message;
+      resolve(error ? { stdout, error: reason ?? 'failed' } : { stdout });
+    });
+  });
+}
+
+function table(entries: DeviceEntry[]): string[] {
+  const width = Math.max(...entries.map((entry) => entry.name.length));
+  return entries.map((entry) => `  ${entry.name.padEnd(width)}  ${entry.description}`.trimEnd());
+}
+
+/** What the platform offers as microphones, as text for the terminal (never throws). */
+export async function listDevices(options: ListDevicesOptions): Promise<string> {
+  const platform = options.platform ?? process.platform;
+  if (platform === 'darwin') {
+    return [
+      'On macOS, SoX (rec) records from the default input: choose it in System Settings > Sound > Input.',
+      'To see the inputs: system_profiler SPAudioDataType. To record from another one, give its name as the device.',
+      `Recording needs SoX: ${installHint(platform)}.`,
+    ].join('\n') + '\n';
+  }
+  if (platform === 'win32') {
+    return [
+      'On Windows, SoX records from the default recording device: choose it in Settings > System > Sound > Input.',
+      `Recording needs SoX: ${installHint(platform)}.`,
+    ].join('\n') + '\n';
+  }
+  const lines: string[] = [];
+  const arecord = which('arecord', options.env);
+  const pactl = which('pactl', options.env);
+  if (arecord) {
+    const { stdout, error } = await run(arecord, ['-L'], options.env);
+    const entries = parseArecordList(stdout);
+    lines.push('ALSA devices (arecord -L); give a name as the device:');
+    if (entries.length) lines.push(...table(entries));
+    else lines.push(`  none found${error ? `: ${error}` : ''}`);
+  } else {
+    lines.push(`ALSA devices: arecord is not installed (${installHint(platform, 'arecord')}).`);
+  }
+  if (pactl) {
+    const { stdout, error } = await run(pactl, ['list', 'short', 'sources'], options.env);
+    const entries = parsePactlSources(stdout);
+    if (entries.length) {
+      lines.push('', 'PulseAudio/PipeWire sources (pactl list short sources); to record from one, set PULSE_SOURCE=<name> and give no device:');
+      lines.push(...table(entries));
+    } else if (error) {
+      lines.push('', `PulseAudio/PipeWire: no server answered (${error}).`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,59 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// A private, headless PulseAudio whose default source is the monitor of a null sink: whatever is
+// played into it (paplay) is "heard" by any recorder, in real time; silence otherwise. Also a
+// source "virtmic" fed by a FIFO: with no writer it delivers nothing at all (a stalled microphone).
+// Needs pulseaudio, pulseaudio-utils, libasound2-plugins, alsa-utils, sox, espeak-ng. Works as root.
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+/** Variables that would steer recorders away from the private daemon or change their behaviour. */
+const INHERITED_NOISE = ['PULSE_SOURCE', 'PULSE_SINK', 'PULSE_LATENCY_MSEC', 'AUDIODEV', 'AUDIODRIVER', 'ALSA_CONFIG_PATH'];
+
+export interface Virtmic {
+  /** process.env pointed at the private daemon (XDG_RUNTIME_DIR, PULSE_SERVER, PULSE_COOKIE). */
+  env: Record<string, string | undefined>;
+  dir: string;
+  /** Source "virtmic" reads this FIFO. */
+  fifo: string;
+  /** "Speaks" 16 kHz mono s16le raw audio into the default source; resolves when played. */
+  play(rawFile: string): Promise<void>;
+  /** Kills the daemon and removes its directory (idempotent): recorders see the server go away. */
+  stop(): void;
+}
+
+export function startVirtmic(): Virtmic {
+  const dir = mkdtempSync(join(tmpdir(), 'virtmic-'));
+  const out = execFileSync('sh', [join(HERE, 'start-virtmic.sh'), dir], { encoding: 'utf8', timeout: 15_000 });
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of INHERITED_NOISE) delete env[name];
+  for (const [, name, value] of out.matchAll(/(\w+)='([^']*)'/g)) if (name) env[name] = value;
+  const fifo = env.VIRTMIC_FIFO;
+  if (!fifo || !env.PULSE_SERVER) throw new Error(`start-virtmic.sh gave no environment: ${out}`);
+  let stopped = false;
+  return {
+    env,
+    dir,
+    fifo,
+    play: (rawFile) =>
+      new Promise((resolve, reject) => {
+        const args = ['--raw', '--format=s16le', '--rate=16000', '--channels=1', rawFile];
+        execFile('paplay', args, { env, timeout: 60_000 }, (error) => (error ? reject(error) : resolve()));
+      }),
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      execFileSync('sh', [join(HERE, 'stop-virtmic.sh'), dir], { stdio: 'ignore', timeout: 15_000 });
+    },
+  };
+}
+
+/** espeak-ng speech as 16 kHz mono s16le raw: `speech` exactly, and `padded` with 1 s of silence each side. */
+export function makeSpeech(dir: string, text?: string): { speech: string; padded: string } {
+  execFileSync('sh', [join(HERE, 'make-test-audio.sh'), dir, ...(text ? [text] : [])], { stdio: 'ignore', timeout: 60_000 });
+  return { speech: join(dir, 'speech16k.raw'), padded: join(dir, 'speech16k_pad.raw') };
+}

@@ -48,6 +48,8 @@ describe('transcribe config', () => {
         'encoding                                 (default)',
         'sample-rate                              (default)',
         'channels                                 (default)',
+        'recorder                                 (default)',
+        'device                                   (default)',
         'speed          1                         (default)',
         'output                                   (default)',
         '',
@@ -60,7 +62,7 @@ describe('transcribe config', () => {
   });
 
   it.each([
-    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, param, encoding, sample-rate, channels, speed, output\n'],
+    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, param, encoding, sample-rate, channels, recorder, device, speed, output\n'],
     [['set', 'speed', 'fast'], 'transcribe: invalid value "fast" for config key speed: must be a positive number (1 = real time) or "max" — see transcribe file --help\n'],
     [['set', 'model'], 'transcribe: config set model needs a value — transcribe config set model <value>\n'],
     [['get', 'model', '--profile', 'home'], `transcribe: no profile "home" in CONFIG — create it with: transcribe config set <key> <value> --profile home\n`],

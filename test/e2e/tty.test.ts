@@ -47,4 +47,26 @@ describe.skipIf(missing('tmux'))('transcribe file on a terminal (apt-get install
     const seen = [...interims].filter((line) => !line.includes('Connecting'));
     expect(seen).toEqual(['Hello', 'This sample', '…mple was made with', 'The quick']);
   }, 30_000);
+
+  it('stays clean when the terminal is narrowed while an interim line is shown', async () => {
+    server = await startDeepgramServer({ script: SCRIPT });
+    const env = cliEnv({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url, TERM: 'xterm-256color' });
+    screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" file "${SAMPLE_WAV}"`, { width: 40, height: 16, env });
+    const deadline = performance.now() + 20_000;
+    // Narrow the window while "This sample was made with" (an interim of the second utterance) is on screen.
+    while (performance.now() < deadline && !screen.capture().some((line) => line.startsWith('This sample was made'))) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    screen.resize(12, 16);
+    while (performance.now() < deadline && !screen.capture().some((line) => line.startsWith('EXIT='))) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const rows = FINALS.flatMap((line) => (line.match(/.{1,12}/g) ?? ['']).map((row) => row.trimEnd()));
+    // Narrowing reflows the rows already printed, and tmux pushes the top ones into its scrollback
+    // (with copies of the interim line as it was: the terminal's own history, out of any program's
+    // reach). On screen, nothing but finished text may be left: the tail of the finals, re-wrapped.
+    const visible = screen.capture();
+    expect(visible.length).toBeGreaterThanOrEqual(6);
+    expect(visible).toEqual([...rows, 'EXIT=0'].slice(-visible.length));
+  }, 30_000);
 });

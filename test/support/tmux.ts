@@ -13,9 +13,9 @@ export class TmuxScreen {
     return new TmuxScreen(name);
   }
 
-  /** The visible screen, trailing blank lines removed. */
-  capture(): string[] {
-    const text = execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+  /** The visible screen (with `history`, the scrollback above it too), trailing blank lines removed. */
+  capture(history = false): string[] {
+    const text = execFileSync('tmux', ['capture-pane', '-p', ...(history ? ['-S', '-'] : []), '-t', this.name], { encoding: 'utf8' });
     const lines = text.split('\n').map((line) => line.trimEnd());
     while (lines.length && !lines.at(-1)) lines.pop();
     return lines;

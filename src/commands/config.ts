@@ -83,6 +83,7 @@ export function show(name: OptionName, value: Settings[OptionName], showSecret =
   if (value === undefined) return '';
   if (name === 'apiKey' && !showSecret) return maskSecret(String(value));
   if (value === Number.POSITIVE_INFINITY) return 'max';
+  if (value instanceof Map) return [...value].map(([number, name]) => `${number}=${name}`).join(',');
   if (Array.isArray(value)) return value.map((item) => (Array.isArray(item) ? item.join('=') : String(item))).join(',');
   return String(value);
 }

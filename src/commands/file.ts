@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import type { ExitCodeValue } from '../errors.js';
-import { fileSink, stdoutSink } from '../output/line-sink.js';
+import { openOutputs } from '../output/open-outputs.js';
 import { loadConfig } from '../settings/load-config.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
@@ -25,18 +25,19 @@ export async function runFile(context: Context, path: string, flags: Flags, prof
     },
     context,
   );
-  const renderer = await createRenderer(context.stderr, context.color);
-  let sink;
+  let outputs;
   try {
-    sink = settings.output ? fileSink(settings.output) : stdoutSink(context.stdout);
+    outputs = openOutputs(context, settings, source.format);
   } catch (error) {
-    source.stop();
+    await source.stop();
     throw error;
   }
+  const renderer = await createRenderer(context.stderr, context.color);
   for (const warning of [...config.warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
   try {
-    return await runStream(context, { url: listenUrl(settings, source.format), ...auth, source, speed: settings.speed, sink, renderer });
+    const url = listenUrl(settings, source.format);
+    return await runStream(context, { url, ...auth, source, speed: settings.speed, renderer, ...outputs });
   } finally {
-    sink.close();
+    outputs.close();
   }
 }

@@ -1,12 +1,12 @@
 import { listDevices } from '../audio/devices.js';
 import { SilenceGuard, type SilenceReport } from '../audio/levels.js';
-import { startRecording, type RecorderOptions } from '../audio/recorder.js';
+import { formatOf, startRecording, type RecorderOptions } from '../audio/recorder.js';
 import type { Context } from '../context.js';
 import { credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
-import { fileSink, stdoutSink } from '../output/line-sink.js';
+import { openOutputs } from '../output/open-outputs.js';
 import { loadConfig } from '../settings/load-config.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
@@ -40,7 +40,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   preloadTransport();
   const renderer = await createRenderer(context.stderr, context.color);
   for (const warning of config.warnings) renderer.notice(`transcribe: warning: ${warning}`);
-  const sink = settings.output ? fileSink(settings.output) : stdoutSink(context.stdout);
+  const outputs = openOutputs(context, settings, formatOf(recorder));
   try {
     const recording = startRecording(recorder);
     const guard = new SilenceGuard(recording.format);
@@ -49,15 +49,15 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
       ...auth,
       source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
       speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced
-      sink,
       renderer,
+      ...outputs,
       onAudio(chunk) {
         const report = guard.push(chunk);
         if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
       },
     });
   } finally {
-    sink.close();
+    outputs.close();
   }
 }
 

@@ -3,7 +3,19 @@ import type { Settings } from '../settings/options.js';
 
 export type QuerySettings = Pick<
   Settings,
-  'apiUrl' | 'model' | 'language' | 'smartFormat' | 'punctuate' | 'diarize' | 'keyterm' | 'endpointing' | 'utteranceEnd' | 'param'
+  | 'apiUrl'
+  | 'model'
+  | 'language'
+  | 'smartFormat'
+  | 'punctuate'
+  | 'diarize'
+  | 'keyterm'
+  | 'endpointing'
+  | 'utteranceEnd'
+  | 'param'
+  | 'multichannel'
+  | 'speakers'
+  | 'channelNames'
 >;
 
 /** The live endpoint: https -> wss, http -> ws; `/v1/listen` appended unless the URL already names it. */
@@ -28,7 +40,9 @@ export function listenParams(settings: QuerySettings, format: PcmFormat): URLSea
   params.set('interim_results', 'true');
   params.set('smart_format', String(settings.smartFormat));
   if (settings.punctuate) params.set('punctuate', 'true');
-  if (settings.diarize) params.set('diarize', 'true');
+  // Naming speakers or channels asks for them.
+  if (settings.diarize || settings.speakers) params.set('diarize', 'true');
+  if ((settings.multichannel || settings.channelNames) && format.channels > 1) params.set('multichannel', 'true');
   for (const term of settings.keyterm) params.append('keyterm', term);
   params.set('endpointing', String(settings.endpointing));
   params.set('utterance_end_ms', String(settings.utteranceEnd));

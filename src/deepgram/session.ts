@@ -44,6 +44,8 @@ export class LiveSession {
     private readonly socket: WebSocket,
     handlers: SessionHandlers,
     keepAliveMs: number,
+    /** Deepgram's id for this session (`dg-request-id` of the handshake), for support and logs. */
+    readonly requestId: string | undefined,
   ) {
     socket.on('message', (data, isBinary) => {
       if (!isBinary) handlers.onMessage(parseServerMessage(data.toString()));
@@ -66,6 +68,11 @@ export class LiveSession {
   static async open(options: SessionOptions, handlers: SessionHandlers, factory = defaultWebSocketFactory): Promise<LiveSession> {
     const headers: Record<string, string> = options.apiKey ? { Authorization: `Token ${options.apiKey}` } : {};
     const socket = await factory(options.url, headers);
+    let requestId: string | undefined;
+    socket.once('upgrade', (response) => {
+      const id = response.headers['dg-request-id'];
+      requestId = Array.isArray(id) ? id[0] : id;
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.terminate();
@@ -91,16 +98,21 @@ export class LiveSession {
         reject(connectError(error, options.url));
       });
     });
-    return new LiveSession(socket, handlers, options.keepAliveMs ?? 4000);
+    return new LiveSession(socket, handlers, options.keepAliveMs ?? 4000, requestId);
   }
 
   get isOpen(): boolean {
     return this.socket.readyState === this.socket.OPEN;
   }
 
+  /** Open and not closing: audio sent now will be transcribed. */
+  get accepting(): boolean {
+    return this.isOpen && !this.closeStreamSent;
+  }
+
   /** Sends one audio frame; resolves at once unless the socket's buffer is full (backpressure). */
   send(frame: Buffer): Promise<void> {
-    if (!this.isOpen || this.closeStreamSent || frame.length === 0) return Promise.resolve();
+    if (!this.accepting || frame.length === 0) return Promise.resolve();
     this.lastSentAt = performance.now();
     return new Promise((resolve) => {
       this.socket.send(frame, { binary: true }, () => resolve());

@@ -6,7 +6,11 @@ import {
   parseEndpointing,
   parseInteger,
   parseParam,
+  parseFormat,
+  parseNameMap,
   parseRecorder,
+  parseTimestamps,
+  type TimestampMode,
   parseSpeed,
   parseString,
 } from './parsers.js';
@@ -93,6 +97,10 @@ export const options = {
     commands: STREAMING, help: 'gap in ms between words that ends an utterance in noise (1000-5000)',
     parse: parseInteger(1000, 5000), defaultValue: 1000,
   }),
+  multichannel: option({
+    key: 'multichannel', flags: ['--multichannel', '--no-multichannel'], env: 'TRANSCRIBE_MULTICHANNEL', group: 'Deepgram',
+    commands: STREAMING, help: 'transcribe each channel separately, labelled [ch0], [ch1]...', parse: parseBoolean, defaultValue: false,
+  }),
   param: list({
     key: 'param', flags: ['--param <key=value>'], env: 'TRANSCRIBE_PARAM', group: 'Deepgram', commands: STREAMING,
     help: 'any other Deepgram query parameter (repeatable)', parseItem: parseParam,
@@ -123,7 +131,32 @@ export const options = {
   }),
   output: option({
     key: 'output', flags: ['--output <file>'], env: 'TRANSCRIBE_OUTPUT', group: 'Output', commands: STREAMING,
-    help: 'append the transcript to this file instead of stdout', parse: parseString,
+    help: 'write the transcript to this file instead of stdout (text and json append)', parse: parseString,
+  }),
+  format: option({
+    key: 'format', flags: ['--format <format>'], env: 'TRANSCRIBE_FORMAT', group: 'Output', commands: STREAMING,
+    help: "text, json (NDJSON events), srt or vtt; default: from --output's extension, else text", parse: parseFormat,
+  }),
+  timestamps: option({
+    key: 'timestamps', flags: ['--timestamps [mode]'], env: 'TRANSCRIBE_TIMESTAMPS', group: 'Output', commands: STREAMING,
+    help: 'prefix each line with when it was said: offset (from the start) or wall (clock time)', parse: parseTimestamps,
+    defaultValue: 'off' as TimestampMode,
+  }),
+  speakers: option({
+    key: 'speakers', flags: ['--speakers <names>'], env: 'TRANSCRIBE_SPEAKERS', group: 'Output', commands: STREAMING,
+    help: 'names for diarized speakers, e.g. "0=Ana,1=Bo" (implies --diarize)', parse: parseNameMap,
+  }),
+  channelNames: option({
+    key: 'channel-names', flags: ['--channel-names <names>'], env: 'TRANSCRIBE_CHANNEL_NAMES', group: 'Output', commands: STREAMING,
+    help: 'names for channels, e.g. "0=Agent,1=Caller" (implies --multichannel)', parse: parseNameMap,
+  }),
+  force: option({
+    key: 'force', flags: ['--force', '--no-force'], env: 'TRANSCRIBE_FORCE', group: 'Output', commands: STREAMING,
+    help: 'overwrite an existing .srt or .vtt --output file', parse: parseBoolean, defaultValue: false,
+  }),
+  saveAudio: option({
+    key: 'save-audio', flags: ['--save-audio <file.wav>'], env: 'TRANSCRIBE_SAVE_AUDIO', group: 'Output', commands: STREAMING,
+    help: 'also save exactly the audio sent to Deepgram as a WAV file', parse: parseString,
   }),
 };
 

@@ -86,3 +86,46 @@ export function parseRecorder(raw: string): 'arecord' | 'sox' | 'rec' {
   if (value === 'arecord' || value === 'sox' || value === 'rec') return value;
   throw new Error('must be arecord, sox or rec');
 }
+
+export type OutputFormat = 'text' | 'json' | 'srt' | 'vtt';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'srt', 'vtt'];
+
+export function parseFormat(raw: string): OutputFormat {
+  const value = raw.trim().toLowerCase();
+  if (value === 'ndjson' || value === 'jsonl') return 'json';
+  if (value === 'webvtt') return 'vtt';
+  if ((OUTPUT_FORMATS as readonly string[]).includes(value)) return value as OutputFormat;
+  throw new Error(`must be one of ${OUTPUT_FORMATS.join(', ')}`);
+}
+
+export type TimestampMode = 'off' | 'offset' | 'wall';
+
+/** `--timestamps` alone means offset. */
+export function parseTimestamps(raw: string): TimestampMode {
+  const value = raw.trim().toLowerCase();
+  if (value === 'true' || value === 'offset' || value === 'on') return 'offset';
+  if (value === 'wall' || value === 'clock') return 'wall';
+  if (value === 'false' || value === 'off' || value === 'none') return 'off';
+  throw new Error('must be offset or wall (or off)');
+}
+
+/** `0=Ana,1=Bo`: names for speakers or channels by number. */
+export function parseNameMap(spec: string): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const raw of spec.split(',')) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const equals = entry.indexOf('=');
+    if (equals < 0) throw new Error(`"${entry}" has no "=": expected NUMBER=NAME, e.g. 0=Ana,1=Bo`);
+    const id = entry.slice(0, equals).trim();
+    const name = entry.slice(equals + 1).trim();
+    if (!/^\d+$/.test(id)) throw new Error(`"${entry}": "${id}" is not a speaker or channel number (0, 1, 2...)`);
+    const n = Number(id);
+    if (!Number.isSafeInteger(n)) throw new Error(`"${entry}": ${id} is too large`);
+    if (!name) throw new Error(`"${entry}" has no name after "="`);
+    if (names.has(n)) throw new Error(`${n} is named twice ("${names.get(n)}" and "${name}")`);
+    names.set(n, name);
+  }
+  if (names.size === 0) throw new Error('no names given: expected NUMBER=NAME, e.g. 0=Ana,1=Bo');
+  return names;
+}

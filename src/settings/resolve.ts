@@ -71,7 +71,8 @@ function flagName(spec: OptionSpec<unknown>): string {
 }
 
 function fromFlag(spec: OptionSpec<unknown>, flag: unknown): unknown {
-  if (typeof flag === 'boolean') return flag;
+  // A switch, or an option with an optional value given bare (`--timestamps`): the parser decides.
+  if (typeof flag === 'boolean') return parseOrThrow(spec, String(flag), flagName(spec));
   if (Array.isArray(flag)) {
     const parseItem = spec.parseItem ?? spec.parse;
     return flag.map((item) => parseOrThrow({ ...spec, parse: parseItem }, String(item), flagName(spec)));

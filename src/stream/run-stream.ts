@@ -5,8 +5,8 @@ import { Pacer } from '../audio/pacer.js';
 import { log, type Context } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
 import { LiveSession } from '../deepgram/session.js';
-import { ExitCode, type ExitCodeValue } from '../errors.js';
-import type { LineSink } from '../output/line-sink.js';
+import { ExitCode, exitCodeOf, type ExitCodeValue } from '../errors.js';
+import type { TranscriptOutput } from '../output/transcript-output.js';
 import type { Renderer } from '../terminal/renderer.js';
 import { TranscriptModel, type TranscriptEvent } from '../transcript/model.js';
 import { closeError } from './close-error.js';
@@ -18,10 +18,12 @@ export interface StreamJob {
   source: AudioSource;
   /** Infinity: no pacing. */
   speed: number;
-  sink: LineSink;
+  output: TranscriptOutput;
   renderer: Renderer;
   /** Sees every chunk of captured audio (the live silence guard). */
   onAudio?: (chunk: Buffer) => void;
+  /** Sees every frame as it is sent (`--save-audio`). */
+  onFrame?: (frame: Buffer) => void;
 }
 
 const FRAME_MS = 50;
@@ -33,12 +35,29 @@ const INTERRUPT_CLOSE_TIMEOUT_MS = 1_500;
  * terminal. Every finished utterance is written as soon as it completes, so an error or Ctrl+C never loses one.
  */
 export async function runStream(context: Context, job: StreamJob): Promise<ExitCodeValue> {
-  const { source, sink, renderer } = job;
+  const sent = { seconds: 0 };
+  let closed = false;
+  const close = (exitCode: number, reason: string) => {
+    if (!closed) job.output.close({ exitCode, reason, audioSeconds: sent.seconds });
+    closed = true;
+  };
+  try {
+    const code = await stream(context, job, sent);
+    close(code, code === ExitCode.interrupted ? 'interrupted' : 'end');
+    return code;
+  } catch (error) {
+    close(exitCodeOf(error), error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+async function stream(context: Context, job: StreamJob, sent: { seconds: number }): Promise<ExitCodeValue> {
+  const { source, output, renderer } = job;
   const model = new TranscriptModel();
   let unknownMessages = 0;
   let stopRequested: ((reason: 'interrupt' | 'reader-gone' | 'dropped') => void) | undefined;
   const stopped = new Promise<'interrupt' | 'reader-gone' | 'dropped'>((resolve) => (stopRequested = resolve));
-  void sink.readerGone.then(() => stopRequested?.('reader-gone'));
+  void output.readerGone.then(() => stopRequested?.('reader-gone'));
   let interrupts = 0;
   let forceStop: (() => void) | undefined;
   const forced = new Promise<undefined>((resolve) => (forceStop = () => resolve(undefined)));
@@ -48,10 +67,12 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
 
   const show = (events: TranscriptEvent[]) => {
     for (const event of events) {
-      if (event.type === 'interim') renderer.interim(event.text);
-      else {
+      if (event.type === 'interim') {
+        renderer.interim(event.text);
+        output.interim(event.channel, event.text);
+      } else {
         renderer.clearInterim();
-        sink.write(event.utterance.text);
+        output.final(event.utterance);
       }
     }
   };
@@ -74,8 +95,12 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
           } else if (message.kind === 'metadata') {
             metadataSeen = true;
             log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);
+            output.metadata(message.message);
           }
           show(model.apply(message));
+          // After the model, so that the utterance it ends is written first.
+          if (message.kind === 'utterance-end') output.utteranceEnd(message.message.channel[0] ?? 0, message.message.last_word_end);
+          if (message.kind === 'speech-started') output.speechStarted(message.message.channel[0] ?? 0, message.message.timestamp);
         },
         onClose(code, reason) {
           if (closing) return;
@@ -91,9 +116,10 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
       return ExitCode.interrupted; // Ctrl+C while connecting: nothing was heard yet
     }
     renderer.stopSpinner();
+    output.open({ ...(session.requestId ? { requestId: session.requestId } : {}), startedAt: new Date() });
     let audioError: unknown;
     // A failing source (a decoder dying mid-file) still closes the session cleanly so its last words arrive.
-    const pump = pumpAudio(job, session, context).then(
+    const pump = pumpAudio(job, session, context, sent).then(
       () => 'ended' as const,
       (error: unknown) => ((audioError = error), 'ended' as const),
     );
@@ -125,13 +151,16 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
 }
 
 /** Reads, frames, paces and sends; resolves when the source ends. Frames are 50 ms: inside Deepgram's 20-100 ms. */
-async function pumpAudio({ source, speed, onAudio }: StreamJob, session: LiveSession, context: Context): Promise<void> {
+async function pumpAudio({ source, speed, onAudio, onFrame }: StreamJob, session: LiveSession, context: Context, sent: { seconds: number }): Promise<void> {
   const { format } = source;
   const framer = new Framer(frameBytes(format, FRAME_MS), format.channels * BYTES_PER_SAMPLE);
   const pacer = new Pacer(speed, context.clock);
   const send = async (frame: Buffer) => {
-    await pacer.beforeFrame(audioSeconds(frame.length, format));
-    if (!session.isOpen) return;
+    const seconds = audioSeconds(frame.length, format);
+    await pacer.beforeFrame(seconds);
+    if (!session.accepting) return;
+    onFrame?.(frame);
+    sent.seconds += seconds;
     await session.send(frame);
   };
   for await (const chunk of source.pcm) {

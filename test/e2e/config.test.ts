@@ -44,6 +44,7 @@ describe('transcribe config', () => {
         'keyterm        Acme,Zyx                  (config)',
         'endpointing    300                       (default)',
         'utterance-end  1000                      (default)',
+        'multichannel   false                     (default)',
         'param                                    (default)',
         'encoding                                 (default)',
         'sample-rate                              (default)',
@@ -52,6 +53,12 @@ describe('transcribe config', () => {
         'device                                   (default)',
         'speed          1                         (default)',
         'output                                   (default)',
+        'format                                   (default)',
+        'timestamps     off                       (default)',
+        'speakers                                 (default)',
+        'channel-names                            (default)',
+        'force          false                     (default)',
+        'save-audio                               (default)',
         '',
       ].join('\n'),
     );
@@ -62,7 +69,7 @@ describe('transcribe config', () => {
   });
 
   it.each([
-    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, param, encoding, sample-rate, channels, recorder, device, speed, output\n'],
+    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n'],
     [['set', 'speed', 'fast'], 'transcribe: invalid value "fast" for config key speed: must be a positive number (1 = real time) or "max" — see transcribe file --help\n'],
     [['set', 'model'], 'transcribe: config set model needs a value — transcribe config set model <value>\n'],
     [['get', 'model', '--profile', 'home'], `transcribe: no profile "home" in CONFIG — create it with: transcribe config set <key> <value> --profile home\n`],

@@ -1,27 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CLOSE, scriptFromText } from '../support/deepgram-server/index.js';
-import { connect, finals, LINEAR16, transcriptOf, serverPerTest } from './live-client.js';
+import { connect, finals, LINEAR16, transcriptOf, serverPerTest, wavHeader } from './live-client.js';
 
 const start = serverPerTest();
-
-/** A 44-byte PCM WAV header, as a file reader or `sox` writes it. */
-function wavHeader(sampleRate: number, channels: number, dataBytes: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * channels * 2, 28);
-  header.writeUInt16LE(channels * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(dataBytes, 40);
-  return header;
-}
 
 describe('audio accounting', () => {
   it('logs every frame, the concatenated audio and its sha256', async () => {

@@ -130,6 +130,27 @@ export function expectRefusal(url: string, headers: Record<string, string> = { A
   });
 }
 
+/** `seconds` of 16 kHz linear16 silence with `channels` interleaved channels. */
+export const silence = (seconds: number, channels = 1): Buffer => Buffer.alloc(Math.round(seconds * BYTES_PER_SECOND) * channels);
+
+/** A 44-byte PCM WAV header, as a file reader or `sox` writes it. */
+export function wavHeader(sampleRate: number, channels: number, dataBytes: number): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * channels * 2, 28);
+  header.writeUInt16LE(channels * 2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
+}
+
 export const results = (messages: Message[]): Message[] => messages.filter((m) => m?.type === 'Results');
 export const finals = (messages: Message[]): Message[] => results(messages).filter((m) => m.is_final);
 export const transcriptOf = (message: Message): string => message.channel.alternatives[0].transcript;

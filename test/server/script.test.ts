@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   expectedLines,
+  expectedUtterances,
   scriptFromText,
   startDeepgramServer,
   type DeepgramServer,
@@ -29,6 +30,28 @@ describe('scriptFromText', () => {
       { text: 'No!', start: 1.9, end: 2.3, speaker: 2 },
     ]);
   });
+
+  it('optional channel', () => {
+    expect(scriptFromText('Hi.', { channel: 1 })).toEqual([{ text: 'Hi.', start: 0.5, end: 0.9, channel: 1 }]);
+  });
+});
+
+describe('script checks (startDeepgramServer)', () => {
+  it('refuses words of one channel that overlap, and bad channel numbers', async () => {
+    const overlap = [
+      { text: 'a', start: 0, end: 1, channel: 1 },
+      { text: 'b', start: 0.5, end: 1.5, channel: 1 },
+    ];
+    await expect(startDeepgramServer({ script: overlap })).rejects.toThrow('script words "a" and "b" overlap');
+    await expect(startDeepgramServer({ script: [{ text: 'a', start: 0, end: 1, channel: -1 }] })).rejects.toThrow(/channel -1/);
+    await expect(startDeepgramServer({ script: [{ text: 'a', start: 0, end: 1, channel: 0.5 }] })).rejects.toThrow(/channel 0.5/);
+    await expect(startDeepgramServer({ script: [{ text: 'a', start: 1, end: 0 }] })).rejects.toThrow(/ends before it starts/);
+  });
+
+  it('accepts words of different channels that overlap (crosstalk)', async () => {
+    server = await startDeepgramServer({ script: [{ text: 'a', start: 0, end: 1 }, { text: 'b', start: 0.5, end: 1.5, channel: 1 }] });
+    expect(server.port).toBeGreaterThan(0);
+  });
 });
 
 describe('expectedLines', () => {
@@ -48,6 +71,45 @@ describe('expectedLines', () => {
 
   it('is empty for an empty script', () => {
     expect(expectedLines([])).toEqual([]);
+  });
+});
+
+describe('expectedUtterances', () => {
+  // Channel 0: Hello, 0.5-0.9 | world. 0.9-1.3 | Bye. 2.3-2.7
+  // Channel 1: Hi 1.0-1.4 | there. 1.4-1.8 (overlaps "world.": fine on another channel)
+  const script: ScriptWord[] = [
+    ...scriptFromText('Hello, world. Bye.', { speaker: 0 }),
+    ...scriptFromText('Hi there.', { startAt: 1.0, channel: 1, speaker: 3 }),
+  ];
+
+  it('multichannel: one line per utterance and channel, in the order they end', () => {
+    expect(expectedUtterances(script, { multichannel: true, endpointingMs: 300 })).toEqual([
+      { channel: 0, text: 'Hello, world.', start: 0.5, end: 1.3, endedAt: 1.6, speakers: [0] },
+      { channel: 1, text: 'Hi there.', start: 1.0, end: 1.8, endedAt: 2.1, speakers: [3] },
+      { channel: 0, text: 'Bye.', start: 2.3, end: 2.7, endedAt: 3.0, speakers: [0] },
+    ]);
+  });
+
+  it('without multichannel the channels are one stream (channel 0), as the server downmixes them', () => {
+    expect(expectedUtterances(script, { endpointingMs: 300 })).toEqual([
+      { channel: 0, text: 'Hello, world. Hi there.', start: 0.5, end: 1.8, endedAt: 2.1, speakers: [0, 3] },
+      { channel: 0, text: 'Bye.', start: 2.3, end: 2.7, endedAt: 3.0, speakers: [0] },
+    ]);
+    expect(expectedLines(script, { endpointingMs: 300 })).toEqual(['Hello, world. Hi there.', 'Bye.']);
+  });
+
+  it('on equal end times, channel 0 comes first; channels >= `channels` are never heard', () => {
+    const twins = [...scriptFromText('One.'), ...scriptFromText('Two.', { channel: 1 }), ...scriptFromText('Three.', { channel: 2 })];
+    expect(expectedUtterances(twins, { multichannel: true, channels: 2, punctuated: false }).map((u) => [u.channel, u.text])).toEqual([
+      [0, 'one'],
+      [1, 'two'],
+    ]);
+    expect(expectedUtterances(twins, { multichannel: true }).map((u) => u.channel)).toEqual([0, 1, 2]);
+    expect(expectedUtterances(twins, { multichannel: true, channels: 1 }).map((u) => u.text)).toEqual(['One. Two. Three.']);
+  });
+
+  it('is empty for an empty script', () => {
+    expect(expectedUtterances([], { multichannel: true })).toEqual([]);
   });
 });
 

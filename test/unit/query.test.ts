@@ -12,6 +12,9 @@ const base: QuerySettings = {
   endpointing: 300,
   utteranceEnd: 1000,
   param: [],
+  multichannel: false,
+  speakers: undefined,
+  channelNames: undefined,
 };
 const format = { sampleRate: 16000, channels: 1 };
 const defaults =
@@ -39,6 +42,10 @@ describe('listenUrl', () => {
     ['keyterms repeat the key', { keyterm: ['Acme, Inc', 'Zyx'] }, format, defaults.replace('smart_format=true', 'smart_format=true&keyterm=Acme%2C+Inc&keyterm=Zyx')],
     ['endpointing off', { endpointing: false }, format, defaults.replace('endpointing=300', 'endpointing=false')],
     ['model and language', { model: 'nova-2-meeting', language: 'de' }, format, defaults.replace('nova-3', 'nova-2-meeting').replace('language=en', 'language=de')],
+    ['speaker names imply diarize', { speakers: new Map([[0, 'Ana']]) }, format, defaults.replace('smart_format=true', 'smart_format=true&diarize=true')],
+    ['multichannel on a stereo source', { multichannel: true }, { sampleRate: 16000, channels: 2 }, defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true')],
+    ['channel names imply multichannel', { channelNames: new Map([[0, 'A']]) }, { sampleRate: 16000, channels: 2 }, defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true')],
+    ['multichannel on mono is moot', { multichannel: true }, format, defaults],
     ['--param adds', { param: [['redact', 'pci'], ['redact', 'ssn']] }, format, `${defaults}&redact=pci&redact=ssn`],
     ['--param replaces a built parameter', { param: [['interim_results', 'false']] }, format, defaults.replace('&interim_results=true', '') + '&interim_results=false'],
   ])('%s', (_name, overrides, audio, query) => {

@@ -56,14 +56,14 @@ export class AudioMeter {
   /** Channels as the audio itself declares them (the WAV header), else as the query said. */
   channels: number;
   undecodable = false;
+  /** Container mode only: true until the header has been understood or given up on (channels may still change). */
+  readingHeader: boolean;
 
   private readonly chunks: Buffer[] = [];
   private readonly hash: Hash = createHash('sha256');
   private joined: Buffer | undefined;
   private bytesPerSecond = 0;
   private dataStart = 0;
-  /** Container mode only: true until the header has been understood or given up on. */
-  private readingHeader: boolean;
 
   constructor(encoding: string | undefined, sampleRate: number | undefined, channels: number) {
     this.channels = channels;

@@ -1,7 +1,16 @@
 // A local Deepgram-compatible live server for end-to-end tests (see
-// ../../../../shared/deepgram-live-protocol.md, which it follows).
+// ../../../../shared/deepgram-live-protocol.md, which it follows). Usage, channels and the
+// expected-output helpers: README.md beside this file.
 export { startDeepgramServer } from './server.js';
-export { scriptFromText, expectedLines, type ScriptTiming, type ExpectedLinesOptions } from './script.js';
+export {
+  scriptFromText,
+  expectedLines,
+  expectedUtterances,
+  type ScriptTiming,
+  type ExpectedLinesOptions,
+  type ExpectedUtterancesOptions,
+  type ExpectedUtterance,
+} from './script.js';
 export { bareWord } from './messages.js';
 export { CLOSE } from './errors.js';
 export { KNOWN_MODELS } from './models.js';

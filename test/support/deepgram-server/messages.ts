@@ -1,4 +1,5 @@
 // Server-to-client messages, with the field sets and order of fixtures/deepgram/live-*.json.
+import type { ChannelIndex } from './channels.js';
 import type { ModelInfo } from './models.js';
 import type { Heard, HeardResults } from './recognizer.js';
 import type { ScriptWord } from './types.js';
@@ -44,12 +45,12 @@ export function transcriptOf(words: readonly ScriptWord[], punctuated: boolean):
   return words.map((word) => (punctuated ? word.text : bareWord(word.text))).join(' ');
 }
 
-function resultsMessage(heard: HeardResults, context: MessageContext): object {
+function resultsMessage(heard: HeardResults, context: MessageContext, channelIndex: ChannelIndex): object {
   const confidences = heard.words.map((word) => word.confidence ?? DEFAULT_WORD_CONFIDENCE);
   const mean = confidences.length === 0 ? 0 : confidences.reduce((a, b) => a + b, 0) / confidences.length;
   return {
     type: 'Results',
-    channel_index: [0, 1],
+    channel_index: channelIndex,
     duration: round6(heard.duration),
     start: round6(heard.start),
     is_final: heard.isFinal,
@@ -72,14 +73,15 @@ function resultsMessage(heard: HeardResults, context: MessageContext): object {
   };
 }
 
-export function heardMessage(heard: Heard, context: MessageContext): object {
+/** `channelIndex`: [channel, total] as multichannel=true reports it; [0, 1] for one (downmixed) stream. */
+export function heardMessage(heard: Heard, context: MessageContext, channelIndex: ChannelIndex = [0, 1]): object {
   switch (heard.type) {
     case 'Results':
-      return resultsMessage(heard, context);
+      return resultsMessage(heard, context, channelIndex);
     case 'SpeechStarted':
-      return { type: 'SpeechStarted', channel: [0, 1], timestamp: round6(heard.timestamp) };
+      return { type: 'SpeechStarted', channel: channelIndex, timestamp: round6(heard.timestamp) };
     case 'UtteranceEnd':
-      return { channel: [0, 1], last_word_end: round6(heard.lastWordEnd), type: 'UtteranceEnd' };
+      return { channel: channelIndex, last_word_end: round6(heard.lastWordEnd), type: 'UtteranceEnd' };
   }
 }
 

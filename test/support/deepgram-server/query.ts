@@ -10,6 +10,8 @@ export interface ListenParams {
   encoding?: string;
   sampleRate?: number;
   channels: number;
+  /** multichannel=true: each channel is transcribed on its own (when there is more than one). */
+  multichannel: boolean;
   interimResults: boolean;
   /** punctuate=true or smart_format=true: transcripts use the punctuated forms. */
   punctuated: boolean;
@@ -110,6 +112,7 @@ export function checkListenQuery(query: URLSearchParams): QueryCheck {
       encoding: query.get('encoding') ?? undefined,
       sampleRate: number('sample_rate'),
       channels: number('channels') ?? 1,
+      multichannel: flag('multichannel'),
       interimResults: flag('interim_results'),
       punctuated: flag('punctuate') || flag('smart_format'),
       diarize: flag('diarize'),

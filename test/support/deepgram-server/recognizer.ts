@@ -4,7 +4,7 @@
 import type { ScriptWord } from './types.js';
 
 /** Float slack for comparing seconds computed from byte counts with script times. */
-const EPS = 1e-9;
+export const EPS = 1e-9;
 
 export interface RecognizerSettings {
   /** Audio seconds between interims; null = interim_results off. */
@@ -18,8 +18,10 @@ export interface RecognizerSettings {
   maxSegmentSec: number;
 }
 
+/** `at` in every event: the audio time (seconds) at which the server sends it. */
 export interface HeardResults {
   type: 'Results';
+  at: number;
   start: number;
   duration: number;
   words: ScriptWord[];
@@ -29,29 +31,33 @@ export interface HeardResults {
 }
 export type Heard =
   | HeardResults
-  | { type: 'SpeechStarted'; timestamp: number }
-  | { type: 'UtteranceEnd'; lastWordEnd: number };
+  | { type: 'SpeechStarted'; at: number; timestamp: number }
+  | { type: 'UtteranceEnd'; at: number; lastWordEnd: number };
+
+/** The channel a script word is spoken on (default 0). */
+export const channelOf = (word: ScriptWord): number => word.channel ?? 0;
 
 /**
- * The one utterance-splitting rule, shared by the server and expectedLines(): word i ends an
- * utterance for a silence of `silenceSec` when the next word has not started by then.
+ * The script sorted by start (equal starts: lower channel first). Throws on words that end
+ * before they start, on bad channel numbers, and on words of one channel that overlap; words
+ * of different channels may overlap (crosstalk).
  */
-export function pauseFollows(words: readonly ScriptWord[], i: number, silenceSec: number): boolean {
-  const word = words[i];
-  const next = words[i + 1];
-  return word !== undefined && (next === undefined || next.start > word.end + silenceSec + EPS);
-}
-
-/** The script sorted by start; throws on words that overlap or end before they start. */
 export function checkScript(script: readonly ScriptWord[]): ScriptWord[] {
-  const words = [...script].sort((a, b) => a.start - b.start);
-  words.forEach((word, i) => {
-    const previous = words[i - 1];
+  for (const word of script) {
     if (word.end < word.start) throw new Error(`script word "${word.text}" ends before it starts`);
+    if (word.channel !== undefined && !(Number.isInteger(word.channel) && word.channel >= 0)) {
+      throw new Error(`script word "${word.text}" has channel ${word.channel}: use an integer >= 0`);
+    }
+  }
+  const words = [...script].sort((a, b) => a.start - b.start || channelOf(a) - channelOf(b));
+  const lastOnChannel = new Map<number, ScriptWord>();
+  for (const word of words) {
+    const previous = lastOnChannel.get(channelOf(word));
     if (previous && word.start < previous.end - EPS) {
       throw new Error(`script words "${previous.text}" and "${word.text}" overlap`);
     }
-  });
+    lastOnChannel.set(channelOf(word), word);
+  }
   return words;
 }
 
@@ -60,8 +66,16 @@ interface TimelineEvent {
   run: (at: number, out: Heard[]) => void;
 }
 
+/**
+ * One audio stream: one channel of a multichannel session, or the whole (downmixed) audio.
+ * Words are taken in start order. When words of different channels overlap in a downmix,
+ * speech goes on until the last of them ends: a word counts as ended (heard, and the start
+ * of the silence after it) at the latest end among it and the words before it.
+ */
 export class ScriptRecognizer {
   private readonly words: ScriptWord[];
+  /** heardAt[i]: when words[0..i] have all ended (words[i].end when nothing overlaps). */
+  private readonly heardAt: number[];
   /** Start of the segment the next Results covers. */
   private segmentStart = 0;
   /** words[0..finalized) have been sent in finals. */
@@ -85,6 +99,8 @@ export class ScriptRecognizer {
       throw new Error('interimIntervalSec must be > 0');
     }
     this.words = checkScript(script);
+    let latest = -Infinity;
+    this.heardAt = this.words.map((word) => (latest = Math.max(latest, word.end)));
   }
 
   /** Everything that happens on the timeline up to `audioSec`, in time order. */
@@ -112,18 +128,25 @@ export class ScriptRecognizer {
     return out;
   }
 
+  /** The one utterance-splitting rule: word i ends an utterance when the next word has not started `silenceSec` after it. */
+  private pauseFollows(i: number, silenceSec: number): boolean {
+    const heardAt = this.heardAt[i];
+    const next = this.words[i + 1];
+    return heardAt !== undefined && (next === undefined || next.start > heardAt + silenceSec + EPS);
+  }
+
   /** The earliest pending moment; on ties the first in this list goes first. */
   private nextEvent(): TimelineEvent | undefined {
     const { endpointingSec, utteranceEndSec, interimIntervalSec, maxSegmentSec } = this.settings;
     const candidates: (TimelineEvent | undefined)[] = [
-      this.wordEvent(this.started, (word) => word.start, (_at, out) => this.onWordStart(out)),
+      this.wordEvent(this.started, (i) => (this.words[i] as ScriptWord).start, (_at, out) => this.onWordStart(out)),
       endpointingSec === null
         ? undefined
-        : this.wordEvent(this.endpointsPassed, (word) => word.end + endpointingSec, (at, out) => this.onEndpoint(at, out)),
+        : this.wordEvent(this.endpointsPassed, (i) => (this.heardAt[i] as number) + endpointingSec, (at, out) => this.onEndpoint(at, out)),
       { at: this.segmentStart + maxSegmentSec, run: (at, out) => this.pushFinal(out, at, { speechFinal: false }) },
       utteranceEndSec === null
         ? undefined
-        : this.wordEvent(this.utteranceEndsPassed, (word) => word.end + utteranceEndSec, (_at, out) => this.onUtteranceEnd(out)),
+        : this.wordEvent(this.utteranceEndsPassed, (i) => (this.heardAt[i] as number) + utteranceEndSec, (at, out) => this.onUtteranceEnd(at, out)),
       interimIntervalSec === null
         ? undefined
         : { at: (this.interimsPassed + 1) * interimIntervalSec, run: (at, out) => this.onInterimTick(at, out) },
@@ -133,41 +156,36 @@ export class ScriptRecognizer {
     return earliest;
   }
 
-  private wordEvent(
-    index: number,
-    moment: (word: ScriptWord) => number,
-    run: TimelineEvent['run'],
-  ): TimelineEvent | undefined {
-    const word = this.words[index];
-    return word && { at: moment(word), run };
+  private wordEvent(index: number, moment: (index: number) => number, run: TimelineEvent['run']): TimelineEvent | undefined {
+    return index < this.words.length ? { at: moment(index), run } : undefined;
   }
 
   private onWordStart(out: Heard[]): void {
     const word = this.words[this.started++] as ScriptWord;
-    if (this.settings.vadEvents && !this.speaking) out.push({ type: 'SpeechStarted', timestamp: word.start });
+    if (this.settings.vadEvents && !this.speaking) out.push({ type: 'SpeechStarted', at: word.start, timestamp: word.start });
     this.speaking = true;
   }
 
   private onEndpoint(at: number, out: Heard[]): void {
     const index = this.endpointsPassed++;
-    if (!pauseFollows(this.words, index, this.settings.endpointingSec ?? 0)) return;
+    if (!this.pauseFollows(index, this.settings.endpointingSec ?? 0)) return;
     this.pushFinal(out, at, { speechFinal: true });
     this.speaking = false;
   }
 
   /** Deepgram measures the gap "after the last finalized word": the UtteranceEnd never precedes that final. */
-  private onUtteranceEnd(out: Heard[]): void {
+  private onUtteranceEnd(at: number, out: Heard[]): void {
     const index = this.utteranceEndsPassed++;
-    if (!pauseFollows(this.words, index, this.settings.utteranceEndSec ?? 0)) return;
+    if (!this.pauseFollows(index, this.settings.utteranceEndSec ?? 0)) return;
     this.speaking = false;
     this.utteranceEndWaiting = index;
-    this.sendWaitingUtteranceEnd(out);
+    this.sendWaitingUtteranceEnd(out, at);
   }
 
-  private sendWaitingUtteranceEnd(out: Heard[]): void {
+  private sendWaitingUtteranceEnd(out: Heard[], at: number): void {
     const index = this.utteranceEndWaiting;
     if (index === undefined || index >= this.finalized) return;
-    out.push({ type: 'UtteranceEnd', lastWordEnd: (this.words[index] as ScriptWord).end });
+    out.push({ type: 'UtteranceEnd', at, lastWordEnd: this.heardAt[index] as number });
     this.utteranceEndWaiting = undefined;
   }
 
@@ -183,7 +201,7 @@ export class ScriptRecognizer {
     out.push(this.results(at, this.words.slice(this.finalized, heard), { isFinal: true, ...flags }));
     this.finalized = heard;
     this.segmentStart = at;
-    this.sendWaitingUtteranceEnd(out);
+    this.sendWaitingUtteranceEnd(out, at);
   }
 
   private results(
@@ -193,6 +211,7 @@ export class ScriptRecognizer {
   ): HeardResults {
     return {
       type: 'Results',
+      at: end,
       start: this.segmentStart,
       duration: end - this.segmentStart,
       words,
@@ -202,10 +221,10 @@ export class ScriptRecognizer {
     };
   }
 
-  /** Words heard by `at`: a word is heard once the audio reaches its end. */
+  /** Words heard by `at`: a word is heard once the audio reaches its end (see heardAt). */
   private heardCount(at: number): number {
     let count = this.finalized;
-    while (count < this.words.length && (this.words[count] as ScriptWord).end <= at + EPS) count++;
+    while (count < this.words.length && (this.heardAt[count] as number) <= at + EPS) count++;
     return count;
   }
 }

@@ -2,12 +2,13 @@
 // audio time into messages, applies the connection's fault, and keeps its record.
 import type { RawData, WebSocket } from 'ws';
 import { AudioMeter } from './audio.js';
+import { ChannelRecognizers, type ChannelHeard } from './channels.js';
 import type { ConnectionRecord } from './connection-log.js';
 import { CLOSE } from './errors.js';
 import { heardMessage, metadataMessage, type MessageContext } from './messages.js';
 import { Outbox, parseOrRaw } from './outbox.js';
 import type { ListenParams } from './query.js';
-import { ScriptRecognizer, type Heard } from './recognizer.js';
+import type { RecognizerSettings } from './recognizer.js';
 import type { ConnectionFault, ScriptWord } from './types.js';
 
 export interface SessionTiming {
@@ -37,7 +38,10 @@ export class LiveSession {
   private readonly params: ListenParams;
   private readonly fault: ConnectionFault;
   private readonly meter: AudioMeter;
-  private readonly recognizer: ScriptRecognizer;
+  private readonly script: readonly ScriptWord[];
+  private readonly settings: RecognizerSettings;
+  /** Made once the channel count is known (container mode: after the WAV header). */
+  private channelRecognizers: ChannelRecognizers | undefined;
   private readonly outbox: Outbox;
   private readonly context: MessageContext;
   private readonly idleTimeoutMs: number;
@@ -54,13 +58,14 @@ export class LiveSession {
     this.idleTimeoutMs = timing.idleTimeoutMs;
     this.meter = new AudioMeter(params.encoding, params.sampleRate, params.channels);
     record.meter = this.meter;
-    this.recognizer = new ScriptRecognizer(setup.script, {
+    this.script = setup.script;
+    this.settings = {
       interimIntervalSec: params.interimResults ? timing.interimIntervalSec : null,
       endpointingSec: params.endpointingSec,
       utteranceEndSec: params.utteranceEndSec,
       vadEvents: params.vadEvents,
       maxSegmentSec: timing.maxSegmentSec,
-    });
+    };
     this.outbox = new Outbox(ws, record, { responseDelayMs: timing.responseDelayMs, garbage: this.fault.garbage === true });
     this.context = { requestId: record.requestId, modelInfo: params.modelInfo, punctuated: params.punctuated, diarize: params.diarize };
 
@@ -95,7 +100,8 @@ export class LiveSession {
       this.endSession(CLOSE.undecodable);
       return;
     }
-    this.deliver(this.recognizer.advance(this.meter.seconds));
+    // Until a WAV header is read no audio time has passed, and the channel count may change.
+    if (!this.meter.readingHeader) this.deliver(this.recognizer.advance(this.meter.seconds));
     this.stallIfDue(); // after delivering: what the first afterBytes bytes caused still goes out
   }
 
@@ -167,8 +173,16 @@ export class LiveSession {
     this.outbox.close(close.code, close.reason);
   }
 
-  private deliver(events: Heard[]): void {
-    for (const event of events) this.outbox.send(heardMessage(event, this.context));
+  private get recognizer(): ChannelRecognizers {
+    this.channelRecognizers ??= new ChannelRecognizers(this.script, this.settings, {
+      channels: this.meter.channels,
+      multichannel: this.params.multichannel,
+    });
+    return this.channelRecognizers;
+  }
+
+  private deliver(events: ChannelHeard[]): void {
+    for (const { heard, channelIndex } of events) this.outbox.send(heardMessage(heard, this.context, channelIndex));
   }
 
   /** NET-0001: no frame of any kind for idleTimeoutMs. Never while stalled or ending. */

@@ -8,6 +8,12 @@ export interface ScriptWord {
   end: number;
   /** Reported only with diarize=true; default 0. */
   speaker?: number;
+  /**
+   * Audio channel the word is spoken on; default 0. With multichannel=true and channels=N each
+   * channel 0..N-1 is transcribed on its own (words on other channels are never heard);
+   * otherwise the words of every channel are heard as one downmixed stream.
+   */
+  channel?: number;
   /** Default 0.99. */
   confidence?: number;
 }

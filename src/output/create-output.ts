@@ -1,0 +1,166 @@
+import { extname } from 'node:path';
+import type { Context } from '../context.js';
+import type { MetadataMessage } from '../deepgram/messages.js';
+import { ExitCode } from '../errors.js';
+import { options, type OptionName, type OptionSpec, type Settings } from '../settings/options.js';
+import type { OutputFormat } from '../settings/parsers.js';
+import { buildCues, renderSrt, renderVtt } from '../transcript/captions.js';
+import {
+  closeEvent,
+  errorEvent,
+  finalEvents,
+  interimEvent,
+  metadataEvent,
+  openEvent,
+  serializeEvent,
+  speechStartedEvent,
+  utteranceEndEvent,
+  type OutputEvent,
+} from '../transcript/events.js';
+import { textLines, type TextOptions } from '../transcript/format-text.js';
+import type { Utterance } from '../transcript/model.js';
+import type { LabelOptions } from '../transcript/speaker-runs.js';
+import { fileSink, stdoutSink, type LineSink } from './line-sink.js';
+import type { CloseInfo, SessionInfo, TranscriptOutput } from './transcript-output.js';
+import { refuseToOverwrite, writeWhole } from './whole-file.js';
+
+const EXTENSIONS: Record<string, OutputFormat> = { '.txt': 'text', '.json': 'json', '.ndjson': 'json', '.jsonl': 'json', '.srt': 'srt', '.vtt': 'vtt' };
+
+/** `--format`, else what `--output`'s extension says, else text. */
+export function outputFormat(settings: Pick<Settings, 'format' | 'output'>): OutputFormat {
+  return settings.format ?? (settings.output ? EXTENSIONS[extname(settings.output).toLowerCase()] : undefined) ?? 'text';
+}
+
+function labels(settings: Settings): LabelOptions {
+  return {
+    diarize: settings.diarize || settings.speakers !== undefined,
+    multichannel: settings.multichannel || settings.channelNames !== undefined,
+    ...(settings.speakers ? { speakers: settings.speakers } : {}),
+    ...(settings.channelNames ? { channelNames: settings.channelNames } : {}),
+  };
+}
+
+/** Nothing happens on these by default; each format overrides what it writes. */
+abstract class BaseOutput implements TranscriptOutput {
+  abstract readonly readerGone: Promise<void>;
+  open(_info: SessionInfo): void {}
+  interim(_channel: number, _text: string): void {}
+  abstract final(utterance: Utterance): void;
+  utteranceEnd(_channel: number, _lastWordEnd: number): void {}
+  speechStarted(_channel: number, _timestamp: number): void {}
+  metadata(_message: MetadataMessage): void {}
+  close(_info: CloseInfo): void {}
+}
+
+/** One line per utterance (split at speaker changes), appended as each one ends. */
+class TextOutput extends BaseOutput {
+  private options: TextOptions;
+  readonly readerGone: Promise<void>;
+  constructor(
+    private readonly sink: LineSink,
+    private readonly settings: Settings,
+  ) {
+    super();
+    this.readerGone = sink.readerGone;
+    this.options = labels(settings);
+  }
+  override open(info: SessionInfo): void {
+    const mode = this.settings.timestamps;
+    if (mode === 'offset') this.options = { ...this.options, timestamps: { kind: 'offset' } };
+    if (mode === 'wall') this.options = { ...this.options, timestamps: { kind: 'wall', startedAt: info.startedAt } };
+  }
+  final(utterance: Utterance): void {
+    for (const line of textLines(utterance, this.options)) this.sink.write(line);
+  }
+}
+
+/** NDJSON: every event of the session, one object per line. */
+class JsonOutput extends BaseOutput {
+  readonly readerGone: Promise<void>;
+  private readonly labels: LabelOptions;
+  constructor(
+    private readonly sink: LineSink,
+    private readonly settings: Settings,
+  ) {
+    super();
+    this.readerGone = sink.readerGone;
+    this.labels = labels(settings);
+  }
+  private emit(event: OutputEvent): void {
+    this.sink.write(serializeEvent(event));
+  }
+  override open(info: SessionInfo): void {
+    const { model, language } = this.settings;
+    this.emit(openEvent({ ...info, model, language, settings: publicSettingsOf(this.settings) }));
+  }
+  override interim(channel: number, text: string): void {
+    this.emit(interimEvent(channel, text));
+  }
+  final(utterance: Utterance): void {
+    for (const event of finalEvents(utterance, this.labels)) this.emit(event);
+  }
+  override utteranceEnd(channel: number, lastWordEnd: number): void {
+    this.emit(utteranceEndEvent(channel, lastWordEnd));
+  }
+  override speechStarted(channel: number, timestamp: number): void {
+    this.emit(speechStartedEvent(channel, timestamp));
+  }
+  override metadata(message: MetadataMessage): void {
+    this.emit(metadataEvent(message));
+  }
+  override close(info: CloseInfo): void {
+    if (info.exitCode !== ExitCode.ok && info.exitCode !== ExitCode.interrupted) this.emit(errorEvent(info.reason, info.exitCode));
+    this.emit(closeEvent({ duration: info.audioSeconds, exitCode: info.exitCode, reason: info.reason }));
+  }
+}
+
+/** SRT/WebVTT: cues from all finals so far, the file rewritten whole (atomically) after each one. */
+class CaptionOutput extends BaseOutput {
+  private readonly utterances: Utterance[] = [];
+  readonly readerGone: Promise<void>;
+  constructor(
+    private readonly format: 'srt' | 'vtt',
+    private readonly target: { path: string } | { stdout: LineSink },
+    private readonly labels: LabelOptions,
+  ) {
+    super();
+    this.readerGone = 'stdout' in target ? target.stdout.readerGone : new Promise(() => {});
+  }
+  private render(): string {
+    const cues = buildCues(this.utterances, this.labels);
+    return this.format === 'srt' ? renderSrt(cues) : renderVtt(cues);
+  }
+  final(utterance: Utterance): void {
+    this.utterances.push(utterance);
+    if ('path' in this.target) writeWhole(this.target.path, this.render());
+  }
+  override close(): void {
+    if ('path' in this.target) writeWhole(this.target.path, this.render());
+    else this.target.stdout.write(this.render().replace(/\n$/, ''));
+  }
+}
+
+/** The settings as the `open` event shows them: flag names, no secrets, only what is set. */
+function publicSettingsOf(settings: Settings): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(options) as [OptionName, OptionSpec<unknown>][]) {
+    const value = settings[name];
+    if (spec.secret || value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    shown[spec.key] = value;
+  }
+  return shown;
+}
+
+/** The output for `--format` / `--output`, and how to release its file. */
+export function createOutput(context: Context, settings: Settings): { output: TranscriptOutput; dispose(): void } {
+  const format = outputFormat(settings);
+  const path = settings.output;
+  if (format === 'srt' || format === 'vtt') {
+    if (path) refuseToOverwrite(path, settings.force);
+    const target = path ? { path } : { stdout: stdoutSink(context.stdout) };
+    return { output: new CaptionOutput(format, target, labels(settings)), dispose() {} };
+  }
+  const sink = path ? fileSink(path) : stdoutSink(context.stdout);
+  const output = format === 'json' ? new JsonOutput(sink, settings) : new TextOutput(sink, settings);
+  return { output, dispose: () => sink.close() };
+}

@@ -1,0 +1,34 @@
+import type { PcmFormat } from '../audio/format.js';
+import type { Context } from '../context.js';
+import type { Settings } from '../settings/options.js';
+import { createOutput } from './create-output.js';
+import type { TranscriptOutput } from './transcript-output.js';
+import { WavWriter } from './wav-writer.js';
+
+export interface Outputs {
+  output: TranscriptOutput;
+  /** `--save-audio`: every frame sent. */
+  onFrame?: (frame: Buffer) => void;
+  /** Flushes and closes the files (the WAV header is finished here, after Ctrl+C or an error too). */
+  close(): void;
+}
+
+/** The transcript output for the settings, and the `--save-audio` file, opened before streaming starts. */
+export function openOutputs(context: Context, settings: Settings, format: PcmFormat): Outputs {
+  const transcript = createOutput(context, settings);
+  let wav: WavWriter | undefined;
+  try {
+    wav = settings.saveAudio ? new WavWriter(settings.saveAudio, format) : undefined;
+  } catch (error) {
+    transcript.dispose();
+    throw error;
+  }
+  return {
+    output: transcript.output,
+    ...(wav ? { onFrame: (frame: Buffer) => wav.write(frame) } : {}),
+    close() {
+      wav?.close();
+      transcript.dispose();
+    },
+  };
+}

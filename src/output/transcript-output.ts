@@ -1,0 +1,32 @@
+import type { MetadataMessage } from '../deepgram/messages.js';
+import type { Utterance } from '../transcript/model.js';
+
+export interface SessionInfo {
+  requestId?: string;
+  /** Wall-clock time of the first audio: `--timestamps wall` and captions count from here. */
+  startedAt: Date;
+}
+
+export interface CloseInfo {
+  exitCode: number;
+  /** `end`, `interrupted`, `stdout closed`, or the error's message. */
+  reason: string;
+  /** Seconds of audio sent. */
+  audioSeconds: number;
+}
+
+/**
+ * Where a session's transcript goes, whatever the format (text lines, NDJSON events, SRT/WebVTT
+ * captions). The stream calls these in order: open, then events, then close exactly once.
+ */
+export interface TranscriptOutput {
+  open(info: SessionInfo): void;
+  interim(channel: number, text: string): void;
+  final(utterance: Utterance): void;
+  utteranceEnd(channel: number, lastWordEnd: number): void;
+  speechStarted(channel: number, timestamp: number): void;
+  metadata(message: MetadataMessage): void;
+  close(info: CloseInfo): void;
+  /** Resolves when the reader went away (`| head -3`): the run should stop quietly. */
+  readonly readerGone: Promise<void>;
+}

@@ -91,8 +91,8 @@ describe('transcribe file: the audio reaches Deepgram byte-exact and the transcr
     const first = frames[0]!.at;
     for (const frame of frames) {
       sent += frame.bytes / 32000;
-      // audio time <= speed x wall time + one frame (5 ms of slack for timer granularity)
-      expect(sent).toBeLessThanOrEqual((speed * (frame.at - first + 5)) / 1000 + frameSeconds);
+      // audio time <= speed x wall time + one frame (30 ms of slack: timers, and the server process under load)
+      expect(sent).toBeLessThanOrEqual((speed * (frame.at - first + 30)) / 1000 + frameSeconds);
     }
     const wallSeconds = (frames.at(-1)!.at - first) / 1000;
     expect(wallSeconds).toBeGreaterThanOrEqual((PCM.length / 32000 - frameSeconds) / speed - 0.05);

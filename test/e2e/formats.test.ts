@@ -61,7 +61,10 @@ describe('transcribe file: output formats, whole outputs', () => {
 
   it('--multichannel: each channel transcribed apart, labelled; --channel-names names them', async () => {
     const stereo = Buffer.alloc(PCM.length * 2);
-    for (let i = 0; i < PCM.length / 2; i++) PCM.copy(stereo, i * 4, i * 2, i * 2 + 2), PCM.copy(stereo, i * 4 + 2, i * 2, i * 2 + 2);
+    for (let i = 0; i < PCM.length / 2; i++) {
+      PCM.copy(stereo, i * 4, i * 2, i * 2 + 2);
+      PCM.copy(stereo, i * 4 + 2, i * 2, i * 2 + 2);
+    }
     const path = join(tmp, 'stereo.wav');
     writeFileSync(path, wavOf(stereo, { sampleRate: 16000, channels: 2, bits: 16 }));
     const script = [

@@ -47,6 +47,9 @@ export class NetworkError extends TranscribeError {
   }
 }
 
+/** Deepgram is busy or failing (429, 5xx): worth trying again after a pause. */
+export class ServiceBusyError extends NetworkError {}
+
 /** Deepgram rejected the request itself (400): a usage problem on our side of the wire. */
 export class RequestRejectedError extends TranscribeError {
   constructor(message: string, hint?: string) {

@@ -36,7 +36,8 @@ export async function runFile(context: Context, path: string, flags: Flags, prof
   for (const warning of [...config.warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
   try {
     const url = listenUrl(settings, source.format);
-    return await runStream(context, { url, ...auth, source, speed: settings.speed, renderer, ...outputs });
+    const reconnect = { live: path === '-', replayBufferSeconds: settings.replayBuffer, reconnectTimeoutMs: settings.reconnectTimeout * 1000 };
+    return await runStream(context, { url, ...auth, source, speed: settings.speed, renderer, ...outputs, ...reconnect });
   } finally {
     outputs.close();
   }

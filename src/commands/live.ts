@@ -49,6 +49,9 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
       ...auth,
       source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
       speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced
+      live: true,
+      replayBufferSeconds: settings.replayBuffer,
+      reconnectTimeoutMs: settings.reconnectTimeout * 1000,
       renderer,
       ...outputs,
       onAudio(chunk) {

@@ -1,4 +1,4 @@
-import { AuthError, NetworkError, RequestRejectedError, TranscribeError, UsageError } from '../errors.js';
+import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, TranscribeError, UsageError } from '../errors.js';
 
 export interface Rejection {
   status: number;
@@ -48,9 +48,11 @@ export function rejectionError(rejection: Rejection, key: KeyDescription | undef
     case status === 404:
       return new UsageError(`no Deepgram live endpoint at ${url} (HTTP 404)`, 'check --api-url or DEEPGRAM_API_URL');
     case status === 429:
-      return new NetworkError(`Deepgram is busy: too many requests${said}${id}`, 'wait a moment and try again');
+      return new ServiceBusyError(`Deepgram is busy: too many requests${said}${id}`, 'wait a moment and try again');
+    case status >= 500:
+      return new ServiceBusyError(`Deepgram answered HTTP ${status}${said}${id}`, 'try again later; check --api-url if it persists');
     default:
-      return new NetworkError(`Deepgram answered HTTP ${status}${said}${id}`, 'try again later; check --api-url if it persists');
+      return new NetworkError(`Deepgram answered HTTP ${status}${said}${id}`, 'check --api-url');
   }
 }
 

@@ -9,9 +9,11 @@ import {
   closeEvent,
   errorEvent,
   finalEvents,
+  gapEvent,
   interimEvent,
   metadataEvent,
   openEvent,
+  reconnectEvent,
   serializeEvent,
   speechStartedEvent,
   utteranceEndEvent,
@@ -49,6 +51,8 @@ abstract class BaseOutput implements TranscriptOutput {
   utteranceEnd(_channel: number, _lastWordEnd: number): void {}
   speechStarted(_channel: number, _timestamp: number): void {}
   metadata(_message: MetadataMessage): void {}
+  reconnect(_attempt: number, _offset: number, _replayedSeconds: number): void {}
+  gap(_seconds: number): void {}
   close(_info: CloseInfo): void {}
 }
 
@@ -107,6 +111,12 @@ class JsonOutput extends BaseOutput {
   }
   override metadata(message: MetadataMessage): void {
     this.emit(metadataEvent(message));
+  }
+  override reconnect(attempt: number, offset: number, replayedSeconds: number): void {
+    this.emit(reconnectEvent(attempt, offset, replayedSeconds));
+  }
+  override gap(seconds: number): void {
+    this.emit(gapEvent(seconds));
   }
   override close(info: CloseInfo): void {
     if (info.exitCode !== ExitCode.ok && info.exitCode !== ExitCode.interrupted) this.emit(errorEvent(info.reason, info.exitCode));

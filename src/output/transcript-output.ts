@@ -26,6 +26,10 @@ export interface TranscriptOutput {
   utteranceEnd(channel: number, lastWordEnd: number): void;
   speechStarted(channel: number, timestamp: number): void;
   metadata(message: MetadataMessage): void;
+  /** A new connection after a drop; its audio starts at `offset` (seconds on the session timeline). */
+  reconnect(attempt: number, offset: number, replayedSeconds: number): void;
+  /** Seconds of audio lost during an outage. */
+  gap(seconds: number): void;
   close(info: CloseInfo): void;
   /** Resolves when the reader went away (`| head -3`): the run should stop quietly. */
   readonly readerGone: Promise<void>;

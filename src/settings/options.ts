@@ -105,6 +105,14 @@ export const options = {
     key: 'param', flags: ['--param <key=value>'], env: 'TRANSCRIBE_PARAM', group: 'Deepgram', commands: STREAMING,
     help: 'any other Deepgram query parameter (repeatable)', parseItem: parseParam,
   }),
+  reconnectTimeout: option({
+    key: 'reconnect-timeout', flags: ['--reconnect-timeout <seconds>'], env: 'TRANSCRIBE_RECONNECT_TIMEOUT', group: 'Connection',
+    commands: STREAMING, help: 'keep reconnecting after a drop for this long; 0 never reconnects', parse: parseInteger(0, 86_400), defaultValue: 120,
+  }),
+  replayBuffer: option({
+    key: 'replay-buffer', flags: ['--replay-buffer <seconds>'], env: 'TRANSCRIBE_REPLAY_BUFFER', group: 'Connection',
+    commands: STREAMING, help: 'audio kept to send again after a drop (about 32 kB a second at 16 kHz mono)', parse: parseInteger(1, 3600), defaultValue: 60,
+  }),
   encoding: option({
     key: 'encoding', flags: ['--encoding <encoding>'], env: 'TRANSCRIBE_ENCODING', group: 'Audio', commands: ['file'],
     help: 'raw input encoding (linear16); containers are detected', parse: parseEncoding,

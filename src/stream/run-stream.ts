@@ -4,12 +4,12 @@ import { Framer } from '../audio/framer.js';
 import { Pacer } from '../audio/pacer.js';
 import { log, type Context } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
-import { LiveSession } from '../deepgram/session.js';
 import { ExitCode, exitCodeOf, type ExitCodeValue } from '../errors.js';
 import type { TranscriptOutput } from '../output/transcript-output.js';
 import type { Renderer } from '../terminal/renderer.js';
 import { TranscriptModel, type TranscriptEvent } from '../transcript/model.js';
 import { closeError } from './close-error.js';
+import { DeepgramConnection, type ConnectionEvents } from './connection.js';
 
 export interface StreamJob {
   url: string;
@@ -24,6 +24,11 @@ export interface StreamJob {
   onAudio?: (chunk: Buffer) => void;
   /** Sees every frame as it is sent (`--save-audio`). */
   onFrame?: (frame: Buffer) => void;
+  /** A live source (microphone, or not a file) keeps producing while reconnecting. */
+  live: boolean;
+  replayBufferSeconds: number;
+  /** 0: no reconnection. */
+  reconnectTimeoutMs: number;
 }
 
 const FRAME_MS = 50;
@@ -55,14 +60,12 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
   const { source, output, renderer } = job;
   const model = new TranscriptModel();
   let unknownMessages = 0;
-  let stopRequested: ((reason: 'interrupt' | 'reader-gone' | 'dropped') => void) | undefined;
-  const stopped = new Promise<'interrupt' | 'reader-gone' | 'dropped'>((resolve) => (stopRequested = resolve));
+  let stopRequested: ((reason: 'interrupt' | 'reader-gone') => void) | undefined;
+  const stopped = new Promise<'interrupt' | 'reader-gone'>((resolve) => (stopRequested = resolve));
   void output.readerGone.then(() => stopRequested?.('reader-gone'));
   let interrupts = 0;
   let forceStop: (() => void) | undefined;
   const forced = new Promise<undefined>((resolve) => (forceStop = () => resolve(undefined)));
-  let dropped: { code: number; reason: string } | undefined;
-  let closing = false;
   let metadataSeen = false;
 
   const show = (events: TranscriptEvent[]) => {
@@ -76,97 +79,112 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       }
     }
   };
+  const events: ConnectionEvents = {
+    message(message) {
+      if (message.kind === 'unknown') {
+        unknownMessages += 1;
+        log(context, `ignored a message Deepgram sent: ${message.text.slice(0, 200)}`);
+      } else if (message.kind === 'metadata') {
+        metadataSeen = true;
+        log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);
+        output.metadata(message.message);
+      }
+      show(model.apply(message));
+      // After the model, so that the utterance it ends is written first; times on the session timeline.
+      if (message.kind === 'utterance-end') output.utteranceEnd(message.message.channel[0] ?? 0, model.onTimeline(message.message.last_word_end));
+      if (message.kind === 'speech-started') output.speechStarted(message.message.channel[0] ?? 0, model.onTimeline(message.message.timestamp));
+    },
+    reconnecting(attempt, why) {
+      renderer.notice(`transcribe: ${attempt === 1 ? `${why}; ` : ''}reconnecting (attempt ${attempt})...`);
+    },
+    reconnected({ attempt, offsetSeconds, replayedSeconds, downSeconds }) {
+      model.setOffset(offsetSeconds);
+      renderer.notice(`transcribe: reconnected after ${downSeconds.toFixed(1)} s; replayed ${replayedSeconds.toFixed(1)} s of audio`);
+      output.reconnect(attempt, offsetSeconds, replayedSeconds);
+    },
+    gap(seconds) {
+      renderer.notice(`transcribe: warning: ${seconds.toFixed(1)} s of audio did not fit in the replay buffer while disconnected and will not be transcribed`);
+      output.gap(seconds);
+    },
+  };
   const unsubscribe = context.onSignal(() => {
     interrupts += 1;
     stopRequested?.('interrupt');
     if (interrupts > 1) forceStop?.(); // second Ctrl+C: stop waiting for Deepgram
   });
-  let session: LiveSession | undefined;
+  let connection: DeepgramConnection | undefined;
   try {
     await renderer.startSpinner('Connecting to Deepgram…');
     log(context, `connecting to ${job.url}`);
-    const opening = LiveSession.open(
-      { url: job.url, ...(job.apiKey ? { apiKey: job.apiKey } : {}), ...(job.key ? { key: job.key } : {}) },
+    const opening = DeepgramConnection.open(
       {
-        onMessage(message) {
-          if (message.kind === 'unknown') {
-            unknownMessages += 1;
-            log(context, `ignored a message Deepgram sent: ${message.text.slice(0, 200)}`);
-          } else if (message.kind === 'metadata') {
-            metadataSeen = true;
-            log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);
-            output.metadata(message.message);
-          }
-          show(model.apply(message));
-          // After the model, so that the utterance it ends is written first.
-          if (message.kind === 'utterance-end') output.utteranceEnd(message.message.channel[0] ?? 0, message.message.last_word_end);
-          if (message.kind === 'speech-started') output.speechStarted(message.message.channel[0] ?? 0, message.message.timestamp);
-        },
-        onClose(code, reason) {
-          if (closing) return;
-          dropped = { code, reason };
-          stopRequested?.('dropped');
-        },
+        session: { url: job.url, ...(job.apiKey ? { apiKey: job.apiKey } : {}), ...(job.key ? { key: job.key } : {}) },
+        factory: context.connect,
+        format: source.format,
+        bufferSeconds: job.replayBufferSeconds,
+        reconnectTimeoutMs: job.reconnectTimeoutMs,
+        live: job.live,
       },
-      context.connect,
+      events,
     );
-    session = await Promise.race([opening, stopped.then(() => undefined)]);
-    if (!session) {
+    connection = await Promise.race([opening, stopped.then(() => undefined)]);
+    if (!connection) {
       void opening.then((late) => late.abort(), () => {});
       return ExitCode.interrupted; // Ctrl+C while connecting: nothing was heard yet
     }
     renderer.stopSpinner();
-    output.open({ ...(session.requestId ? { requestId: session.requestId } : {}), startedAt: new Date() });
+    output.open({ ...(connection.requestId ? { requestId: connection.requestId } : {}), startedAt: new Date() });
     let audioError: unknown;
     // A failing source (a decoder dying mid-file) still closes the session cleanly so its last words arrive.
-    const pump = pumpAudio(job, session, context, sent).then(
+    const pump = pumpAudio(job, connection, context, sent).then(
       () => 'ended' as const,
       (error: unknown) => ((audioError = error), 'ended' as const),
     );
-    const outcome = await Promise.race([pump, stopped]);
+    const failed = connection.failed.then((error) => ({ failed: error }));
+    const outcome = await Promise.race([pump, stopped, failed]);
     const sourceStopped = source.stop(); // a recorder stops while Deepgram finishes
     if (outcome === 'reader-gone') return ExitCode.ok;
-    if (outcome !== 'dropped') {
-      closing = true;
-      const timeout = outcome === 'interrupt' ? INTERRUPT_CLOSE_TIMEOUT_MS : CLOSE_TIMEOUT_MS;
-      if (outcome === 'interrupt') session.finalize(); // flush what Deepgram has heard, then close
-      const closed = await Promise.race([session.closeStream(timeout), forced]);
-      if (closed?.timedOut) renderer.notice(`transcribe: Deepgram did not finish within ${timeout / 1000} s; the last words may be missing`);
-      // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.
-      else if (closed && closed.code !== 1000 && !metadataSeen) dropped = closed;
+    if (typeof outcome === 'object') {
+      await sourceStopped;
+      show(model.flush());
+      throw outcome.failed;
     }
+    const timeout = outcome === 'interrupt' ? INTERRUPT_CLOSE_TIMEOUT_MS : CLOSE_TIMEOUT_MS;
+    if (outcome === 'interrupt') connection.finalize(); // flush what Deepgram has heard, then close
+    const closed = await Promise.race([connection.closeStream(timeout), forced, failed]);
+    if (closed && 'failed' in closed) throw closed.failed;
+    if (closed?.timedOut) renderer.notice(`transcribe: Deepgram did not finish within ${timeout / 1000} s; the last words may be missing`);
     await sourceStopped;
     show(model.flush());
     if (audioError) throw audioError;
-    if (dropped) throw closeError(dropped.code, dropped.reason);
+    // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.
+    if (closed && !closed.timedOut && closed.code !== 1000 && !metadataSeen) throw closeError(closed.code, closed.reason);
     if (unknownMessages) log(context, `${unknownMessages} unrecognised message(s) ignored`);
     return outcome === 'interrupt' ? ExitCode.interrupted : ExitCode.ok;
   } finally {
     unsubscribe();
     show(model.flush());
     renderer.dispose();
-    session?.abort();
+    connection?.abort();
     await source.stop(); // no recorder or decoder outlives us
   }
 }
 
 /** Reads, frames, paces and sends; resolves when the source ends. Frames are 50 ms: inside Deepgram's 20-100 ms. */
-async function pumpAudio({ source, speed, onAudio, onFrame }: StreamJob, session: LiveSession, context: Context, sent: { seconds: number }): Promise<void> {
+async function pumpAudio({ source, speed, onAudio, onFrame }: StreamJob, connection: DeepgramConnection, context: Context, sent: { seconds: number }): Promise<void> {
   const { format } = source;
   const framer = new Framer(frameBytes(format, FRAME_MS), format.channels * BYTES_PER_SAMPLE);
   const pacer = new Pacer(speed, context.clock);
   const send = async (frame: Buffer) => {
     const seconds = audioSeconds(frame.length, format);
     await pacer.beforeFrame(seconds);
-    if (!session.accepting) return;
     onFrame?.(frame);
     sent.seconds += seconds;
-    await session.send(frame);
+    await connection.send(frame);
   };
   for await (const chunk of source.pcm) {
     onAudio?.(chunk);
     for (const frame of framer.push(chunk)) await send(frame);
-    if (!session.isOpen) return;
   }
   const last = framer.flush();
   if (last) await send(last);

@@ -47,6 +47,11 @@ export class TranscriptModel {
     this.offset = seconds;
   }
 
+  /** A time of the current connection on the session timeline (negative "none" values stay as they are). */
+  onTimeline(seconds: number): number {
+    return seconds < 0 ? seconds : seconds + this.offset;
+  }
+
   apply(message: ServerMessage): TranscriptEvent[] {
     if (message.kind === 'results') return this.applyResults(message.message);
     if (message.kind === 'utterance-end') return this.complete(message.message.channel[0] ?? 0);

@@ -20,6 +20,11 @@ afterEach(async () => {
 const config = (args: string[], options: { stdin?: string; env?: Record<string, string | undefined> } = {}) =>
   runCli(['config', ...args], { env: { TRANSCRIBE_CONFIG_DIR: dir, ...options.env }, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
 const file = () => join(dir, 'config.json');
+/** `config list`'s layout: key, value and source in aligned columns. */
+const table = (rows: string[][]) => {
+  const [keys, values] = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map(([key, value, source]) => `${key!.padEnd(keys!)}  ${value!.padEnd(values!)}  (${source})\n`).join('');
+};
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
 describe('transcribe config', () => {
@@ -33,34 +38,35 @@ describe('transcribe config', () => {
     expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ model: 'nova-3-medical', keyterm: 'Acme,Zyx' });
     const list = await config(['list'], { env: { TRANSCRIBE_LANGUAGE: 'de' } });
     expect(list.stdout).toBe(
-      [
-        'api-key                                  (default)',
-        'api-url        https://api.deepgram.com  (default)',
-        'model          nova-3-medical            (config)',
-        'language       de                        (env)',
-        'smart-format   true                      (default)',
-        'punctuate      false                     (default)',
-        'diarize        false                     (default)',
-        'keyterm        Acme,Zyx                  (config)',
-        'endpointing    300                       (default)',
-        'utterance-end  1000                      (default)',
-        'multichannel   false                     (default)',
-        'param                                    (default)',
-        'encoding                                 (default)',
-        'sample-rate                              (default)',
-        'channels                                 (default)',
-        'recorder                                 (default)',
-        'device                                   (default)',
-        'speed          1                         (default)',
-        'output                                   (default)',
-        'format                                   (default)',
-        'timestamps     off                       (default)',
-        'speakers                                 (default)',
-        'channel-names                            (default)',
-        'force          false                     (default)',
-        'save-audio                               (default)',
-        '',
-      ].join('\n'),
+      table([
+        ['api-key', '', 'default'],
+        ['api-url', 'https://api.deepgram.com', 'default'],
+        ['model', 'nova-3-medical', 'config'],
+        ['language', 'de', 'env'],
+        ['smart-format', 'true', 'default'],
+        ['punctuate', 'false', 'default'],
+        ['diarize', 'false', 'default'],
+        ['keyterm', 'Acme,Zyx', 'config'],
+        ['endpointing', '300', 'default'],
+        ['utterance-end', '1000', 'default'],
+        ['multichannel', 'false', 'default'],
+        ['param', '', 'default'],
+        ['reconnect-timeout', '120', 'default'],
+        ['replay-buffer', '60', 'default'],
+        ['encoding', '', 'default'],
+        ['sample-rate', '', 'default'],
+        ['channels', '', 'default'],
+        ['recorder', '', 'default'],
+        ['device', '', 'default'],
+        ['speed', '1', 'default'],
+        ['output', '', 'default'],
+        ['format', '', 'default'],
+        ['timestamps', 'off', 'default'],
+        ['speakers', '', 'default'],
+        ['channel-names', '', 'default'],
+        ['force', 'false', 'default'],
+        ['save-audio', '', 'default'],
+      ]),
     );
     expect((await config([])).stdout).toBe((await config(['list'])).stdout); // no subcommand: the list
     expect(await config(['unset', 'model'])).toMatchObject({ code: 0, stderr: `transcribe: removed model from ${file()}\n` });
@@ -69,7 +75,7 @@ describe('transcribe config', () => {
   });
 
   it.each([
-    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n'],
+    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n'],
     [['set', 'speed', 'fast'], 'transcribe: invalid value "fast" for config key speed: must be a positive number (1 = real time) or "max" — see transcribe file --help\n'],
     [['set', 'model'], 'transcribe: config set model needs a value — transcribe config set model <value>\n'],
     [['get', 'model', '--profile', 'home'], `transcribe: no profile "home" in CONFIG — create it with: transcribe config set <key> <value> --profile home\n`],
@@ -84,7 +90,7 @@ describe('transcribe config', () => {
     expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ 'api-key': KEY });
     expect(await config(['get', 'api-key'])).toMatchObject({ stdout: '****4b2c\n' });
     expect(await config(['get', 'api-key', '--show-secret'])).toMatchObject({ stdout: `${KEY}\n` });
-    expect((await config(['list'])).stdout).toContain('api-key        ****4b2c  ');
+    expect((await config(['list'])).stdout).toMatch(/^api-key +\*\*\*\*4b2c +\(config\)$/m);
   });
 
   it('api-key as an argument works, with a warning about shell history', async () => {
@@ -105,7 +111,7 @@ describe('transcribe config', () => {
     expect(await config(['get', 'language'])).toMatchObject({ stdout: 'fr\n' });
     expect(await config(['get', 'language', '--profile', 'work'])).toMatchObject({ stdout: 'de\n' });
     expect(await config(['get', 'model'], { env: { TRANSCRIBE_PROFILE: 'home' } })).toMatchObject({ stdout: 'nova-2\n' });
-    expect((await config(['list', '--profile', 'work'])).stdout).toContain('language       de                        (profile work)\n');
+    expect((await config(['list', '--profile', 'work'])).stdout).toMatch(/^language +de +\(profile work\)$/m);
 
     server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
     const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };

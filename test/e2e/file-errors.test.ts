@@ -166,8 +166,8 @@ describe('transcribe file: Deepgram and network failures', () => {
     [403, 3, /^transcribe: Deepgram refused the request: forbidden: Project does not have access to the requested model/],
     [429, 5, /^transcribe: Deepgram is busy: too many requests: Too many requests. Please try again later \(request id [0-9a-f-]+\) — wait a moment and try again\n$/],
     [503, 5, /^transcribe: Deepgram answered HTTP 503/],
-  ])('handshake refused with %i: exit %i', async (status, code, stderr) => {
-    const result = await withServer([{ reject: { status } }]);
+  ])('handshake refused with %i: exit %i (without retries: --reconnect-timeout 0)', async (status, code, stderr) => {
+    const result = await withServer([{ reject: { status } }], ['--reconnect-timeout', '0']);
     expect(result.code).toBe(code);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(stderr);
@@ -188,7 +188,7 @@ describe('transcribe file: Deepgram and network failures', () => {
     expect(result).toMatchObject({ code: 5, stdout: '', stderr: 'transcribe: cannot resolve deepgram.invalid — check your network, and --api-url or DEEPGRAM_API_URL\n' });
   });
 
-  it('the server closes with 1008 (audio it cannot decode): exit 4 with the reason, words already heard kept', async () => {
+  it('the server closes with 1008 (audio it cannot decode): exit 4 with the reason, words already heard kept, no reconnection', async () => {
     const result = await withServer([{ dropAfterBytes: { bytes: 32000 * 4, code: 1008, reason: 'DATA-0000' } }]);
     expect(result).toEqual({
       code: 4,

@@ -98,7 +98,7 @@ describe('transcribe file: output formats, whole outputs', () => {
 
   it('--format json after a failure: an error event, then close', async () => {
     server = await startDeepgramServer({ script: SCRIPT, faults: [{ dropAfterBytes: { bytes: 32000 * 2, code: 1011, reason: 'NET-0000' } }] });
-    const result = await runCli(['file', SAMPLE_WAV, '--format', 'json'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url } });
+    const result = await runCli(['file', SAMPLE_WAV, '--format', 'json', '--reconnect-timeout', '0'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url } });
     expect(result.code).toBe(5);
     const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string });
     expect(events.slice(-2)).toEqual([

@@ -8,6 +8,8 @@ const BYTES_PER_SAMPLE: Readonly<Record<string, number>> = { linear16: 2, linear
 const SNIFF_BYTES = 12;
 /** A WAV header whose data chunk is not found within this many bytes is given up on. */
 const MAX_WAV_HEADER = 4096;
+/** The first bytes are always kept (WAV header + the probe that locates a reference), even with keepAudio off. */
+export const HEAD_BYTES = MAX_WAV_HEADER + 8192;
 
 type Container = 'wav' | 'mp3' | 'flac' | 'ogg' | 'webm' | 'mp4';
 
@@ -59,21 +61,41 @@ export class AudioMeter {
   /** Container mode only: true until the header has been understood or given up on (channels may still change). */
   readingHeader: boolean;
 
+  /** Bytes per second of audio; 0 when unknown (the server hears nothing then). */
+  bytesPerSecond = 0;
+  /** Where the samples start: the WAV header size in container mode, else 0. */
+  dataStart = 0;
+  /** Bytes of one sample of one channel (2 for WAV). */
+  readonly sampleBytes: number;
+
   private readonly chunks: Buffer[] = [];
+  private readonly headChunks: Buffer[] = [];
+  private headLength = 0;
+  private headJoined: Buffer | undefined;
   private readonly hash: Hash = createHash('sha256');
   private joined: Buffer | undefined;
-  private bytesPerSecond = 0;
-  private dataStart = 0;
 
-  constructor(encoding: string | undefined, sampleRate: number | undefined, channels: number) {
+  constructor(
+    encoding: string | undefined,
+    sampleRate: number | undefined,
+    channels: number,
+    private readonly keepAudio = true,
+  ) {
     this.channels = channels;
+    this.sampleBytes = (encoding === undefined ? 2 : BYTES_PER_SAMPLE[encoding]) ?? 1;
     this.readingHeader = encoding === undefined;
     const sampleBytes = encoding === undefined ? undefined : BYTES_PER_SAMPLE[encoding];
     if (sampleBytes !== undefined && sampleRate !== undefined) this.bytesPerSecond = sampleRate * channels * sampleBytes;
   }
 
   add(chunk: Buffer): void {
-    this.chunks.push(chunk);
+    if (this.keepAudio) this.chunks.push(chunk);
+    if (this.headLength < HEAD_BYTES) {
+      const part = chunk.subarray(0, HEAD_BYTES - this.headLength);
+      this.headChunks.push(part);
+      this.headLength += part.length;
+      this.headJoined = undefined;
+    }
     this.hash.update(chunk);
     this.joined = undefined;
     this.bytes += chunk.length;
@@ -84,9 +106,21 @@ export class AudioMeter {
     return this.bytesPerSecond === 0 ? 0 : Math.max(0, this.bytes - this.dataStart) / this.bytesPerSecond;
   }
 
+  /** Bytes of one sample frame (all channels). */
+  get frameBytes(): number {
+    return Math.max(1, this.sampleBytes * this.channels);
+  }
+
   get audio(): Buffer {
+    if (!this.keepAudio) throw new Error('deepgram test server: audio is not kept (started with keepAudio: false)');
     this.joined ??= Buffer.concat(this.chunks);
     return this.joined;
+  }
+
+  /** The first HEAD_BYTES bytes (or all, when fewer arrived). */
+  get head(): Buffer {
+    this.headJoined ??= Buffer.concat(this.headChunks);
+    return this.headJoined;
   }
 
   get sha256(): string {
@@ -95,7 +129,7 @@ export class AudioMeter {
 
   private readHeader(): void {
     if (this.bytes < SNIFF_BYTES) return;
-    const head = this.audio.subarray(0, MAX_WAV_HEADER);
+    const head = this.head.subarray(0, MAX_WAV_HEADER);
     const container = sniffContainer(head);
     if (container === undefined) {
       this.undecodable = true;

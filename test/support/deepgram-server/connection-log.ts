@@ -14,6 +14,9 @@ export class ConnectionRecord implements ConnectionLog {
   frames: FrameLog[] = [];
   audioBytes = 0;
   audioSeconds = 0;
+  referenceOffset?: number;
+  referenceOffsetSeconds?: number;
+  referenceFound?: boolean;
   textFrames: unknown[] = [];
   textFrameLog: TextFrameLog[] = [];
   binaryEmptyFrames = 0;

@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import { ConnectionRecord } from './connection-log.js';
 import { checkHandshake, refusal, refusalFromFault, requestIdHeader, writeRefusal, type Refusal } from './handshake.js';
 import { checkScript } from './recognizer.js';
+import { ReferenceTimeline } from './reference.js';
 import { LiveSession, type SessionTiming } from './session.js';
 import type { ConnectionLog, DeepgramServer, DeepgramServerOptions } from './types.js';
 
@@ -56,6 +57,9 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
   const changes = new EventEmitter();
   const sockets = new Set<Socket>();
   const requestIds = new WeakMap<IncomingMessage, string>();
+  const sessions = new Set<LiveSession>();
+  const reference = options.reference === undefined ? undefined : new ReferenceTimeline(options.reference);
+  const keepAudio = options.keepAudio ?? true;
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -85,14 +89,24 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
     if (fault?.reject) return refuse(refusalFromFault(fault.reject, record.requestId));
     requestIds.set(request, record.requestId);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      new LiveSession({ ws, record, params: handshake.params, script, fault, timing });
+      const session = new LiveSession({ ws, record, params: handshake.params, script, fault, timing, reference, keepAudio });
+      sessions.add(session);
+      void record.closed.then(() => sessions.delete(session));
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(0, '127.0.0.1', () => resolve());
-  });
+  const listen = (onPort: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(onPort, '127.0.0.1', () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  /** Stops listening; resolves once every socket is gone (an already stopped server is fine). */
+  const stopListening = (): Promise<void> => new Promise<void>((resolve) => http.close(() => resolve()));
+
+  await listen(0);
   const { port } = http.address() as AddressInfo;
 
   /** Resolves when `done()` holds, checking after every new connection and every close. */
@@ -128,11 +142,20 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
       };
       return waitUntil(closed, timeoutMs, `connection ${index} to close`);
     },
+    async goAway() {
+      const stopped = stopListening();
+      for (const session of sessions) session.abort();
+      for (const socket of sockets) socket.destroy();
+      await stopped;
+    },
+    async comeBack() {
+      if (!http.listening) await listen(port);
+    },
     async close() {
       for (const client of wss.clients) client.terminate();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await stopListening();
     },
   };
 }

@@ -9,6 +9,7 @@ import { heardMessage, metadataMessage, type MessageContext } from './messages.j
 import { Outbox, parseOrRaw } from './outbox.js';
 import type { ListenParams } from './query.js';
 import type { RecognizerSettings } from './recognizer.js';
+import { PROBE_BYTES, scriptFromOffset, type ReferenceTimeline } from './reference.js';
 import type { ConnectionFault, ScriptWord } from './types.js';
 
 export interface SessionTiming {
@@ -25,6 +26,10 @@ export interface SessionSetup {
   script: readonly ScriptWord[];
   fault: ConnectionFault | undefined;
   timing: SessionTiming;
+  /** With DeepgramServerOptions.reference: where connections locate their audio. */
+  reference?: ReferenceTimeline;
+  /** Default true. */
+  keepAudio?: boolean;
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -39,6 +44,7 @@ export class LiveSession {
   private readonly fault: ConnectionFault;
   private readonly meter: AudioMeter;
   private readonly script: readonly ScriptWord[];
+  private readonly reference: ReferenceTimeline | undefined;
   private readonly settings: RecognizerSettings;
   /** Made once the channel count is known (container mode: after the WAV header). */
   private channelRecognizers: ChannelRecognizers | undefined;
@@ -56,9 +62,10 @@ export class LiveSession {
     this.params = params;
     this.fault = setup.fault ?? {};
     this.idleTimeoutMs = timing.idleTimeoutMs;
-    this.meter = new AudioMeter(params.encoding, params.sampleRate, params.channels);
+    this.meter = new AudioMeter(params.encoding, params.sampleRate, params.channels, setup.keepAudio ?? true);
     record.meter = this.meter;
     this.script = setup.script;
+    this.reference = setup.reference;
     this.settings = {
       interimIntervalSec: params.interimResults ? timing.interimIntervalSec : null,
       endpointingSec: params.endpointingSec,
@@ -101,7 +108,8 @@ export class LiveSession {
       return;
     }
     // Until a WAV header is read no audio time has passed, and the channel count may change.
-    if (!this.meter.readingHeader) this.deliver(this.recognizer.advance(this.meter.seconds));
+    // With a reference, nothing is heard until the first bytes have located the connection in it.
+    if (!this.meter.readingHeader && this.locatable()) this.deliver(this.recognizer.advance(this.meter.seconds));
     this.stallIfDue(); // after delivering: what the first afterBytes bytes caused still goes out
   }
 
@@ -114,6 +122,11 @@ export class LiveSession {
     if (type === 'Finalize') this.deliver(this.recognizer.finalize(this.meter.seconds));
     if (type === 'CloseStream') this.closeStream();
     // KeepAlive only resets the idle timer (done for every frame); anything else is ignored.
+  }
+
+  /** The server went away (DeepgramServer.goAway): the socket is destroyed with no close frame. */
+  abort(): void {
+    this.dropConnection({ bytes: 0, abrupt: true });
   }
 
   /** dropAfterBytes: the server goes away without answering this frame. */
@@ -173,12 +186,31 @@ export class LiveSession {
     this.outbox.close(close.code, close.reason);
   }
 
+  /** Made on first use; with a reference that is where the connection is located (once). */
   private get recognizer(): ChannelRecognizers {
-    this.channelRecognizers ??= new ChannelRecognizers(this.script, this.settings, {
+    this.channelRecognizers ??= new ChannelRecognizers(this.connectionScript(), this.settings, {
       channels: this.meter.channels,
       multichannel: this.params.multichannel,
     });
     return this.channelRecognizers;
+  }
+
+  /** Enough audio to look up in the reference (or no reference, or already located). */
+  private locatable(): boolean {
+    return this.reference === undefined || this.channelRecognizers !== undefined || this.meter.bytes - this.meter.dataStart >= PROBE_BYTES;
+  }
+
+  /** The script on this connection's timeline: as is, or shifted to where its audio starts in the reference. */
+  private connectionScript(): readonly ScriptWord[] {
+    if (this.reference === undefined) return this.script;
+    const { head, dataStart, frameBytes, bytesPerSecond } = this.meter;
+    const probe = head.subarray(dataStart, dataStart + PROBE_BYTES);
+    const match = this.reference.locate(probe, frameBytes, this.record.index);
+    const offsetSec = bytesPerSecond === 0 ? 0 : match.offset / bytesPerSecond;
+    this.record.referenceOffset = match.offset;
+    this.record.referenceOffsetSeconds = offsetSec;
+    this.record.referenceFound = match.found;
+    return scriptFromOffset(this.script, offsetSec);
   }
 
   private deliver(events: ChannelHeard[]): void {

@@ -60,6 +60,16 @@ export interface DeepgramServerOptions {
   maxSegmentSec?: number;
   /** Delay before each Results message is sent; default 0. */
   responseDelayMs?: number;
+  /**
+   * The whole audio (raw PCM samples, no header) the test's source produces: the session
+   * timeline the script is on. Each connection then finds its first bytes (up to 3200) in it,
+   * once, and hears the script from there (words cut by that start are not heard), with times
+   * relative to the connection: what a real Deepgram does with audio a reconnecting client
+   * replays. Without it every connection hears the script from its own audio time 0.
+   */
+  reference?: Buffer;
+  /** Keep each connection's audio for `ConnectionLog.audio`; default true. Off for long soak tests (sha256 still works). */
+  keepAudio?: boolean;
 }
 
 /** `at` in every log entry: ms since the handshake request arrived (performance.now based). */
@@ -92,11 +102,17 @@ export interface ConnectionLog {
   /** Every binary frame accepted as audio (empty ones included). */
   frames: FrameLog[];
   audioBytes: number;
-  /** All binary payload concatenated. */
+  /** All binary payload concatenated; throws when the server was started with keepAudio: false. */
   readonly audio: Buffer;
   /** sha256 (hex) of `audio`. */
   readonly sha256: string;
   audioSeconds: number;
+  /** With `reference`: where this connection's audio starts in it (bytes; 0 when not found). Set once located. */
+  referenceOffset?: number;
+  /** `referenceOffset` in seconds of audio. */
+  referenceOffsetSeconds?: number;
+  /** With `reference`: false when the connection's first bytes were not found in it (it then hears from 0). */
+  referenceFound?: boolean;
   /** Client text frames in order: parsed JSON, or the raw string when not JSON. */
   textFrames: unknown[];
   /** Same frames, raw, with arrival time. */
@@ -121,6 +137,13 @@ export interface DeepgramServer {
   waitForConnections(n: number, timeoutMs?: number): Promise<void>;
   /** Resolves once connection `index` is closed (or was refused). */
   waitForClose(index: number, timeoutMs?: number): Promise<ConnectionLog>;
+  /**
+   * The server becomes unreachable: stops listening (new connections get ECONNREFUSED) and
+   * destroys every open socket with no close frame (clients see 1006 / ECONNRESET).
+   */
+  goAway(): Promise<void>;
+  /** Listens again on the same port (`url` and `port` stay valid). */
+  comeBack(): Promise<void>;
   /** Terminates all sockets and stops listening. */
   close(): Promise<void>;
 }

@@ -1,0 +1,227 @@
+import type { PcmFormat } from '../audio/format.js';
+import { BYTES_PER_SAMPLE } from '../audio/format.js';
+import type { ServerMessage } from '../deepgram/messages.js';
+import { LiveSession, type SessionOptions, type WebSocketFactory } from '../deepgram/session.js';
+import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
+import { closeError } from './close-error.js';
+import { ReplayBuffer } from './replay-buffer.js';
+
+/** Drops worth a new connection; 1000 (done), 1008 (bad audio) and refused handshakes are not. */
+const RECONNECT_CODES = new Set([1006, 1011, 1012, 1013]);
+const STALL_MS = 15_000;
+
+export interface ConnectionEvents {
+  /** A server message; its times are relative to the current connection. */
+  message(message: ServerMessage): void;
+  reconnecting(attempt: number, why: string): void;
+  /** Called before the replay is sent, so that times of the new connection can be shifted by `offsetSeconds`. */
+  reconnected(info: { attempt: number; offsetSeconds: number; replayedSeconds: number; downSeconds: number }): void;
+  /** Audio dropped from the replay buffer during a long outage: it will never be transcribed. */
+  gap(seconds: number): void;
+}
+
+export interface ConnectionOptions {
+  session: SessionOptions;
+  factory: WebSocketFactory;
+  format: PcmFormat;
+  /** Audio held for a replay (default 60 s). */
+  bufferSeconds: number;
+  /** Give up reconnecting after this long; 0: never reconnect. */
+  reconnectTimeoutMs: number;
+  /** A live source keeps producing while we are down (the buffer may overflow); a file waits. */
+  live: boolean;
+  random?: () => number;
+}
+
+/**
+ * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
+ * stall: audio sent, nothing heard for 15 s) a new connection is opened with backoff, the audio
+ * no final covered is sent again first, and the caller shifts the new connection's times.
+ */
+export class DeepgramConnection {
+  private session!: LiveSession;
+  private readonly buffer: ReplayBuffer;
+  /** Session byte positions: where the current connection's audio starts, and how far it was sent. */
+  private offset = 0;
+  private sent = 0;
+  private state: 'open' | 'down' | 'closing' | 'failed' = 'open';
+  private draining = false;
+  /** Which connection's events count: those of older ones (already closed) are ignored. */
+  private generation = 0;
+  private reconnecting: Promise<void> | undefined;
+  private lastMessageAt = performance.now();
+  private lastAudioAt = 0;
+  private readonly stallTimer: NodeJS.Timeout;
+  private fail!: (error: TranscribeError) => void;
+  /** Settles when the session cannot go on (a refused reconnection, a close we cannot recover from). */
+  readonly failed = new Promise<TranscribeError>((resolve) => (this.fail = resolve));
+
+  private constructor(
+    private readonly options: ConnectionOptions,
+    private readonly events: ConnectionEvents,
+  ) {
+    const block = options.format.channels * BYTES_PER_SAMPLE;
+    this.buffer = new ReplayBuffer(Math.ceil(options.bufferSeconds * options.format.sampleRate) * block, block);
+    this.stallTimer = setInterval(() => this.checkStall(), 1000);
+    this.stallTimer.unref();
+  }
+
+  /**
+   * Opens the first connection. A busy service (429, 5xx) is tried again with backoff within the
+   * reconnect bound; any other failure (refused key, unreachable host: likely a setting) is thrown at once.
+   */
+  static async open(options: ConnectionOptions, events: ConnectionEvents): Promise<DeepgramConnection> {
+    const connection = new DeepgramConnection(options, events);
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        connection.session = await LiveSession.open(options.session, connection.handlers(), options.factory);
+        return connection;
+      } catch (error) {
+        const delay = backoffMs(attempt, options.random ?? Math.random);
+        if (!(error instanceof ServiceBusyError) || performance.now() - started + delay > options.reconnectTimeoutMs) {
+          clearInterval(connection.stallTimer);
+          throw error;
+        }
+        events.reconnecting(attempt, error.message);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  get requestId(): string | undefined {
+    return this.session.requestId;
+  }
+
+  /** Queues a frame and sends what the current connection has not had yet. */
+  async send(frame: Buffer): Promise<void> {
+    if (this.state === 'down' && !this.options.live && this.buffer.full) await this.reconnecting;
+    this.buffer.append(frame);
+    const dropped = this.buffer.takeDropped();
+    if (dropped) this.events.gap(dropped / this.bytesPerSecond);
+    await this.drain();
+  }
+
+  finalize(): void {
+    if (this.state === 'open') this.session.finalize();
+  }
+
+  /** The clean end: once reconnected (if down), the rest is sent, then CloseStream, bounded by `timeoutMs`. */
+  async closeStream(timeoutMs: number): Promise<{ code: number; reason: string; timedOut: boolean }> {
+    if (this.state === 'down') await this.reconnecting;
+    await this.drain();
+    this.state = 'closing';
+    clearInterval(this.stallTimer);
+    return this.session.closeStream(timeoutMs);
+  }
+
+  abort(): void {
+    this.state = 'failed';
+    clearInterval(this.stallTimer);
+    this.session?.abort();
+  }
+
+  private get bytesPerSecond(): number {
+    return this.options.format.sampleRate * this.options.format.channels * BYTES_PER_SAMPLE;
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return; // the running loop sends what was just appended too
+    this.draining = true;
+    try {
+      while (this.state === 'open' && this.session.accepting && this.sent < this.buffer.produced) {
+        for (const piece of [...this.buffer.from(this.sent)]) {
+          if ((this.state as string) !== 'open' || !this.session.accepting) break;
+          this.sent += piece.length;
+          this.lastAudioAt = performance.now();
+          await this.session.send(piece);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private handlers() {
+    const generation = ++this.generation;
+    return {
+      onMessage: (message: ServerMessage) => {
+        if (generation !== this.generation) return;
+        this.lastMessageAt = performance.now();
+        if (message.kind === 'results' && message.message.is_final) this.covered(message.message);
+        this.events.message(message);
+      },
+      onClose: (code: number, reason: string) => {
+        if (generation !== this.generation || this.state === 'closing' || this.state === 'failed') return;
+        if (RECONNECT_CODES.has(code) && this.options.reconnectTimeoutMs > 0) {
+          this.state = 'down';
+          this.reconnecting = this.reconnect(`the connection dropped (code ${code}${reason ? `: ${reason}` : ''})`);
+        } else {
+          this.state = 'failed';
+          this.fail(closeError(code, reason));
+        }
+      },
+    };
+  }
+
+  /** A final covers its audio up to its last word (or, without words, to its end): no need to send that again. */
+  private covered(results: { start: number; duration: number; channel: { alternatives: { words: { end: number }[] }[] } }): void {
+    const words = results.channel.alternatives[0]?.words ?? [];
+    const end = words.length ? words[words.length - 1]!.end : results.start + results.duration;
+    const { sampleRate, channels } = this.options.format;
+    this.buffer.release(this.offset + Math.round(end * sampleRate) * channels * BYTES_PER_SAMPLE);
+  }
+
+  private checkStall(): void {
+    const now = performance.now();
+    // Audio went out after the last message, and nothing has come back for 15 s: a half-open socket.
+    if (this.state === 'open' && this.lastAudioAt > this.lastMessageAt && now - this.lastMessageAt > STALL_MS) {
+      this.lastMessageAt = now;
+      this.session.abort();
+    }
+  }
+
+  private async reconnect(why: string): Promise<void> {
+    const started = performance.now();
+    const random = this.options.random ?? Math.random;
+    let lastError = why;
+    for (let attempt = 1; ; attempt++) {
+      this.events.reconnecting(attempt, why);
+      try {
+        const session = await LiveSession.open(this.options.session, this.handlers(), this.options.factory);
+        if (this.state === 'failed') return session.abort();
+        this.session = session;
+        this.offset = this.buffer.start;
+        this.sent = this.offset;
+        this.state = 'open';
+        this.lastMessageAt = performance.now();
+        this.events.reconnected({
+          attempt,
+          offsetSeconds: this.offset / this.bytesPerSecond,
+          replayedSeconds: (this.buffer.produced - this.offset) / this.bytesPerSecond,
+          downSeconds: (performance.now() - started) / 1000,
+        });
+        void this.drain();
+        return;
+      } catch (error) {
+        if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) {
+          this.state = 'failed';
+          return this.fail(error);
+        }
+        lastError = error instanceof Error ? error.message : String(error);
+      }
+      const delay = backoffMs(attempt, random);
+      if (performance.now() - started + delay > this.options.reconnectTimeoutMs || this.state === 'failed') {
+        this.state = 'failed';
+        const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
+        return this.fail(new NetworkError(`could not reconnect to Deepgram within ${seconds} s (${lastError})`, 'check your network; --reconnect-timeout sets how long to keep trying'));
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** About 0.5 s doubling to 10 s, with jitter so that many clients do not come back at once. */
+function backoffMs(attempt: number, random: () => number): number {
+  return Math.min(10_000, 500 * 2 ** (attempt - 1)) * (0.75 + random() * 0.5);
+}

@@ -45,7 +45,8 @@ export class DeepgramConnection {
   private offset = 0;
   private sent = 0;
   private state: 'open' | 'down' | 'closing' | 'failed' = 'open';
-  private draining = false;
+  /** The running send loop, if any: one at a time, and everyone waits for the same one. */
+  private drainer: Promise<void> | undefined;
   /** Which connection's events count: those of older ones (already closed) are ignored. */
   private generation = 0;
   private reconnecting: Promise<void> | undefined;
@@ -106,13 +107,24 @@ export class DeepgramConnection {
     if (this.state === 'open') this.session.finalize();
   }
 
-  /** The clean end: once reconnected (if down), the rest is sent, then CloseStream, bounded by `timeoutMs`. */
-  async closeStream(timeoutMs: number): Promise<{ code: number; reason: string; timedOut: boolean }> {
-    if (this.state === 'down') await this.reconnecting;
-    await this.drain();
-    this.state = 'closing';
-    clearInterval(this.stallTimer);
-    return this.session.closeStream(timeoutMs);
+  /**
+   * The clean end: once reconnected (if down), the rest is sent, then CloseStream, bounded by
+   * `timeoutMs`. A connection that goes silent here with audio still unconfirmed is half-open: with
+   * `retry`, it is replaced like a dropped one and the rest sent again.
+   */
+  async closeStream(timeoutMs: number, retry: boolean): Promise<{ code: number; reason: string; timedOut: boolean }> {
+    for (;;) {
+      if (this.state === 'down') await this.reconnecting;
+      if (this.state === 'failed') return { code: 1006, reason: 'failed', timedOut: false };
+      await this.drain();
+      this.state = 'closing';
+      clearInterval(this.stallTimer);
+      const closed = await this.session.closeStream(timeoutMs);
+      const unconfirmed = this.buffer.start < this.buffer.produced;
+      if (!closed.timedOut || !retry || !unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
+      this.state = 'down';
+      this.reconnecting = this.reconnect(`no answer to CloseStream within ${timeoutMs / 1000} s`);
+    }
   }
 
   abort(): void {
@@ -125,20 +137,20 @@ export class DeepgramConnection {
     return this.options.format.sampleRate * this.options.format.channels * BYTES_PER_SAMPLE;
   }
 
-  private async drain(): Promise<void> {
-    if (this.draining) return; // the running loop sends what was just appended too
-    this.draining = true;
-    try {
-      while (this.state === 'open' && this.session.accepting && this.sent < this.buffer.produced) {
-        for (const piece of [...this.buffer.from(this.sent)]) {
-          if ((this.state as string) !== 'open' || !this.session.accepting) break;
-          this.sent += piece.length;
-          this.lastAudioAt = performance.now();
-          await this.session.send(piece);
-        }
+  private drain(): Promise<void> {
+    this.drainer ??= this.sendPending().finally(() => (this.drainer = undefined));
+    return this.drainer;
+  }
+
+  /** Sends what the current connection has not had yet, including what is appended meanwhile. */
+  private async sendPending(): Promise<void> {
+    while (this.state === 'open' && this.session.accepting && this.sent < this.buffer.produced) {
+      for (const piece of [...this.buffer.from(this.sent)]) {
+        if ((this.state as string) !== 'open' || !this.session.accepting) break;
+        this.sent += piece.length;
+        this.lastAudioAt = performance.now();
+        await this.session.send(piece);
       }
-    } finally {
-      this.draining = false;
     }
   }
 

@@ -151,7 +151,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     }
     const timeout = outcome === 'interrupt' ? INTERRUPT_CLOSE_TIMEOUT_MS : CLOSE_TIMEOUT_MS;
     if (outcome === 'interrupt') connection.finalize(); // flush what Deepgram has heard, then close
-    const closed = await Promise.race([connection.closeStream(timeout), forced, failed]);
+    const closed = await Promise.race([connection.closeStream(timeout, outcome !== 'interrupt'), forced, failed]);
     if (closed && 'failed' in closed) throw closed.failed;
     if (closed?.timedOut) renderer.notice(`transcribe: Deepgram did not finish within ${timeout / 1000} s; the last words may be missing`);
     await sourceStopped;

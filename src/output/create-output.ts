@@ -127,6 +127,8 @@ class JsonOutput extends BaseOutput {
 /** SRT/WebVTT: cues from all finals so far, the file rewritten whole (atomically) after each one. */
 class CaptionOutput extends BaseOutput {
   private readonly utterances: Utterance[] = [];
+  /** Why the file could not be written: reported at the end (exit 1), the session goes on. */
+  failure: unknown;
   readonly readerGone: Promise<void>;
   constructor(
     private readonly format: 'srt' | 'vtt',
@@ -142,11 +144,20 @@ class CaptionOutput extends BaseOutput {
   }
   final(utterance: Utterance): void {
     this.utterances.push(utterance);
-    if ('path' in this.target) writeWhole(this.target.path, this.render());
+    this.save();
   }
   override close(): void {
-    if ('path' in this.target) writeWhole(this.target.path, this.render());
+    if ('path' in this.target) this.save();
     else this.target.stdout.write(this.render().replace(/\n$/, ''));
+  }
+  private save(): void {
+    if (!('path' in this.target)) return;
+    try {
+      writeWhole(this.target.path, this.render());
+      this.failure = undefined;
+    } catch (error) {
+      this.failure = error;
+    }
   }
 }
 
@@ -168,9 +179,23 @@ export function createOutput(context: Context, settings: Settings): { output: Tr
   if (format === 'srt' || format === 'vtt') {
     if (path) refuseToOverwrite(path, settings.force);
     const target = path ? { path } : { stdout: stdoutSink(context.stdout) };
-    return { output: new CaptionOutput(format, target, labels(settings)), dispose() {} };
+    const output = new CaptionOutput(format, target, labels(settings));
+    return {
+      output,
+      dispose() {
+        if (output.failure) throw output.failure;
+      },
+    };
   }
-  const sink = path ? fileSink(path) : stdoutSink(context.stdout);
+  const warn = (message: string) => context.stderr.write(message + '\n');
+  const sink = path ? fileSink(path, stdoutSink(context.stdout), warn) : stdoutSink(context.stdout);
   const output = format === 'json' ? new JsonOutput(sink, settings) : new TextOutput(sink, settings);
-  return { output, dispose: () => sink.close() };
+  return {
+    output,
+    dispose() {
+      sink.close();
+      // Everything was kept (on stdout), but the file the user asked for is incomplete: exit 1.
+      if ('failure' in sink && sink.failure) throw sink.failure;
+    },
+  };
 }

@@ -29,9 +29,10 @@ export function stdoutSink(stdout: NodeJS.WritableStream): LineSink {
 
 /**
  * Appends lines to `--output`. Each line is written synchronously so that nothing already heard
- * is lost if the process is killed.
+ * is lost if the process is killed. If writing fails (disk full, file gone), the line and all
+ * later ones go to `fallback` (stdout) instead, and `failure` says why: the run ends with exit 1.
  */
-export function fileSink(path: string): LineSink {
+export function fileSink(path: string, fallback?: LineSink, warn?: (message: string) => void): LineSink & { failure?: TranscribeError } {
   let fd: number;
   try {
     fd = openSync(path, 'a', 0o644);
@@ -39,18 +40,23 @@ export function fileSink(path: string): LineSink {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new TranscribeError(`cannot open ${path} for writing (${code})`, ExitCode.internal, 'check the directory exists and is writable');
   }
-  return {
+  const sink: LineSink & { failure?: TranscribeError } = {
     write(line) {
+      if (sink.failure && fallback) return fallback.write(line);
       try {
         writeSync(fd, line + '\n');
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? String(error);
-        throw new TranscribeError(`cannot write to ${path} (${code})`, ExitCode.internal, 'check free disk space and permissions');
+        sink.failure = new TranscribeError(`cannot write to ${path} (${code})`, ExitCode.internal, 'check free disk space and permissions');
+        if (!fallback) throw sink.failure;
+        warn?.(`transcribe: ${sink.failure.message}; the transcript continues on stdout`);
+        fallback.write(line);
       }
     },
     close() {
       closeSync(fd);
     },
-    readerGone: new Promise(() => {}),
+    readerGone: fallback?.readerGone ?? new Promise(() => {}),
   };
+  return sink;
 }

@@ -198,6 +198,19 @@ describe('transcribe file: Deepgram and network failures', () => {
     });
   });
 
+  it('--output on a full disk (/dev/full): the transcript continues on stdout, exit 1', async () => {
+    server = await startDeepgramServer({ script: SCRIPT });
+    const result = await transcribe([SAMPLE_WAV, '--speed', 'max', '--output', '/dev/full']);
+    expect(result).toEqual({
+      code: 1,
+      signal: null,
+      stdout: 'Hello from transcribe.\nThis sample was made with espeak.\n',
+      stderr:
+        'transcribe: cannot write to /dev/full (ENOSPC); the transcript continues on stdout\n' +
+        'transcribe: cannot write to /dev/full (ENOSPC) — check free disk space and permissions\n',
+    });
+  });
+
   it('unknown and malformed server messages are ignored', async () => {
     const result = await withServer([{ garbage: true }]);
     expect(result).toMatchObject({ code: 0, stderr: '', stdout: 'Hello from transcribe.\nThis sample was made with espeak.\n' });

@@ -24,7 +24,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-function run(args: string[], faults: ConnectionFault[]): { result: Promise<CliResult> } {
+function run(args: string[]): { result: Promise<CliResult> } {
   const child = startCli(['file', SAMPLE_WAV, ...args], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server!.url } });
   return { result: collect(child, 60_000) };
 }
@@ -71,7 +71,7 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
     ['an abrupt TCP reset', { dropAfterBytes: { bytes: 3 * BYTES_PER_SECOND, abrupt: true } }],
   ])('%s: every word once, in order, on one timeline', async (_name, fault) => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM, faults: [fault] });
-    const { result } = run(['--speed', '4', '--format', 'json'], [fault]);
+    const { result } = run(['--speed', '4', '--format', 'json']);
     const { code, stdout, stderr } = await result;
     expect(code).toBe(0);
     expect(stderr).toMatch(/^transcribe: the connection dropped \(code 10\d\d[^)]*\); reconnecting \(attempt 1\)\.\.\.\ntranscribe: reconnected after \d+\.\d s; replayed \d+\.\d s of audio\n$/);
@@ -85,7 +85,7 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
 
   it('text output: lines exactly once, timestamps monotonic', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM, faults: [{ dropAfterBytes: { bytes: 2 * BYTES_PER_SECOND, code: 1012 } }, { dropAfterBytes: { bytes: 3 * BYTES_PER_SECOND, code: 1013 } }] });
-    const { result } = run(['--speed', '4', '--timestamps'], []);
+    const { result } = run(['--speed', '4', '--timestamps']);
     const { code, stdout } = await result;
     expect(code).toBe(0);
     expect(stdout).toBe('[00:00:00.500] Hello from transcribe.\n[00:00:02.400] This sample was made with espeak.\n[00:00:05.200] The quick brown fox jumps.\n');
@@ -95,7 +95,7 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
 
   it('a connection that goes silent at the end (no answer to CloseStream) is replaced and the rest sent again', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM, faults: [{ stall: { afterBytes: 2 * BYTES_PER_SECOND } }] });
-    const { result } = run(['--speed', '4'], []);
+    const { result } = run(['--speed', '4']);
     const { code, stdout, stderr } = await result;
     expect({ code, stdout }).toEqual({ code: 0, stdout: LINES.join('\n') + '\n' });
     expect(stderr).toMatch(/transcribe: no answer to CloseStream within 10 s; reconnecting \(attempt 1\)/);
@@ -104,7 +104,7 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
 
   it('429 on the handshake: retried with backoff, then the session runs', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM, faults: [{ reject: { status: 429 } }, { reject: { status: 503 } }] });
-    const { result } = run(['--speed', 'max'], []);
+    const { result } = run(['--speed', 'max']);
     const { code, stdout, stderr } = await result;
     expect({ code, stdout }).toEqual({ code: 0, stdout: LINES.join('\n') + '\n' });
     expect(stderr).toMatch(/^transcribe: Deepgram is busy: too many requests: .*; reconnecting \(attempt 1\)\.\.\.\ntranscribe: reconnecting \(attempt 2\)\.\.\.\n$/);
@@ -113,7 +113,7 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
 
   it('401 on a reconnection: exit 3 at once, what was heard is kept', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM, faults: [{ dropAfterBytes: { bytes: Math.round(4.5 * BYTES_PER_SECOND), code: 1011 } }, { reject: { status: 401 } }] });
-    const { result } = run(['--speed', '4'], []);
+    const { result } = run(['--speed', '4']);
     const { code, stdout, stderr } = await result;
     expect(code).toBe(3);
     expect(stdout).toBe('Hello from transcribe.\n');
@@ -122,7 +122,7 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
 
   it('the server gone for 5 s, then back: nothing lost', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM });
-    const { result } = run(['--speed', '2', '--format', 'json'], []);
+    const { result } = run(['--speed', '2', '--format', 'json']);
     await server.waitForConnections(1);
     while ((server.connections[0]?.audioBytes ?? 0) < 2 * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
     await server.goAway();
@@ -137,7 +137,7 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
 
   it('an outage longer than --reconnect-timeout: exit 5 with the transcript so far', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM });
-    const { result } = run(['--speed', '2', '--reconnect-timeout', '2'], []);
+    const { result } = run(['--speed', '2', '--reconnect-timeout', '2']);
     await server.waitForConnections(1);
     while ((server.connections[0]?.audioBytes ?? 0) < 4 * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
     await server.goAway(); // "This sample was made with" heard, not yet final

@@ -95,11 +95,11 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       if (message.kind === 'speech-started') output.speechStarted(message.message.channel[0] ?? 0, model.onTimeline(message.message.timestamp));
     },
     reconnecting(attempt, why) {
-      renderer.notice(`transcribe: ${attempt === 1 ? `${why}; ` : ''}reconnecting (attempt ${attempt})...`);
+      renderer.status(`transcribe: ${attempt === 1 ? `${why}; ` : ''}reconnecting (attempt ${attempt})...`);
     },
     reconnected({ attempt, offsetSeconds, replayedSeconds, downSeconds }) {
       model.setOffset(offsetSeconds);
-      renderer.notice(`transcribe: reconnected after ${downSeconds.toFixed(1)} s; replayed ${replayedSeconds.toFixed(1)} s of audio`);
+      renderer.status(`transcribe: reconnected after ${downSeconds.toFixed(1)} s; replayed ${replayedSeconds.toFixed(1)} s of audio`);
       output.reconnect(attempt, offsetSeconds, replayedSeconds);
     },
     gap(seconds) {

@@ -7,6 +7,8 @@ export interface Renderer {
   interim(text: string): void;
   clearInterim(): void;
   notice(text: string): void;
+  /** A passing status (reconnecting...): dim on a terminal, a plain line otherwise. */
+  status(text: string): void;
   dispose(): void;
 }
 
@@ -19,6 +21,9 @@ class PlainRenderer implements Renderer {
   clearInterim(): void {}
   notice(text: string): void {
     this.stream.write(text + '\n');
+  }
+  status(text: string): void {
+    this.notice(text);
   }
   dispose(): void {}
 }

@@ -66,6 +66,10 @@ export class TtyRenderer implements Renderer {
     if (this.interimText) this.draw();
   }
 
+  status(text: string): void {
+    this.notice(this.color ? this.dim(text) : text);
+  }
+
   dispose(): void {
     this.stopSpinner();
     this.clearInterim();

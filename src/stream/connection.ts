@@ -47,6 +47,9 @@ export class DeepgramConnection {
   private state: 'open' | 'down' | 'closing' | 'failed' = 'open';
   /** The running send loop, if any: one at a time, and everyone waits for the same one. */
   private drainer: Promise<void> | undefined;
+  /** Session position up to which finals have confirmed the audio. */
+  private confirmed = 0;
+  private spaceWaiters: (() => void)[] = [];
   /** Which connection's events count: those of older ones (already closed) are ignored. */
   private generation = 0;
   private reconnecting: Promise<void> | undefined;
@@ -94,12 +97,15 @@ export class DeepgramConnection {
     return this.session.requestId;
   }
 
-  /** Queues a frame and sends what the current connection has not had yet. */
+  /**
+   * Queues a frame and sends what the current connection has not had yet. A file waits while the
+   * replay buffer is full (until finals confirm audio); a live source cannot wait, and the oldest
+   * audio is dropped (reported as a gap if a reconnection then needs it).
+   */
   async send(frame: Buffer): Promise<void> {
-    if (this.state === 'down' && !this.options.live && this.buffer.full) await this.reconnecting;
+    while (!this.options.live && this.buffer.full && this.state !== 'failed') await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     this.buffer.append(frame);
-    const dropped = this.buffer.takeDropped();
-    if (dropped) this.events.gap(dropped / this.bytesPerSecond);
+    this.buffer.takeDropped();
     await this.drain();
   }
 
@@ -129,6 +135,7 @@ export class DeepgramConnection {
 
   abort(): void {
     this.state = 'failed';
+    this.wakeSenders();
     clearInterval(this.stallTimer);
     this.session?.abort();
   }
@@ -170,18 +177,32 @@ export class DeepgramConnection {
           this.reconnecting = this.reconnect(`the connection dropped (code ${code}${reason ? `: ${reason}` : ''})`);
         } else {
           this.state = 'failed';
+          this.wakeSenders();
           this.fail(closeError(code, reason));
         }
       },
     };
   }
 
-  /** A final covers its audio up to its last word (or, without words, to its end): no need to send that again. */
+  /**
+   * A final covers its audio up to its last word: no need to send that again. A final without
+   * words only shows that nothing was said before its start: a word may already be under way at
+   * its end, and cutting the replay there would cut that word.
+   */
   private covered(results: { start: number; duration: number; channel: { alternatives: { words: { end: number }[] }[] } }): void {
     const words = results.channel.alternatives[0]?.words ?? [];
-    const end = words.length ? words[words.length - 1]!.end : results.start + results.duration;
+    const end = words.length ? words[words.length - 1]!.end : results.start;
     const { sampleRate, channels } = this.options.format;
-    this.buffer.release(this.offset + Math.round(end * sampleRate) * channels * BYTES_PER_SAMPLE);
+    const position = this.offset + Math.round(end * sampleRate) * channels * BYTES_PER_SAMPLE;
+    this.confirmed = Math.max(this.confirmed, position);
+    this.buffer.release(position);
+    this.wakeSenders();
+  }
+
+  private wakeSenders(): void {
+    const waiters = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private checkStall(): void {
@@ -203,6 +224,10 @@ export class DeepgramConnection {
         const session = await LiveSession.open(this.options.session, this.handlers(), this.options.factory);
         if (this.state === 'failed') return session.abort();
         this.session = session;
+        // Audio past the last final that the buffer no longer holds will never be transcribed.
+        const lost = this.buffer.start - this.confirmed;
+        if (lost > 0) this.events.gap(lost / this.bytesPerSecond);
+        this.confirmed = Math.max(this.confirmed, this.buffer.start);
         this.offset = this.buffer.start;
         this.sent = this.offset;
         this.state = 'open';
@@ -218,6 +243,7 @@ export class DeepgramConnection {
       } catch (error) {
         if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) {
           this.state = 'failed';
+          this.wakeSenders();
           return this.fail(error);
         }
         lastError = error instanceof Error ? error.message : String(error);
@@ -225,6 +251,7 @@ export class DeepgramConnection {
       const delay = backoffMs(attempt, random);
       if (performance.now() - started + delay > this.options.reconnectTimeoutMs || this.state === 'failed') {
         this.state = 'failed';
+        this.wakeSenders();
         const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
         return this.fail(new NetworkError(`could not reconnect to Deepgram within ${seconds} s (${lastError})`, 'check your network; --reconnect-timeout sets how long to keep trying'));
       }

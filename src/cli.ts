@@ -4,7 +4,6 @@ import type { ConfigAction } from './commands/config.js';
 import type { Context } from './context.js';
 import { ExitCode, exitCodeOf, formatError, type ExitCodeValue } from './errors.js';
 import { isRepeatable, optionsFor, type CommandName, type OptionSpec } from './settings/options.js';
-import type { Flags } from './settings/resolve.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -57,6 +56,7 @@ Examples:
   $ ffmpeg -i rtsp://cam/stream -f wav - | transcribe file -
   $ cat raw.pcm | transcribe file - --encoding linear16 --sample-rate 8000 --channels 1
   $ transcribe file long.wav --speed 1.2
+  $ transcribe file long.wav --batch --format srt --output long.srt   # whole file at once, in seconds
   $ transcribe file long.wav --speed max --api-url http://localhost:8080   # self-hosted Deepgram`;
 
 function version(): string {
@@ -115,11 +115,13 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
     .command('file')
     .description('transcribe an audio file, or stdin with -, through Deepgram live streaming')
     .argument('<path>', 'audio file (WAV, MP3, FLAC, Ogg, M4A, WebM, raw PCM...) or - for stdin')
+    .option('--batch', "send the whole file to Deepgram's pre-recorded API: seconds instead of the file's length")
+    .option('--paragraphs', 'with --batch: one unit per paragraph instead of per utterance')
     .addHelpText('after', FILE_EXAMPLES + '\n' + EXIT_CODES_HELP);
   file.action(
     run(file, async (ctx, globals) => {
       const { runFile } = await import('./commands/file.js');
-      return runFile(ctx, file.args[0]!, file.opts<Flags>(), globals.profile);
+      return runFile(ctx, file.args[0]!, file.opts(), globals.profile);
     }),
   );
   addOptions(file, 'file');

@@ -82,7 +82,8 @@ async function spoolToFile(data: AsyncIterable<Buffer>): Promise<{ path: string;
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function fileSize(path: string): Promise<number> {
+/** The size of an audio file; a missing file, a directory or no permission is an AudioSourceError. */
+export async function fileSize(path: string): Promise<number> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new AudioSourceError(`${path} is a directory, not an audio file`, 'give the path of an audio file');

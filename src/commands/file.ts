@@ -2,7 +2,7 @@ import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
 import { credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
-import type { ExitCodeValue } from '../errors.js';
+import { UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { loadConfig } from '../settings/load-config.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
@@ -10,11 +10,25 @@ import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
 
+/** Streaming a file longer than this suggests --batch. */
+const LONG_FILE_SECONDS = 120;
+
 /** `transcribe file <path|->`: stream a recording (or stdin) through Deepgram live. */
-export async function runFile(context: Context, path: string, flags: Flags, profile?: string): Promise<ExitCodeValue> {
+export interface FileFlags extends Flags {
+  batch?: boolean;
+  paragraphs?: boolean;
+}
+
+export async function runFile(context: Context, path: string, flags: FileFlags, profile?: string): Promise<ExitCodeValue> {
   const config = loadConfig(context.env, profile);
   const { settings, describe } = resolveSettings(flags, context.env, config.layers);
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
+  if (flags.paragraphs && !flags.batch) throw new UsageError('--paragraphs needs --batch', 'add --batch (paragraphs come from the pre-recorded API)');
+  if (flags.batch) {
+    for (const warning of config.warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
+    const { runBatch } = await import('./file-batch.js');
+    return runBatch(context, path, settings, auth, { paragraphs: Boolean(flags.paragraphs) });
+  }
   preloadTransport(); // loads while the audio is opened and sniffed
   const source = await openAudioSource(
     path,
@@ -34,6 +48,11 @@ export async function runFile(context: Context, path: string, flags: Flags, prof
   }
   const renderer = await createRenderer(context.stderr, context.color);
   for (const warning of [...config.warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
+  const total = source.totalSeconds;
+  if (total !== undefined && total > LONG_FILE_SECONDS && Number.isFinite(settings.speed)) {
+    const minutes = (total / settings.speed / 60).toFixed(1);
+    renderer.notice(`transcribe: tip: streaming this ${(total / 60).toFixed(1)}-minute file takes about ${minutes} minutes at --speed ${settings.speed}; --batch transcribes it in seconds`);
+  }
   try {
     const url = listenUrl(settings, source.format);
     const reconnect = { live: path === '-', replayBufferSeconds: settings.replayBuffer, reconnectTimeoutMs: settings.reconnectTimeout * 1000 };

@@ -19,9 +19,10 @@ export type QuerySettings = Pick<
 >;
 
 /** The live endpoint: https -> wss, http -> ws; `/v1/listen` appended unless the URL already names it. */
-export function listenEndpoint(apiUrl: string): URL {
+export function listenEndpoint(apiUrl: string, kind: 'live' | 'batch' = 'live'): URL {
   const url = new URL(apiUrl);
-  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  url.protocol = kind === 'live' ? (secure ? 'wss:' : 'ws:') : secure ? 'https:' : 'http:';
   const path = url.pathname.replace(/\/+$/, '');
   url.pathname = path.endsWith('/v1/listen') ? path : `${path}/v1/listen`;
   url.search = '';
@@ -60,3 +61,25 @@ export function listenUrl(settings: QuerySettings, format: PcmFormat): string {
   url.search = listenParams(settings, format).toString();
   return url.toString();
 }
+
+/**
+ * The pre-recorded request: the same Deepgram options, utterances always (our outputs are built
+ * from them), no live-only parameters; encoding and rate only for raw PCM (containers are read).
+ */
+export function batchUrl(settings: QuerySettings, raw: PcmFormat | undefined, paragraphs: boolean): string {
+  const live = listenParams(settings, raw ?? { sampleRate: 0, channels: 1 });
+  const params = new URLSearchParams();
+  for (const [key, value] of live) {
+    if (LIVE_ONLY.has(key) || (!raw && RAW_ONLY.has(key))) continue;
+    params.append(key, value);
+  }
+  if (!raw && (settings.multichannel || settings.channelNames)) params.set('multichannel', 'true');
+  params.set('utterances', 'true');
+  if (paragraphs) params.set('paragraphs', 'true');
+  const url = listenEndpoint(settings.apiUrl, 'batch');
+  url.search = params.toString();
+  return url.toString();
+}
+
+const LIVE_ONLY = new Set(['interim_results', 'endpointing', 'utterance_end_ms', 'vad_events']);
+const RAW_ONLY = new Set(['encoding', 'sample_rate', 'channels']);

@@ -171,8 +171,10 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
 }
 
 /** Reads, frames, paces and sends; resolves when the source ends. Frames are 50 ms: inside Deepgram's 20-100 ms. */
-async function pumpAudio({ source, speed, onAudio, onFrame }: StreamJob, connection: DeepgramConnection, context: Context, sent: { seconds: number }): Promise<void> {
+async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context: Context, sent: { seconds: number }): Promise<void> {
+  const { source, speed, onAudio, onFrame } = job;
   const { format } = source;
+  const progress = longJobProgress(job, context);
   const framer = new Framer(frameBytes(format, FRAME_MS), format.channels * BYTES_PER_SAMPLE);
   const pacer = new Pacer(speed, context.clock);
   const send = async (frame: Buffer) => {
@@ -180,6 +182,7 @@ async function pumpAudio({ source, speed, onAudio, onFrame }: StreamJob, connect
     await pacer.beforeFrame(seconds);
     onFrame?.(frame);
     sent.seconds += seconds;
+    progress?.(sent.seconds);
     await connection.send(frame);
   };
   for await (const chunk of source.pcm) {
@@ -188,4 +191,28 @@ async function pumpAudio({ source, speed, onAudio, onFrame }: StreamJob, connect
   }
   const last = framer.flush();
   if (last) await send(last);
+}
+
+const LONG_JOB_SECONDS = 120;
+
+/** On a terminal, a long file shows how far it is, about once a second. */
+function longJobProgress({ source, speed, renderer }: StreamJob, context: Context): ((seconds: number) => void) | undefined {
+  const total = source.totalSeconds;
+  if (total === undefined || total <= LONG_JOB_SECONDS || !Number.isFinite(speed)) return undefined;
+  const started = context.clock.now();
+  let shownAt = -Infinity;
+  return (seconds) => {
+    const now = context.clock.now();
+    if (now - shownAt < 1000) return;
+    shownAt = now;
+    renderer.progress(`${clock(seconds)}/${clock(total)} elapsed ${clock((now - started) / 1000)}`);
+  };
+}
+
+function clock(seconds: number): string {
+  const whole = Math.floor(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = String(whole % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }

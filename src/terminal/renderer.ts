@@ -4,8 +4,12 @@ import type { TerminalStream } from './tty-renderer.js';
 export interface Renderer {
   startSpinner(text: string): Promise<void>;
   stopSpinner(): void;
+  /** Replaces the spinner's text (upload progress). */
+  spinnerText(text: string): void;
   interim(text: string): void;
   clearInterim(): void;
+  /** Where a long job is (`01:23/10:00 elapsed 0:41`), shown before the interim text on a terminal. */
+  progress(text: string): void;
   notice(text: string): void;
   /** A passing status (reconnecting...): dim on a terminal, a plain line otherwise. */
   status(text: string): void;
@@ -17,8 +21,10 @@ class PlainRenderer implements Renderer {
   constructor(private readonly stream: TerminalStream) {}
   async startSpinner(): Promise<void> {}
   stopSpinner(): void {}
+  spinnerText(): void {}
   interim(): void {}
   clearInterim(): void {}
+  progress(): void {}
   notice(text: string): void {
     this.stream.write(text + '\n');
   }

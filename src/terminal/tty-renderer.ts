@@ -20,6 +20,8 @@ export class TtyRenderer implements Renderer {
   /** Cells of the interim text on screen now (0: nothing drawn). */
   private drawnWidth = 0;
   private interimText = '';
+  /** Position in a long file, shown in front of the interim text. */
+  private progressText = '';
   private readonly onResize = () => this.redraw();
   private readonly dim: (text: string) => string;
 
@@ -41,6 +43,10 @@ export class TtyRenderer implements Renderer {
     if (!this.color) this.spinner.color = 'white';
   }
 
+  spinnerText(text: string): void {
+    if (this.spinner) this.spinner.text = fitHead(text, (this.stream.columns ?? 80) - 3);
+  }
+
   stopSpinner(): void {
     this.spinner?.stop();
     this.spinner = undefined;
@@ -54,7 +60,12 @@ export class TtyRenderer implements Renderer {
 
   clearInterim(): void {
     this.interimText = '';
-    this.erase();
+    this.erase(); // a final line follows on stdout: the progress comes back with the next tick
+  }
+
+  progress(text: string): void {
+    this.progressText = text;
+    this.draw();
   }
 
   /** A line on stderr (a warning, a status) that must not be mixed into the interim line. */
@@ -63,7 +74,7 @@ export class TtyRenderer implements Renderer {
     this.erase();
     this.stream.write(text + '\n');
     this.spinner?.render();
-    if (this.interimText) this.draw();
+    if (this.interimText || this.progressText) this.draw();
   }
 
   status(text: string): void {
@@ -79,7 +90,9 @@ export class TtyRenderer implements Renderer {
   private draw(): void {
     this.stopSpinner(); // interim text means we are connected and hearing words
     const columns = this.stream.columns ?? 80;
-    const shown = fitTail(this.interimText, columns - 1);
+    const prefix = this.progressText ? fitHead(`[${this.progressText}] `, columns - 1) : '';
+    const room = columns - 1 - stringWidth(prefix);
+    const shown = prefix + (room > 0 ? fitTail(this.interimText, room) : '');
     this.erase();
     if (!shown) return;
     this.stream.write(this.color ? this.dim(shown) : shown);

@@ -1,0 +1,109 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { fileSize } from '../audio/source.js';
+import type { Context } from '../context.js';
+import { transcribeBatch, type PrerecordedParagraph, type PrerecordedResponse, type PrerecordedWord } from '../deepgram/batch.js';
+import type { KeyDescription } from '../deepgram/handshake-errors.js';
+import type { MetadataMessage } from '../deepgram/messages.js';
+import { batchUrl } from '../deepgram/query.js';
+import { AudioSourceError, ExitCode, exitCodeOf, UsageError, type ExitCodeValue } from '../errors.js';
+import { createOutput } from '../output/create-output.js';
+import type { Settings } from '../settings/options.js';
+import { createRenderer } from '../terminal/renderer.js';
+import type { Utterance, Word } from '../transcript/model.js';
+
+export interface BatchOptions {
+  paragraphs: boolean;
+}
+
+const ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+/** `transcribe file <path> --batch`: Deepgram's pre-recorded API, same options and output formats. */
+export async function runBatch(
+  context: Context,
+  path: string,
+  settings: Settings,
+  auth: { apiKey?: string; key?: KeyDescription },
+  options: BatchOptions,
+): Promise<ExitCodeValue> {
+  if (settings.saveAudio) throw new UsageError('--save-audio keeps the audio sent while streaming; it does not apply to --batch', 'drop one of them');
+  const fromStdin = path === '-';
+  const size = fromStdin ? undefined : await fileSize(path);
+  if (size === 0) throw new AudioSourceError(`${path} is empty: there is no audio to transcribe`, 'check the file');
+  if (settings.encoding && !settings.sampleRate) throw new UsageError('raw PCM needs its sample rate', 'add --sample-rate <hz> [--channels <n>]');
+  const raw = settings.encoding ? { sampleRate: settings.sampleRate!, channels: settings.channels ?? 1 } : undefined;
+  const body: Readable = fromStdin ? (context.stdin as Readable) : createReadStream(path, { highWaterMark: 256 * 1024 });
+  const transcript = createOutput(context, settings);
+  const renderer = await createRenderer(context.stderr, context.color);
+  const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
+  let lastShown = 0;
+  try {
+    await renderer.startSpinner('Uploading…');
+    const response = await transcribeBatch({
+      url: batchUrl(settings, raw, options.paragraphs),
+      ...auth,
+      body,
+      contentType: raw ? 'application/octet-stream' : 'audio/*',
+      ...(size === undefined ? {} : { size }),
+      timeoutMs: ANSWER_TIMEOUT_MS,
+      onProgress(sent) {
+        if (performance.now() - lastShown < 100 && sent !== size) return;
+        lastShown = performance.now();
+        const total = size === undefined ? '' : ` / ${megabytes(size)} MB (${Math.floor((sent / size) * 100)}%)`;
+        renderer.spinnerText(sent === size ? 'Deepgram is transcribing…' : `Uploading ${megabytes(sent)}${total}`);
+      },
+    });
+    renderer.stopSpinner();
+    const { output } = transcript;
+    output.open({ requestId: response.metadata.request_id, startedAt: new Date() });
+    for (const unit of options.paragraphs ? paragraphsOf(response) : utterancesOf(response)) output.final(unit);
+    output.metadata({ type: 'Metadata', transaction_key: 'deprecated', sha256: '', created: '', models: [], model_info: {}, ...response.metadata } as unknown as MetadataMessage);
+    output.close({ exitCode: ExitCode.ok, reason: 'end', audioSeconds: response.metadata.duration });
+    return ExitCode.ok;
+  } catch (error) {
+    transcript.output.close({ exitCode: exitCodeOf(error), reason: error instanceof Error ? error.message : String(error), audioSeconds: 0 });
+    throw error;
+  } finally {
+    renderer.dispose();
+    transcript.dispose();
+  }
+}
+
+function wordsOf(words: PrerecordedWord[]): Word[] {
+  return words.map((word) => ({
+    text: word.punctuated_word ?? word.word,
+    start: word.start,
+    end: word.end,
+    confidence: word.confidence,
+    ...(word.speaker === undefined ? {} : { speaker: word.speaker }),
+  }));
+}
+
+/** Deepgram's utterances, in time order: the same units streaming produces. */
+export function utterancesOf(response: PrerecordedResponse): Utterance[] {
+  return (response.results.utterances ?? [])
+    .map((utterance) => ({
+      text: utterance.transcript,
+      start: utterance.start,
+      end: utterance.end,
+      channel: utterance.channel,
+      confidence: utterance.confidence,
+      words: wordsOf(utterance.words),
+    }))
+    .sort((a, b) => a.start - b.start || a.channel - b.channel);
+}
+
+/** `--paragraphs`: one unit per paragraph of each channel, its words taken from that channel. */
+export function paragraphsOf(response: PrerecordedResponse): Utterance[] {
+  const units = response.results.channels.flatMap((channel, index) => {
+    const alternative = channel.alternatives[0];
+    const words = wordsOf(alternative?.words ?? []);
+    return (alternative?.paragraphs?.paragraphs ?? []).map((paragraph: PrerecordedParagraph) => {
+      const inside = words.filter((word) => word.start >= paragraph.start - 0.001 && word.end <= paragraph.end + 0.001);
+      const confidence = inside.length ? inside.reduce((sum, word) => sum + word.confidence, 0) / inside.length : 0;
+      const text = paragraph.sentences.map((sentence) => sentence.text).join(' ');
+      return { text, start: paragraph.start, end: paragraph.end, channel: index, confidence, words: inside };
+    });
+  });
+  return units.sort((a, b) => a.start - b.start || a.channel - b.channel);
+}

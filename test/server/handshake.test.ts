@@ -62,12 +62,14 @@ describe('authentication', () => {
 });
 
 describe('plain HTTP', () => {
-  it('answers a request without upgrade (pre-recorded POST) with 501 and dg-request-id', async () => {
+  it('answers another method on /v1/listen with 405, off it with 404, both with dg-request-id, unlogged', async () => {
     const dg = await start();
-    const response = await fetch(`${dg.url}/v1/listen`, { method: 'POST', body: 'x' });
-    expect(response.status).toBe(501);
-    const body = (await response.json()) as Record<string, unknown>;
-    expect(body.request_id).toBe(response.headers.get('dg-request-id'));
+    for (const [path, status] of [['/v1/listen', 405], ['/v2/listen', 404]] as const) {
+      const response = await fetch(`${dg.url}${path}`, { method: path === '/v1/listen' ? 'GET' : 'POST' });
+      expect(response.status).toBe(status);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body.request_id).toBe(response.headers.get('dg-request-id'));
+    }
     expect(dg.connections).toEqual([]);
   });
 

@@ -5,7 +5,7 @@ import { createHash, type Hash } from 'node:crypto';
 const BYTES_PER_SAMPLE: Readonly<Record<string, number>> = { linear16: 2, linear32: 4, mulaw: 1, alaw: 1 };
 
 /** Enough bytes to recognise any container magic below. */
-const SNIFF_BYTES = 12;
+export const SNIFF_BYTES = 12;
 /** A WAV header whose data chunk is not found within this many bytes is given up on. */
 const MAX_WAV_HEADER = 4096;
 /** The first bytes are always kept (WAV header + the probe that locates a reference), even with keepAudio off. */

@@ -11,6 +11,8 @@ export class ConnectionRecord implements ConnectionLog {
   readonly authorization?: string;
   readonly openedAt = Date.now();
   rejectedWith?: number;
+  bodyChunks = 0;
+  responseStatus?: number;
   frames: FrameLog[] = [];
   audioBytes = 0;
   audioSeconds = 0;
@@ -37,6 +39,7 @@ export class ConnectionRecord implements ConnectionLog {
     readonly index: number,
     readonly requestId: string,
     request: IncomingMessage,
+    readonly kind: 'live' | 'prerecorded' = 'live',
   ) {
     this.url = request.url ?? '/';
     this.query = new URL(this.url, 'http://localhost').searchParams;

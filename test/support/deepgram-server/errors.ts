@@ -16,7 +16,7 @@ const BODIES_BY_STATUS: Readonly<Record<number, ErrorBody>> = {
   403: { err_code: 'INSUFFICIENT_PERMISSIONS', err_msg: 'Project does not have access to the requested model.' },
   404: { err_code: 'NOT_FOUND', err_msg: 'Not Found' },
   429: { err_code: 'TOO_MANY_REQUESTS', err_msg: 'Too many requests. Please try again later' },
-  501: { err_code: 'NOT_IMPLEMENTED', err_msg: 'This test server only speaks the live WebSocket API.' },
+  405: { err_code: 'METHOD_NOT_ALLOWED', err_msg: 'Method Not Allowed' },
 };
 
 const SERVER_ERROR: ErrorBody = {

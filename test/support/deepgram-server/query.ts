@@ -36,6 +36,7 @@ const OTHER_ENCODINGS = ['flac', 'opus', 'ogg-opus'];
 const BOOLEAN_PARAMS = [
   'interim_results', 'punctuate', 'smart_format', 'numerals', 'profanity_filter', 'dictation', 'diarize',
   'vad_events', 'multichannel', 'filler_words', 'mip_opt_out', 'no_delay', 'measurements',
+  'utterances', 'paragraphs',
 ];
 const INTEGER_PARAMS = ['sample_rate', 'channels'];
 

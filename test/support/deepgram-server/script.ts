@@ -20,7 +20,7 @@ export interface ScriptTiming {
   channel?: number;
 }
 
-const ENDS_SENTENCE = /[.!?]["')\]]*$/;
+export const ENDS_SENTENCE = /[.!?]["')\]]*$/;
 
 /** "Hello world. Bye." -> words with evenly spaced times, a longer pause after each sentence. */
 export function scriptFromText(text: string, timing: ScriptTiming = {}): ScriptWord[] {

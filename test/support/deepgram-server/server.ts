@@ -1,5 +1,6 @@
 // startDeepgramServer(): node:http on 127.0.0.1 at a free port; upgrades are handled here so a
-// refused handshake is a real HTTP response, as with the live API.
+// refused handshake is a real HTTP response, as with the live API. POST /v1/listen is the
+// pre-recorded API (prerecorded.ts).
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -7,7 +8,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { ConnectionRecord } from './connection-log.js';
-import { checkHandshake, refusal, refusalFromFault, requestIdHeader, writeRefusal, type Refusal } from './handshake.js';
+import { checkHandshake, LISTEN_PATH, refusal, refusalFromFault, requestIdHeader, writeRefusal, type Refusal } from './handshake.js';
+import { servePrerecorded } from './prerecorded.js';
 import { checkScript } from './recognizer.js';
 import { ReferenceTimeline } from './reference.js';
 import { LiveSession, type SessionTiming } from './session.js';
@@ -22,15 +24,17 @@ const DEFAULT_TIMING: SessionTiming = {
   responseDelayMs: 0,
 };
 
-/** Plain HTTP (no upgrade): pre-recorded requests are not served, anything else is not found. */
+/** Plain HTTP other than POST /v1/listen: 404 off the path, 405 for another method; not logged. */
 function answerPlainRequest(request: IncomingMessage, response: ServerResponse): void {
   const requestId = randomUUID();
-  const isListen = new URL(request.url ?? '/', 'http://localhost').pathname === '/v1/listen';
-  const refused = refusal(isListen ? 501 : 404, undefined, requestId);
+  const isListen = new URL(request.url ?? '/', 'http://localhost').pathname === LISTEN_PATH;
+  const refused = refusal(isListen ? 405 : 404, undefined, requestId);
+  request.resume();
   response.writeHead(refused.status, {
     'content-type': 'application/json',
     'dg-request-id': requestId,
     'dg-error': refused.errorText,
+    ...(isListen ? { allow: 'POST' } : {}),
   });
   response.end(JSON.stringify(refused.body));
 }
@@ -68,17 +72,28 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
   });
   wss.on('headers', (headers, request) => headers.push(requestIdHeader(requestIds.get(request) ?? '')));
 
-  const http = createServer(answerPlainRequest);
+  /** Every attempt, live or pre-recorded, is logged under the next index (faults[index] applies to it). */
+  const logAttempt = (request: IncomingMessage, kind: 'live' | 'prerecorded'): ConnectionRecord => {
+    const record = new ConnectionRecord(connections.length, randomUUID(), request, kind);
+    connections.push(record);
+    void record.closed.then(() => changes.emit('change'));
+    changes.emit('change');
+    return record;
+  };
+
+  const http = createServer((request, response) => {
+    const isListen = new URL(request.url ?? '/', 'http://localhost').pathname === LISTEN_PATH;
+    if (!isListen || request.method !== 'POST') return answerPlainRequest(request, response);
+    const record = logAttempt(request, 'prerecorded');
+    const fault = options.faults?.[record.index];
+    servePrerecorded({ request, response, record, apiKey, script, fault, delayMs: options.prerecordedDelayMs ?? 0 });
+  });
   http.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const record = new ConnectionRecord(connections.length, randomUUID(), request);
-    connections.push(record);
-    void record.closed.then(() => changes.emit('change'));
-    changes.emit('change');
-
+    const record = logAttempt(request, 'live');
     const fault = options.faults?.[record.index];
     const refuse = (refused: Refusal): void => {
       writeRefusal(socket, refused, record.requestId);

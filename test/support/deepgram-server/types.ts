@@ -37,6 +37,7 @@ export interface DropFault {
   abrupt?: boolean;
 }
 
+/** `faults[i]` of the i-th attempt, live or pre-recorded. Pre-recorded honours `reject`, `dropAfterBytes` (the socket is destroyed: ECONNRESET) and `stall` (the body is read, no response ever comes); `garbage` is ignored. */
 export interface ConnectionFault {
   reject?: HandshakeReject;
   dropAfterBytes?: DropFault;
@@ -50,7 +51,7 @@ export interface DeepgramServerOptions {
   /** Required key (`Authorization: Token <key>`); null = no auth, like self-hosted. Default 'test-key'. */
   apiKey?: string | null;
   script?: ScriptWord[];
-  /** faults[i] applies to the i-th connection attempt (0-based). */
+  /** faults[i] applies to the i-th connection attempt (0-based), WebSocket and pre-recorded POSTs counted together. */
   faults?: ConnectionFault[];
   /** Default 10000, Deepgram's NET-0001 timeout. */
   idleTimeoutMs?: number;
@@ -70,6 +71,8 @@ export interface DeepgramServerOptions {
   reference?: Buffer;
   /** Keep each connection's audio for `ConnectionLog.audio`; default true. Off for long soak tests (sha256 still works). */
   keepAudio?: boolean;
+  /** Pre-recorded (HTTP POST /v1/listen): delay before the response once the whole body has arrived; default 0. */
+  prerecordedDelayMs?: number;
 }
 
 /** `at` in every log entry: ms since the handshake request arrived (performance.now based). */
@@ -90,19 +93,25 @@ export interface TextFrameLog {
 }
 
 export interface ConnectionLog {
-  /** 0-based attempt number: every upgrade request counts, rejected ones too. */
+  /** 0-based attempt number: every upgrade request and every POST /v1/listen counts, rejected ones too. */
   index: number;
+  /** 'live': a WebSocket attempt; 'prerecorded': an HTTP POST /v1/listen with the file as body. */
+  kind: 'live' | 'prerecorded';
   requestId: string;
   url: string;
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   authorization?: string;
-  /** HTTP status of a refused handshake. */
+  /** HTTP status of a refused handshake (pre-recorded: of an error response, 400 bad audio included). */
   rejectedWith?: number;
-  /** Every binary frame accepted as audio (empty ones included). */
+  /** Pre-recorded: how many chunks the request body arrived in (0 for live). */
+  bodyChunks: number;
+  /** Pre-recorded: HTTP status of the response sent (undefined while pending, or when dropped/stalled). */
+  responseStatus?: number;
+  /** Every binary frame accepted as audio (empty ones included); empty for pre-recorded. */
   frames: FrameLog[];
   audioBytes: number;
-  /** All binary payload concatenated; throws when the server was started with keepAudio: false. */
+  /** All binary payload concatenated; throws when the server was started with keepAudio: false, and always for pre-recorded (the body is never kept). */
   readonly audio: Buffer;
   /** sha256 (hex) of `audio`. */
   readonly sha256: string;

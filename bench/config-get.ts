@@ -1,9 +1,9 @@
 // Measure 5: wall time of `node bin/transcribe.js config get model` against bare `node -e 0`.
-// The config dir (TRANSCRIBE_CONFIG_DIR) is a fresh temporary one holding a config.json with a
-// model set, so the command reads and parses a real file. Same method as bench/startup.ts:
+// The config dir (TRANSCRIBE_CONFIG_DIR) is a fresh temporary one where `config set model` wrote
+// a config.json, so the command reads and parses a real file. Same method as bench/startup.ts:
 // hyperfine -N in ROUNDS rounds alternating which command goes first, each with its own warmup;
 // the figures are medians over all runs of all rounds.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, fixed, median, mustSucceed, progress, run, type Row } from './lib.js';

@@ -3,11 +3,21 @@
 //   2. peak RSS, wall and throughput, 60 vs 10 minutes    (bench/memory.ts, /usr/bin/time -v)
 //   3. spawn -> first audio frame at the server vs `ws`    (bench/first-frame.ts, bench/ws-client.ts)
 //   4. audio ms per frame, from the server's frame log of the file streams of 2 and 3
+//   5. wall time of `config get model` vs `node -e 0`      (bench/config-get.ts, hyperfine)
+//   6. final sent by the server -> line on stdout, p50/p99 (bench/final-latency.ts, 1000 finals)
+//   7. CPU per audio second of `transcribe live`            (bench/live-cpu.ts, virtual microphone)
+//   8. pacing accuracy at --speed 1 and 1.25                (bench/pacing.ts, server frame log)
+//   9. peak RSS of a 500 MiB --batch upload vs 50 MiB       (bench/batch-memory.ts, /usr/bin/time -v)
 // Every figure is a median over several runs, next to a baseline measured in this same run.
 import { availableParallelism } from 'node:os';
+import { benchBatchMemory } from './batch-memory.js';
+import { benchConfigGet } from './config-get.js';
+import { benchFinalLatency } from './final-latency.js';
 import { benchFirstFrame } from './first-frame.js';
 import { BYTES_PER_SEC, fixed, formatTable, median, progress, type Row } from './lib.js';
+import { benchLiveCpu } from './live-cpu.js';
 import { benchMemory } from './memory.js';
+import { benchPacing } from './pacing.js';
 import { benchStartup } from './startup.js';
 
 const FRAME_GOAL_MS = { min: 20, max: 100 };
@@ -29,8 +39,13 @@ function frameRow(what: string, frameBytes: readonly number[]): Row {
 const started = Date.now();
 progress(`node ${process.version}, ${availableParallelism()} CPUs`);
 const startup = await benchStartup();
+const configGet = await benchConfigGet();
 const firstFrame = await benchFirstFrame();
 const memory = await benchMemory();
+const finalLatency = await benchFinalLatency();
+const liveCpu = await benchLiveCpu();
+const pacing = await benchPacing();
+const batchMemory = await benchBatchMemory();
 const longRun = memory.longRuns.findLast((one) => one.minutes === 60);
 const rows: Row[] = [
   ...startup,
@@ -38,6 +53,11 @@ const rows: Row[] = [
   ...firstFrame.rows,
   frameRow('samples/hello.wav', firstFrame.helloFrameBytes),
   ...(longRun ? [frameRow('60-min WAV', longRun.frameBytes)] : []),
+  ...configGet,
+  ...finalLatency,
+  ...liveCpu,
+  ...pacing,
+  ...batchMemory,
 ];
 console.log(formatTable(rows));
 progress(`done in ${fixed((Date.now() - started) / 1000, 0)} s; goals missed: ${rows.filter((row) => !row.met).length}`);

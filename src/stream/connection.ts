@@ -152,6 +152,7 @@ export class DeepgramConnection {
   /** Sends what the current connection has not had yet, including what is appended meanwhile. */
   private async sendPending(): Promise<void> {
     while (this.state === 'open' && this.session.accepting && this.sent < this.buffer.produced) {
+      // A copy of the list: finals may release frames while a send waits.
       for (const piece of [...this.buffer.from(this.sent)]) {
         if ((this.state as string) !== 'open' || !this.session.accepting) break;
         this.sent += piece.length;

@@ -60,8 +60,18 @@ export class ReplayBuffer {
 
   /** The audio from `position` to the end, as held (frames, the first perhaps cut). */
   *from(position: number): Generator<Buffer> {
-    for (const frame of this.frames) {
-      if (frame.at + frame.data.length <= position) continue;
+    // Binary search: on the per-frame path only the newest frame is usually unsent, and the buffer
+    // may hold a minute of unconfirmed frames.
+    let low = 0;
+    let high = this.frames.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const frame = this.frames[middle]!;
+      if (frame.at + frame.data.length <= position) low = middle + 1;
+      else high = middle;
+    }
+    for (let i = low; i < this.frames.length; i++) {
+      const frame = this.frames[i]!;
       yield frame.at >= position ? frame.data : frame.data.subarray(position - frame.at);
     }
   }

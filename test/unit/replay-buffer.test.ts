@@ -35,3 +35,11 @@ describe('ReplayBuffer', () => {
     expect(buffer.full).toBe(true);
   });
 });
+
+describe('ReplayBuffer.from', () => {
+  it.each([0, 1, 9, 10, 11, 35, 49, 50])('from %i gives exactly the bytes after it', (position) => {
+    const buffer = new ReplayBuffer(1000, 1);
+    for (let i = 0; i < 5; i++) buffer.append(bytes(i * 10, 10));
+    expect(all(buffer, position)).toEqual([...bytes(position, 50 - position)]);
+  });
+});

@@ -3,19 +3,16 @@
 // a config.json, so the command reads and parses a real file. Same method as bench/startup.ts:
 // hyperfine -N in ROUNDS rounds alternating which command goes first, each with its own warmup;
 // the figures are medians over all runs of all rounds.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, fixed, median, mustSucceed, progress, run, type Row } from './lib.js';
+import { CLI, fixed, interleavedHyperfine, median, mustSucceed, run, type Row } from './lib.js';
 
 const ROUNDS = 5;
 const RUNS_PER_ROUND = 10;
 const GOAL = 1.5;
 const MODEL = 'nova-2-meeting';
 
-interface HyperfineJson {
-  results: { command: string; times: number[] }[];
-}
 
 export async function benchConfigGet(): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-config-'));
@@ -24,21 +21,12 @@ export async function benchConfigGet(): Promise<Row[]> {
   for (const name of Object.keys(env)) if (name.startsWith('TRANSCRIBE_') || name.startsWith('DEEPGRAM_')) delete env[name];
   env.TRANSCRIBE_CONFIG_DIR = configDir;
   const commands = { baseline: 'node -e 0', ours: `node ${CLI} config get model` };
-  const times = { baseline: [] as number[], ours: [] as number[] };
+  let times: { baseline: number[]; ours: number[] };
   try {
     mustSucceed('transcribe config set model', await run('node', [CLI, 'config', 'set', 'model', MODEL], env));
     const check = mustSucceed('transcribe config get model', await run('node', [CLI, 'config', 'get', 'model'], env));
     if (check.stdout.trim() !== MODEL) throw new Error(`config get model printed ${JSON.stringify(check.stdout)}, not ${MODEL}`);
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (['baseline', 'ours'] as const) : (['ours', 'baseline'] as const);
-      const json = join(dir, `round-${round}.json`);
-      const args = ['-N', '--warmup', '3', '--runs', String(RUNS_PER_ROUND), '--style', 'none', '--export-json', json];
-      for (const which of order) args.push('-n', which, commands[which]);
-      progress(`config get: hyperfine round ${round + 1}/${ROUNDS}`);
-      mustSucceed('hyperfine', await run('hyperfine', args, env));
-      const { results } = JSON.parse(readFileSync(json, 'utf8')) as HyperfineJson;
-      results.forEach((result, i) => times[order[i] as keyof typeof times].push(...result.times.map((s) => s * 1000)));
-    }
+    times = await interleavedHyperfine('config get', commands, { rounds: ROUNDS, runsPerRound: RUNS_PER_ROUND, dir, env });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -121,3 +121,30 @@ export function formatTable(rows: readonly Row[]): string {
 
 /** Progress goes to stderr so that stdout is the table alone. */
 export const progress = (text: string): void => void process.stderr.write(`bench: ${text}\n`);
+
+interface HyperfineJson {
+  results: { times: number[] }[];
+}
+
+/**
+ * hyperfine -N over `rounds` rounds, alternating which command goes first (one long block per
+ * command drifts with the machine); every run's wall time in ms, per command.
+ */
+export async function interleavedHyperfine(
+  label: string,
+  commands: { baseline: string; ours: string },
+  options: { rounds: number; runsPerRound: number; dir: string; env?: NodeJS.ProcessEnv },
+): Promise<{ baseline: number[]; ours: number[] }> {
+  const times = { baseline: [] as number[], ours: [] as number[] };
+  for (let round = 0; round < options.rounds; round++) {
+    const order = round % 2 === 0 ? (['baseline', 'ours'] as const) : (['ours', 'baseline'] as const);
+    const json = `${options.dir}/round-${round}.json`;
+    const args = ['-N', '--warmup', '3', '--runs', String(options.runsPerRound), '--style', 'none', '--export-json', json];
+    for (const which of order) args.push('-n', which, commands[which]);
+    progress(`${label}: hyperfine round ${round + 1}/${options.rounds}`);
+    mustSucceed('hyperfine', await run('hyperfine', args, options.env));
+    const { results } = JSON.parse(readFileSync(json, 'utf8')) as HyperfineJson;
+    results.forEach((result, i) => times[order[i]!].push(...result.times.map((s) => s * 1000)));
+  }
+  return times;
+}

@@ -56,18 +56,23 @@ abstract class BaseOutput implements TranscriptOutput {
   close(_info: CloseInfo): void {}
 }
 
-/** One line per utterance (split at speaker changes), appended as each one ends. */
-class TextOutput extends BaseOutput {
-  private options: TextOptions;
+/** Formats that write lines as they go (text, NDJSON), to stdout or appended to a file. */
+abstract class LineOutput extends BaseOutput {
   readonly readerGone: Promise<void>;
+  protected readonly labels: LabelOptions;
   constructor(
-    private readonly sink: LineSink,
-    private readonly settings: Settings,
+    protected readonly sink: LineSink,
+    protected readonly settings: Settings,
   ) {
     super();
     this.readerGone = sink.readerGone;
-    this.options = labels(settings);
+    this.labels = labels(settings);
   }
+}
+
+/** One line per utterance (split at speaker changes), appended as each one ends. */
+class TextOutput extends LineOutput {
+  private options: TextOptions = this.labels;
   override open(info: SessionInfo): void {
     const mode = this.settings.timestamps;
     if (mode === 'offset') this.options = { ...this.options, timestamps: { kind: 'offset' } };
@@ -79,17 +84,7 @@ class TextOutput extends BaseOutput {
 }
 
 /** NDJSON: every event of the session, one object per line. */
-class JsonOutput extends BaseOutput {
-  readonly readerGone: Promise<void>;
-  private readonly labels: LabelOptions;
-  constructor(
-    private readonly sink: LineSink,
-    private readonly settings: Settings,
-  ) {
-    super();
-    this.readerGone = sink.readerGone;
-    this.labels = labels(settings);
-  }
+class JsonOutput extends LineOutput {
   private emit(event: OutputEvent): void {
     this.sink.write(serializeEvent(event));
   }

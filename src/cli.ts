@@ -107,7 +107,11 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
   const run = (command: Command, task: (ctx: Context, globals: Globals) => Promise<ExitCodeValue>) => async () => {
     const globals = command.optsWithGlobals<Globals>();
     const { colorEnabled } = await import('./terminal/colors.js');
-    const ctx = { ...context, verbose: Boolean(globals.verbose), color: colorEnabled(context.stderr, context.env, globals.color !== false) };
+    // Object.create keeps the context's getters lazy (a spread would read them all).
+    const ctx: Context = Object.assign(Object.create(context) as Context, {
+      verbose: Boolean(globals.verbose),
+      color: colorEnabled(context.stderr, context.env, globals.color !== false),
+    });
     setExitCode(await task(ctx, globals));
   };
 
@@ -116,7 +120,9 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
     .description('transcribe an audio file, or stdin with -, through Deepgram live streaming')
     .argument('<path>', 'audio file (WAV, MP3, FLAC, Ogg, M4A, WebM, raw PCM...) or - for stdin')
     .option('--batch', "send the whole file to Deepgram's pre-recorded API: seconds instead of the file's length")
-    .option('--paragraphs', 'with --batch: one unit per paragraph instead of per utterance')
+    .addOption(new Option('--paragraphs', 'with --batch: one unit per paragraph instead of per utterance').conflicts('utterances'))
+    .option('--utterances', 'with --batch: one unit per utterance (the default)')
+    .option('--utterance-split <seconds>', "with --batch: the pause that ends an utterance (Deepgram's utt_split; default 0.8)")
     .addHelpText('after', FILE_EXAMPLES + '\n' + EXIT_CODES_HELP);
   file.action(
     run(file, async (ctx, globals) => {

@@ -5,9 +5,17 @@ import { ExitCode } from './errors.js';
 
 /** Wires the real world into the CLI and turns its result into the process exit code. */
 const context: Context = {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
+  // Getters: creating process.stdin/stdout/stderr loads Node's stream and socket code, which
+  // --version, --help and config get do not need (file - and the key prompt need stdin).
+  get stdin() {
+    return process.stdin;
+  },
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
   env: process.env,
   clock: systemClock,
   // Loaded on first use: --help, --version and config never pay for the network code.

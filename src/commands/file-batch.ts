@@ -5,16 +5,14 @@ import type { Context } from '../context.js';
 import { transcribeBatch, type PrerecordedParagraph, type PrerecordedResponse, type PrerecordedWord } from '../deepgram/batch.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
 import type { MetadataMessage } from '../deepgram/messages.js';
-import { batchUrl } from '../deepgram/query.js';
+import { batchUrl, type BatchUnits } from '../deepgram/query.js';
 import { AudioSourceError, ExitCode, exitCodeOf, UsageError, type ExitCodeValue } from '../errors.js';
 import { createOutput } from '../output/create-output.js';
 import type { Settings } from '../settings/options.js';
 import { createRenderer } from '../terminal/renderer.js';
 import type { Utterance, Word } from '../transcript/model.js';
 
-export interface BatchOptions {
-  paragraphs: boolean;
-}
+export type BatchOptions = BatchUnits;
 
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
 
@@ -40,7 +38,7 @@ export async function runBatch(
   try {
     await renderer.startSpinner('Uploading…');
     const response = await transcribeBatch({
-      url: batchUrl(settings, raw, options.paragraphs),
+      url: batchUrl(settings, raw, options),
       ...auth,
       body,
       contentType: raw ? 'application/octet-stream' : 'audio/*',

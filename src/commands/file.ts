@@ -5,10 +5,22 @@ import { listenUrl } from '../deepgram/query.js';
 import { UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { loadConfig } from '../settings/load-config.js';
+import { parsePauseSeconds } from '../settings/parsers.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
+
+/** What one unit of output is with --batch: an utterance (split at a pause) or a paragraph. */
+function batchUnits(flags: FileFlags): { paragraphs: boolean; utteranceSplit?: number } {
+  if (flags.utteranceSplit === undefined) return { paragraphs: Boolean(flags.paragraphs) };
+  if (flags.paragraphs) throw new UsageError('--utterance-split applies to utterances, not --paragraphs', 'drop one of them');
+  try {
+    return { paragraphs: false, utteranceSplit: parsePauseSeconds(flags.utteranceSplit) };
+  } catch (error) {
+    throw new UsageError(`--utterance-split ${(error as Error).message}`, 'e.g. --utterance-split 1.5 for longer lines');
+  }
+}
 
 /** Streaming a file longer than this suggests --batch. */
 const LONG_FILE_SECONDS = 120;
@@ -17,17 +29,22 @@ const LONG_FILE_SECONDS = 120;
 export interface FileFlags extends Flags {
   batch?: boolean;
   paragraphs?: boolean;
+  utterances?: boolean;
+  utteranceSplit?: string;
 }
 
 export async function runFile(context: Context, path: string, flags: FileFlags, profile?: string): Promise<ExitCodeValue> {
   const config = loadConfig(context.env, profile);
   const { settings, describe } = resolveSettings(flags, context.env, config.layers);
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
-  if (flags.paragraphs && !flags.batch) throw new UsageError('--paragraphs needs --batch', 'add --batch (paragraphs come from the pre-recorded API)');
   if (flags.batch) {
     for (const warning of config.warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
     const { runBatch } = await import('./file-batch.js');
-    return runBatch(context, path, settings, auth, { paragraphs: Boolean(flags.paragraphs) });
+    return runBatch(context, path, settings, auth, batchUnits(flags));
+  }
+  for (const flag of ['paragraphs', 'utterances', 'utteranceSplit'] as const) {
+    const name = { paragraphs: '--paragraphs', utterances: '--utterances', utteranceSplit: '--utterance-split' }[flag];
+    if (flags[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
   }
   preloadTransport(); // loads while the audio is opened and sniffed
   const source = await openAudioSource(

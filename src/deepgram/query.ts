@@ -66,7 +66,14 @@ export function listenUrl(settings: QuerySettings, format: PcmFormat): string {
  * The pre-recorded request: the same Deepgram options, utterances always (our outputs are built
  * from them), no live-only parameters; encoding and rate only for raw PCM (containers are read).
  */
-export function batchUrl(settings: QuerySettings, raw: PcmFormat | undefined, paragraphs: boolean): string {
+export interface BatchUnits {
+  /** One unit per paragraph (paragraphs=true) instead of per utterance. */
+  paragraphs: boolean;
+  /** utt_split: the pause in seconds that ends an utterance (Deepgram's default 0.8). */
+  utteranceSplit?: number;
+}
+
+export function batchUrl(settings: QuerySettings, raw: PcmFormat | undefined, units: BatchUnits): string {
   const live = listenParams(settings, raw ?? { sampleRate: 0, channels: 1 });
   const params = new URLSearchParams();
   for (const [key, value] of live) {
@@ -75,7 +82,8 @@ export function batchUrl(settings: QuerySettings, raw: PcmFormat | undefined, pa
   }
   if (!raw && (settings.multichannel || settings.channelNames)) params.set('multichannel', 'true');
   params.set('utterances', 'true');
-  if (paragraphs) params.set('paragraphs', 'true');
+  if (units.utteranceSplit !== undefined) params.set('utt_split', String(units.utteranceSplit));
+  if (units.paragraphs) params.set('paragraphs', 'true');
   const url = listenEndpoint(settings.apiUrl, 'batch');
   url.search = params.toString();
   return url.toString();

@@ -32,6 +32,14 @@ export function parseSpeed(raw: string): number {
   return n;
 }
 
+/** A pause in seconds, e.g. Deepgram's utt_split: `0.8`, `1.5`. */
+export function parsePauseSeconds(raw: string): number {
+  const value = raw.trim();
+  const n = Number(value);
+  if (!value || !Number.isFinite(n) || n <= 0 || n > 60) throw new Error('must be seconds between 0 and 60, e.g. 1.5');
+  return n;
+}
+
 /** Deepgram's endpointing: milliseconds of silence that end an utterance, or false to disable. */
 export function parseEndpointing(raw: string): number | false {
   const value = raw.trim().toLowerCase();

@@ -49,6 +49,12 @@ describe('transcribe file --batch: the pre-recorded API, same outputs', () => {
     expect(result.stdout.trimEnd().split('\n').join(' ')).toBe('Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.');
   });
 
+  it('--utterance-split: a longer pause ends an utterance, so the sentences share one line', async () => {
+    const result = await batch(SCRIPT, [SAMPLE_WAV, '--utterances', '--utterance-split', '5']);
+    expect(result).toEqual({ code: 0, signal: null, stderr: '', stdout: 'Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.\n' });
+    expect(server!.connections[0]!.query.get('utt_split')).toBe('5');
+  });
+
   it('--format json: open, finals, metadata, close', async () => {
     const result = await batch(SCRIPT, [SAMPLE_WAV, '--format', 'json']);
     const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; text?: string });
@@ -97,10 +103,23 @@ describe('transcribe file --batch: the pre-recorded API, same outputs', () => {
     expect(result.stderr).toMatch(/^transcribe: Deepgram rejected the request: Keywords are not supported for Nova-3/);
   });
 
-  it('--paragraphs without --batch, and --save-audio with it, are usage errors', async () => {
+  it('--paragraphs/--utterance-split without --batch, bad or clashing unit flags, and --save-audio with --batch are usage errors', async () => {
     server = await startDeepgramServer({ script: SCRIPT });
     const env = { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };
-    expect(await runCli(['file', SAMPLE_WAV, '--paragraphs'], { env })).toMatchObject({ code: 2, stderr: 'transcribe: --paragraphs needs --batch — add --batch (paragraphs come from the pre-recorded API)\n' });
+    expect(await runCli(['file', SAMPLE_WAV, '--paragraphs'], { env })).toMatchObject({ code: 2, stderr: "transcribe: --paragraphs needs --batch — add --batch (--paragraphs shapes the pre-recorded API's answer)\n" });
+    expect(await runCli(['file', SAMPLE_WAV, '--utterance-split', '2'], { env })).toMatchObject({ code: 2, stderr: "transcribe: --utterance-split needs --batch — add --batch (--utterance-split shapes the pre-recorded API's answer)\n" });
+    expect(await runCli(['file', SAMPLE_WAV, '--batch', '--utterance-split', 'long'], { env })).toMatchObject({
+      code: 2,
+      stderr: 'transcribe: --utterance-split must be seconds between 0 and 60, e.g. 1.5 — e.g. --utterance-split 1.5 for longer lines\n',
+    });
+    expect(await runCli(['file', SAMPLE_WAV, '--batch', '--paragraphs', '--utterances'], { env })).toMatchObject({
+      code: 2,
+      stderr: "transcribe: option '--paragraphs' cannot be used with option '--utterances'\n",
+    });
+    expect(await runCli(['file', SAMPLE_WAV, '--batch', '--paragraphs', '--utterance-split', '2'], { env })).toMatchObject({
+      code: 2,
+      stderr: 'transcribe: --utterance-split applies to utterances, not --paragraphs — drop one of them\n',
+    });
     expect(await runCli(['file', SAMPLE_WAV, '--batch', '--save-audio', join(tmp, 'x.wav')], { env })).toMatchObject({ code: 2 });
   });
 });

@@ -3,6 +3,9 @@ import { main } from './cli.js';
 import type { Context } from './context.js';
 import { ExitCode } from './errors.js';
 
+// dist/ is a bundle: --verbose stack traces point into src/*.ts through the shipped source maps.
+if (process.argv.includes('--verbose')) process.setSourceMapsEnabled(true);
+
 /** Wires the real world into the CLI and turns its result into the process exit code. */
 const context: Context = {
   // Getters: creating process.stdin/stdout/stderr loads Node's stream and socket code, which

@@ -13,6 +13,7 @@ const longFlags = (spec: OptionSpec<unknown>) => spec.flags.map((flag) => flag.s
 const takesValue = (spec: OptionSpec<unknown>) => spec.flags[0]!.includes('<');
 const specsOf = (command: 'file' | 'live') => optionsFor(command).map(([, spec]) => spec);
 const LIVE_ONLY_FLAGS = ['--list-devices', '--check'];
+const FILE_ONLY_FLAGS = ['--batch', '--paragraphs', '--utterances', '--utterance-split'];
 
 /** `transcribe completion <shell>`: a script completing commands, flags, config keys and profile names. */
 export function completionScript(shell: string): string {
@@ -23,7 +24,7 @@ export function completionScript(shell: string): string {
 }
 
 function bashScript(): string {
-  const fileFlags = [...specsOf('file').flatMap(longFlags), ...GLOBAL_FLAGS].join(' ');
+  const fileFlags = [...specsOf('file').flatMap(longFlags), ...FILE_ONLY_FLAGS, ...GLOBAL_FLAGS].join(' ');
   const liveFlags = [...specsOf('live').flatMap(longFlags), ...LIVE_ONLY_FLAGS, ...GLOBAL_FLAGS].join(' ');
   return `# transcribe completion for bash: eval "$(transcribe completion bash)" in ~/.bashrc
 _transcribe() {
@@ -74,6 +75,10 @@ function fishScript(): string {
       }
     }
   }
+  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from file' -l batch -d 'the pre-recorded API: seconds'");
+  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from file' -l paragraphs -d 'with --batch: a line per paragraph'");
+  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from file' -l utterances -d 'with --batch: a line per utterance'");
+  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from file' -l utterance-split -r -d 'with --batch: pause in s ending an utterance'");
   lines.push("complete -c transcribe -n '__fish_seen_subcommand_from live' -l list-devices -d 'list the microphones'");
   lines.push("complete -c transcribe -n '__fish_seen_subcommand_from live' -l check -d 'show the input level for 5 s'");
   return lines.join('\n') + '\n';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli.js';
 import { completionScript } from '../../src/commands/completion.js';
+import type { Context } from '../../src/context.js';
 import { show } from '../../src/commands/config.js';
 import { parseConfig } from '../../src/settings/config-file.js';
 import { jsonErrorLocation } from '../../src/settings/json-error.js';
@@ -95,6 +97,16 @@ describe('completionScript', () => {
   it.each(['bash', 'zsh', 'fish'])('%s completes config keys, file flags and profiles', (shell) => {
     const script = completionScript(shell);
     for (const needle of ['utterance-end', 'smart-format', 'transcribe config profiles', 'set get list unset path profiles']) expect(script).toContain(needle);
+  });
+  it.each(['bash', 'fish'])('%s completes every flag that file and live --help list', (shell) => {
+    const program = buildProgram({} as Context, () => {});
+    const script = completionScript(shell);
+    for (const name of ['file', 'live']) {
+      const command = program.commands.find((one) => one.name() === name)!;
+      const flags = command.options.map((option) => option.long!).filter((flag) => flag !== '--help');
+      expect(flags.length).toBeGreaterThan(10);
+      for (const flag of flags) expect(script, `${name} ${flag}`).toMatch(shell === 'bash' ? new RegExp(`[\\s"]${flag}[\\s"]`) : ` -l ${flag.slice(2)} `);
+    }
   });
   it('refuses other shells', () => {
     expect(() => completionScript('tcsh')).toThrow('no completion for shell "tcsh"');

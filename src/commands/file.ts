@@ -18,7 +18,7 @@ function batchUnits(flags: FileFlags): { paragraphs: boolean; utteranceSplit?: n
   try {
     return { paragraphs: false, utteranceSplit: parsePauseSeconds(flags.utteranceSplit) };
   } catch (error) {
-    throw new UsageError(`--utterance-split ${(error as Error).message}`, 'e.g. --utterance-split 1.5 for longer lines');
+    throw new UsageError(`--utterance-split ${(error as Error).message}`, 'e.g. --utterance-split 1.5 for longer lines, 0.4 for shorter ones');
   }
 }
 

@@ -36,7 +36,7 @@ export function parseSpeed(raw: string): number {
 export function parsePauseSeconds(raw: string): number {
   const value = raw.trim();
   const n = Number(value);
-  if (!value || !Number.isFinite(n) || n <= 0 || n > 60) throw new Error('must be seconds between 0 and 60, e.g. 1.5');
+  if (!value || !Number.isFinite(n) || n <= 0 || n > 60) throw new Error('must be a pause in seconds, more than 0 and at most 60');
   return n;
 }
 

@@ -110,7 +110,7 @@ describe('transcribe file --batch: the pre-recorded API, same outputs', () => {
     expect(await runCli(['file', SAMPLE_WAV, '--utterance-split', '2'], { env })).toMatchObject({ code: 2, stderr: "transcribe: --utterance-split needs --batch — add --batch (--utterance-split shapes the pre-recorded API's answer)\n" });
     expect(await runCli(['file', SAMPLE_WAV, '--batch', '--utterance-split', 'long'], { env })).toMatchObject({
       code: 2,
-      stderr: 'transcribe: --utterance-split must be seconds between 0 and 60, e.g. 1.5 — e.g. --utterance-split 1.5 for longer lines\n',
+      stderr: 'transcribe: --utterance-split must be a pause in seconds, more than 0 and at most 60 — e.g. --utterance-split 1.5 for longer lines, 0.4 for shorter ones\n',
     });
     expect(await runCli(['file', SAMPLE_WAV, '--batch', '--paragraphs', '--utterances'], { env })).toMatchObject({
       code: 2,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listenEndpoint, listenUrl, type QuerySettings } from '../../src/deepgram/query.js';
+import { batchUrl, listenEndpoint, listenUrl, type QuerySettings } from '../../src/deepgram/query.js';
 
 const base: QuerySettings = {
   apiUrl: 'https://api.deepgram.com',
@@ -50,5 +50,19 @@ describe('listenUrl', () => {
     ['--param replaces a built parameter', { param: [['interim_results', 'false']] }, format, defaults.replace('&interim_results=true', '') + '&interim_results=false'],
   ])('%s', (_name, overrides, audio, query) => {
     expect(listenUrl({ ...base, ...overrides }, audio)).toBe(`wss://api.deepgram.com/v1/listen?${query}`);
+  });
+});
+
+describe('batchUrl: the pre-recorded request', () => {
+  const container = 'model=nova-3&language=en&smart_format=true&utterances=true';
+  it.each<[string, Partial<QuerySettings>, { sampleRate: number; channels: number } | undefined, { paragraphs: boolean; utteranceSplit?: number }, string]>([
+    ['a container: no live-only or raw-only parameters', {}, undefined, { paragraphs: false }, container],
+    ['raw PCM keeps encoding, rate and channels', {}, { sampleRate: 8000, channels: 1 }, { paragraphs: false }, 'model=nova-3&language=en&encoding=linear16&sample_rate=8000&channels=1&smart_format=true&utterances=true'],
+    ['--paragraphs', {}, undefined, { paragraphs: true }, `${container}&paragraphs=true`],
+    ['--utterance-split', {}, undefined, { paragraphs: false, utteranceSplit: 1.5 }, `${container}&utt_split=1.5`],
+    ['multichannel on a container (its channels are unknown here)', { multichannel: true }, undefined, { paragraphs: false }, 'model=nova-3&language=en&smart_format=true&multichannel=true&utterances=true'],
+    ['--param passes through', { param: [['redact', 'pci']] }, undefined, { paragraphs: false }, 'model=nova-3&language=en&smart_format=true&redact=pci&utterances=true'],
+  ])('%s', (_name, overrides, raw, units, query) => {
+    expect(batchUrl({ ...base, ...overrides }, raw, units)).toBe(`https://api.deepgram.com/v1/listen?${query}`);
   });
 });

@@ -1,6 +1,6 @@
 // `npm run bench`: runs every measure and prints one table (stdout), progress on stderr.
 //   1. wall time of --version vs `node -e 0`             (bench/startup.ts, hyperfine)
-//   2. peak RSS, wall and throughput, 60 vs 10 minutes    (bench/memory.ts, /usr/bin/time -v)
+//   2. peak RSS, 60 vs 1 and 30 minutes; wall, throughput  (bench/memory.ts, /usr/bin/time -v)
 //   3. spawn -> first audio frame at the server vs `ws`    (bench/first-frame.ts, bench/ws-client.ts)
 //   4. audio ms per frame, from the server's frame log of the file streams of 2 and 3
 //   5. wall time of `config get model` vs `node -e 0`      (bench/config-get.ts, hyperfine)

@@ -18,7 +18,7 @@ export class ByteReader {
       const next = await this.iterator.next();
       if (next.done) this.done = true;
       else {
-        this.buffered.push(next.value);
+        this.buffered.push(Buffer.from(next.value)); // a copy: the source may reuse its buffer for the next read
         this.bufferedBytes += next.value.length;
       }
     }

@@ -12,6 +12,8 @@ export class Framer {
   ) {}
 
   push(chunk: Buffer): Buffer[] {
+    // The usual case live: a chunk that is exactly one frame passes as it is, not as a new view.
+    if (this.length === 0 && chunk.length === this.frameBytes) return [chunk];
     const frames: Buffer[] = [];
     let data = chunk;
     if (this.length > 0) {

@@ -28,10 +28,20 @@ export class Pacer {
   ) {}
 
   async beforeFrame(frameSeconds: number): Promise<void> {
+    const delay = this.reserve(frameSeconds);
+    if (delay > 0) await this.clock.sleep(delay);
+  }
+
+  /**
+   * Counts a frame as sent and returns how long to wait before sending it (0: at once). The
+   * synchronous form of beforeFrame, for a caller that makes no promise when there is no wait.
+   */
+  reserve(frameSeconds: number): number {
+    if (this.speed === Number.POSITIVE_INFINITY) return 0; // --speed max: no clock to read
     this.startedAt ??= this.clock.now();
     const delay = pacingDelayMs(this.sentSeconds, this.speed, this.clock.now() - this.startedAt);
-    // Timers below ~1 ms are noise; waiting for them only costs CPU.
-    if (delay >= 1) await this.clock.sleep(delay);
     this.sentSeconds += frameSeconds;
+    // Timers below ~1 ms are noise; waiting for them only costs CPU.
+    return delay >= 1 ? delay : 0;
   }
 }

@@ -4,6 +4,7 @@ import arecordModule from 'node-record-lpcm16/recorders/arecord.js';
 import recModule from 'node-record-lpcm16/recorders/rec.js';
 import soxModule from 'node-record-lpcm16/recorders/sox.js';
 import { AudioSourceError, UsageError } from '../errors.js';
+import { ChunkQueue } from './chunk-queue.js';
 import { BYTES_PER_SAMPLE, bytesPerSecond, frameBytes, type PcmFormat } from './format.js';
 import { which } from './which.js';
 
@@ -141,6 +142,8 @@ export class ChunkAligner {
     this.max = frameBytes(format, MAX_CHUNK_MS);
   }
   push(chunk: Buffer): Buffer[] {
+    // The usual case: a whole chunk passes as it is, not as a new view of itself.
+    if (!this.carry && chunk.length % this.block === 0 && chunk.length <= this.max) return [chunk];
     const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     const whole = data.length - (data.length % this.block);
     this.carry = whole < data.length ? Buffer.from(data.subarray(whole)) : undefined;
@@ -184,24 +187,24 @@ export function startRecording(options: RecorderOptions): Recording {
 
   // Read from the start (a chunk that arrives before the consumer iterates is kept), but stop
   // reading when the consumer falls far behind: the recorder then drops audio instead of us hoarding it.
-  const queue: Buffer[] = [];
   const highWater = bytesPerSecond(format) * 5;
-  let queued = 0;
-  let ended = false;
-  let wake: (() => void) | undefined;
   const aligner = new ChunkAligner(format);
+  const queue = new ChunkQueue({
+    taken: (queued) => {
+      if (queued < highWater / 2 && stdout.isPaused()) stdout.resume();
+    },
+    finish: async () => {
+      const { code, signal } = await exited;
+      if (!expectedExit) throw failure(code, signal);
+    },
+    abandon: () => stop(), // the consumer broke off: no orphaned recorder
+  });
   stdout.on('data', (chunk: Buffer) => {
-    for (const piece of aligner.push(chunk)) {
-      queue.push(piece);
-      queued += piece.length;
-    }
-    if (queued > highWater && !stopRequested) stdout.pause();
-    wake?.();
+    const pieces = aligner.push(chunk);
+    for (let i = 0; i < pieces.length; i++) queue.push(pieces[i]!);
+    if (queue.queuedBytes > highWater && !stopRequested) stdout.pause();
   });
-  stdout.once('close', () => {
-    ended = true;
-    wake?.();
-  });
+  stdout.once('close', () => queue.end());
 
   let stopping: Promise<void> | undefined;
   function stop(): Promise<void> {
@@ -229,26 +232,5 @@ export function startRecording(options: RecorderOptions): Recording {
     return new AudioSourceError(`the recorder stopped unexpectedly (${choice.name}, ${status})`, hint);
   }
 
-  async function* pcm(): AsyncGenerator<Buffer> {
-    let finished = false;
-    try {
-      for (;;) {
-        const chunk = queue.shift();
-        if (chunk) {
-          queued -= chunk.length;
-          if (queued < highWater / 2 && stdout.isPaused()) stdout.resume();
-          yield chunk;
-        } else if (ended) break;
-        else await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-      finished = true;
-    } finally {
-      if (!finished) await stop(); // the consumer broke off: no orphaned recorder
-    }
-    const { code, signal } = await exited;
-    if (!expectedExit) throw failure(code, signal);
-  }
-
-  return { recorder: choice.name, format, pid: child.pid, pcm: pcm(), stop };
+  return { recorder: choice.name, format, pid: child.pid, pcm: queue, stop };
 }

@@ -32,6 +32,9 @@ export const defaultWebSocketFactory: WebSocketFactory = async (url, headers) =>
 };
 
 const HIGH_WATER_BYTES = 256 * 1024;
+/** A masked client frame's header: 2 bytes, 8 for the 64-bit length, 4 for the mask. */
+const MAX_FRAME_HEADER_BYTES = 14;
+const BINARY = { binary: true } as const;
 
 /** One Deepgram live connection: honest handshake errors, backpressure, KeepAlive, a clean close. */
 export class LiveSession {
@@ -110,12 +113,20 @@ export class LiveSession {
     return this.isOpen && !this.closeStreamSent;
   }
 
-  /** Sends one audio frame; resolves at once unless the socket's buffer is full (backpressure). */
-  send(frame: Buffer): Promise<void> {
-    if (!this.accepting || frame.length === 0) return Promise.resolve();
+  /**
+   * Sends one audio frame. Returns a promise only when the socket's buffer is full (backpressure):
+   * it resolves once that frame is written. Most frames carry no callback and make no promise.
+   */
+  send(frame: Buffer): Promise<void> | undefined {
+    if (!this.accepting || frame.length === 0) return undefined;
     this.lastSentAt = performance.now();
+    // Even with the largest frame header added, the buffer stays under the mark: nothing to wait for.
+    if (this.socket.bufferedAmount + frame.length + MAX_FRAME_HEADER_BYTES < HIGH_WATER_BYTES) {
+      this.socket.send(frame, BINARY);
+      return undefined;
+    }
     return new Promise((resolve) => {
-      this.socket.send(frame, { binary: true }, () => resolve());
+      this.socket.send(frame, BINARY, () => resolve());
       if (this.socket.bufferedAmount < HIGH_WATER_BYTES) resolve();
     });
   }

@@ -102,11 +102,13 @@ export class DeepgramConnection {
    * replay buffer is full (until finals confirm audio); a live source cannot wait, and the oldest
    * audio is dropped (reported as a gap if a reconnection then needs it).
    */
-  async send(frame: Buffer): Promise<void> {
-    while (!this.options.live && this.buffer.full && this.state !== 'failed') await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+  send(frame: Buffer): Promise<void> | undefined {
+    if (!this.options.live && this.buffer.full && this.state !== 'failed')
+      return new Promise<void>((resolve) => this.spaceWaiters.push(resolve)).then(() => this.send(frame));
     this.buffer.append(frame);
     this.buffer.takeDropped();
-    await this.drain();
+    // A promise only while something must be waited for (a full buffer): the per-frame path makes none.
+    return this.drain();
   }
 
   finalize(): void {
@@ -144,22 +146,35 @@ export class DeepgramConnection {
     return this.options.format.sampleRate * this.options.format.channels * BYTES_PER_SAMPLE;
   }
 
-  private drain(): Promise<void> {
-    this.drainer ??= this.sendPending().finally(() => (this.drainer = undefined));
-    return this.drainer;
+  /**
+   * Sends what the current connection has not had yet, including what is appended meanwhile.
+   * Undefined when all of it went out at once; else a promise that settles when all of it has
+   * (one send loop at a time: everyone waits for the same one).
+   */
+  private drain(): Promise<void> | undefined {
+    if (this.drainer) return this.drainer;
+    const blocked = this.sendPending();
+    if (!blocked) return undefined;
+    return (this.drainer = blocked.then(() => {
+      this.drainer = undefined;
+      return this.drain();
+    }));
   }
 
-  /** Sends what the current connection has not had yet, including what is appended meanwhile. */
-  private async sendPending(): Promise<void> {
+  /** Sends until done or until the socket's buffer is full: then the promise of that send. */
+  private sendPending(): Promise<void> | undefined {
     while (this.state === 'open' && this.session.accepting && this.sent < this.buffer.produced) {
-      // A copy of the list: finals may release frames while a send waits.
-      for (const piece of [...this.buffer.from(this.sent)]) {
-        if ((this.state as string) !== 'open' || !this.session.accepting) break;
-        this.sent += piece.length;
-        this.lastAudioAt = performance.now();
-        await this.session.send(piece);
-      }
+      // A live source overflowed the buffer while the socket was full: the dropped audio is gone.
+      if (this.sent < this.buffer.start) this.sent = this.buffer.start;
+      // Looked up afresh each time: finals may release frames while a send waits.
+      const piece = this.buffer.pieceAt(this.sent);
+      if (!piece) return undefined;
+      this.sent += piece.length;
+      this.lastAudioAt = performance.now();
+      const blocked = this.session.send(piece);
+      if (blocked) return blocked;
     }
+    return undefined;
   }
 
   private handlers() {

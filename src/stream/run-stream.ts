@@ -1,5 +1,6 @@
 import type { AudioSource } from '../audio/source.js';
 import { audioSeconds, frameBytes, BYTES_PER_SAMPLE } from '../audio/format.js';
+import { forEachChunk } from '../audio/chunk-queue.js';
 import { Framer } from '../audio/framer.js';
 import { Pacer } from '../audio/pacer.js';
 import { log, type Context } from '../context.js';
@@ -177,18 +178,31 @@ async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context
   const progress = longJobProgress(job, context);
   const framer = new Framer(frameBytes(format, FRAME_MS), format.channels * BYTES_PER_SAMPLE);
   const pacer = new Pacer(speed, context.clock);
-  const send = async (frame: Buffer) => {
-    const seconds = audioSeconds(frame.length, format);
-    await pacer.beforeFrame(seconds);
+  const deliver = (frame: Buffer, seconds: number): Promise<void> | undefined => {
     onFrame?.(frame);
     sent.seconds += seconds;
     progress?.(sent.seconds);
-    await connection.send(frame);
+    return connection.send(frame);
   };
-  for await (const chunk of source.pcm) {
+  // A promise only when there is something to wait for (pacing, a full buffer): live audio at
+  // 20 frames a second makes none, and goes out inside the recorder's 'data' event.
+  const send = (frame: Buffer): Promise<void> | undefined => {
+    const seconds = audioSeconds(frame.length, format);
+    const delay = pacer.reserve(seconds);
+    return delay > 0 ? context.clock.sleep(delay).then(() => deliver(frame, seconds)) : deliver(frame, seconds);
+  };
+  const sendAll = async (frames: Buffer[], from: number): Promise<void> => {
+    for (let i = from; i < frames.length; i++) await send(frames[i]!);
+  };
+  await forEachChunk(source.pcm, (chunk) => {
     onAudio?.(chunk);
-    for (const frame of framer.push(chunk)) await send(frame);
-  }
+    const frames = framer.push(chunk);
+    for (let i = 0; i < frames.length; i++) {
+      const waiting = send(frames[i]!);
+      if (waiting) return i + 1 < frames.length ? waiting.then(() => sendAll(frames, i + 1)) : waiting;
+    }
+    return undefined;
+  });
   const last = framer.flush();
   if (last) await send(last);
 }

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ReplayBuffer } from '../../src/stream/replay-buffer.js';
 
 const bytes = (from: number, length: number) => Buffer.from(Array.from({ length }, (_, i) => (from + i) % 256));
-const all = (buffer: ReplayBuffer, position: number) => [...Buffer.concat([...buffer.from(position)])];
+const all = (buffer: ReplayBuffer, position: number) => {
+  const pieces: Buffer[] = [];
+  for (let piece, at = position; (piece = buffer.pieceAt(at)); at += piece.length) pieces.push(piece);
+  return [...Buffer.concat(pieces)];
+};
 
 describe('ReplayBuffer', () => {
   it('holds what no final covered, from the exact byte a final ended', () => {
@@ -36,7 +40,7 @@ describe('ReplayBuffer', () => {
   });
 });
 
-describe('ReplayBuffer.from', () => {
+describe('ReplayBuffer.pieceAt', () => {
   it.each([0, 1, 9, 10, 11, 35, 49, 50])('from %i gives exactly the bytes after it', (position) => {
     const buffer = new ReplayBuffer(1000, 1);
     for (let i = 0; i < 5; i++) buffer.append(bytes(i * 10, 10));

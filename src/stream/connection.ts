@@ -1,37 +1,12 @@
-import type { PcmFormat } from '../audio/format.js';
 import { BYTES_PER_SAMPLE } from '../audio/format.js';
 import type { ServerMessage } from '../deepgram/messages.js';
-import { LiveSession, type SessionOptions, type WebSocketFactory } from '../deepgram/session.js';
+import { LiveSession } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
+import { backoffMs, RECONNECT_CODES, STALL_MS, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
-/** Drops worth a new connection; 1000 (done), 1008 (bad audio) and refused handshakes are not. */
-const RECONNECT_CODES = new Set([1006, 1011, 1012, 1013]);
-const STALL_MS = 15_000;
-
-export interface ConnectionEvents {
-  /** A server message; its times are relative to the current connection. */
-  message(message: ServerMessage): void;
-  reconnecting(attempt: number, why: string): void;
-  /** Called before the replay is sent, so that times of the new connection can be shifted by `offsetSeconds`. */
-  reconnected(info: { attempt: number; offsetSeconds: number; replayedSeconds: number; downSeconds: number }): void;
-  /** Audio dropped from the replay buffer during a long outage: it will never be transcribed. */
-  gap(seconds: number): void;
-}
-
-export interface ConnectionOptions {
-  session: SessionOptions;
-  factory: WebSocketFactory;
-  format: PcmFormat;
-  /** Audio held for a replay (default 60 s). */
-  bufferSeconds: number;
-  /** Give up reconnecting after this long; 0: never reconnect. */
-  reconnectTimeoutMs: number;
-  /** A live source keeps producing while we are down (the buffer may overflow); a file waits. */
-  live: boolean;
-  random?: () => number;
-}
+export type { ConnectionEvents, ConnectionOptions } from './reconnect-policy.js';
 
 /**
  * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
@@ -274,9 +249,4 @@ export class DeepgramConnection {
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
-}
-
-/** About 0.5 s doubling to 10 s, with jitter so that many clients do not come back at once. */
-function backoffMs(attempt: number, random: () => number): number {
-  return Math.min(10_000, 500 * 2 ** (attempt - 1)) * (0.75 + random() * 0.5);
 }

@@ -125,7 +125,8 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number): Promise<
   const server: DeepgramServer = await startDeepgramServer({ script: SCRIPT, apiKey: API_KEY, keepAudio: false });
   const env: NodeJS.ProcessEnv = { ...mic.env, DEEPGRAM_API_KEY: API_KEY, DEEPGRAM_API_URL: server.url, NO_COLOR: '1' };
   for (const name of Object.keys(env)) if (name.startsWith('TRANSCRIBE_')) delete env[name];
-  const child = spawn(process.execPath, [CLI, 'live'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof, to see where the time goes
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'live'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stdout.resume();
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));

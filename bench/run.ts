@@ -9,6 +9,8 @@
 //   8. pacing accuracy at --speed 1 and 1.25                (bench/pacing.ts, server frame log)
 //   9. peak RSS of a 500 MiB --batch upload vs 50 MiB       (bench/batch-memory.ts, /usr/bin/time -v)
 // Every figure is a median over several runs, next to a baseline measured in this same run.
+// `npm run bench -- live memory` runs only the measures named (startup, config, first-frame,
+// memory, latency, live, pacing, batch).
 import { availableParallelism } from 'node:os';
 import { benchBatchMemory } from './batch-memory.js';
 import { benchConfigGet } from './config-get.js';
@@ -36,28 +38,33 @@ function frameRow(what: string, frameBytes: readonly number[]): Row {
   };
 }
 
+/** Measures by name: `npm run bench -- live memory` runs just those (all when none is named). */
+const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'pacing', 'batch'] as const;
+const named = process.argv.slice(2);
+const unknown = named.filter((name) => !(MEASURES as readonly string[]).includes(name));
+if (unknown.length) {
+  console.error(`bench: unknown measure ${unknown.join(', ')}; choose from ${MEASURES.join(', ')}`);
+  process.exit(2);
+}
+const wants = (name: (typeof MEASURES)[number]) => named.length === 0 || named.includes(name);
+
 const started = Date.now();
 progress(`node ${process.version}, ${availableParallelism()} CPUs`);
-const startup = await benchStartup();
-const configGet = await benchConfigGet();
-const firstFrame = await benchFirstFrame();
-const memory = await benchMemory();
-const finalLatency = await benchFinalLatency();
-const liveCpu = await benchLiveCpu();
-const pacing = await benchPacing();
-const batchMemory = await benchBatchMemory();
-const longRun = memory.longRuns.findLast((one) => one.minutes === 60);
-const rows: Row[] = [
-  ...startup,
-  ...memory.rows,
-  ...firstFrame.rows,
-  frameRow('samples/hello.wav', firstFrame.helloFrameBytes),
-  ...(longRun ? [frameRow('60-min WAV', longRun.frameBytes)] : []),
-  ...configGet,
-  ...finalLatency,
-  ...liveCpu,
-  ...pacing,
-  ...batchMemory,
-];
+const rows: Row[] = [];
+if (wants('startup')) rows.push(...(await benchStartup()));
+if (wants('memory')) {
+  const memory = await benchMemory();
+  const longRun = memory.longRuns.findLast((one) => one.minutes === 60);
+  rows.push(...memory.rows, ...(longRun ? [frameRow('60-min WAV', longRun.frameBytes)] : []));
+}
+if (wants('first-frame')) {
+  const firstFrame = await benchFirstFrame();
+  rows.push(...firstFrame.rows, frameRow('samples/hello.wav', firstFrame.helloFrameBytes));
+}
+if (wants('config')) rows.push(...(await benchConfigGet()));
+if (wants('latency')) rows.push(...(await benchFinalLatency()));
+if (wants('live')) rows.push(...(await benchLiveCpu()));
+if (wants('pacing')) rows.push(...(await benchPacing()));
+if (wants('batch')) rows.push(...(await benchBatchMemory()));
 console.log(formatTable(rows));
 progress(`done in ${fixed((Date.now() - started) / 1000, 0)} s; goals missed: ${rows.filter((row) => !row.met).length}`);

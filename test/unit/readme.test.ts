@@ -16,8 +16,8 @@ describe('README', () => {
     const program = buildProgram({} as Context, () => {});
     const commands = [program, ...program.commands, ...program.commands.flatMap((command) => command.commands)];
     const known = new Set(['--help', ...commands.flatMap((command) => command.options.map((option) => option.long!))]);
-    // Flags of other programs that the README quotes.
-    const theirs = ['--period-time', '--buffer', '--line-buffered'];
+    // Flags of other programs (arecord, sox, grep, node) that the README quotes.
+    const theirs = ['--period-time', '--buffer', '--line-buffered', '--cpu-prof', '--max-semi-space-size'];
     const mentioned = new Set(readme.match(/(?<![\w-])--[a-z][a-z-]*/g));
     expect([...mentioned].filter((flag) => !known.has(flag) && !theirs.includes(flag))).toEqual([]);
   });

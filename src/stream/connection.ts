@@ -3,10 +3,10 @@ import type { ServerMessage } from '../deepgram/messages.js';
 import { LiveSession } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
-import { backoffMs, RECONNECT_CODES, STALL_MS, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
+import { backoffMs, RECONNECT_CODES, settlesWithin, STALL_MS, STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
-export type { ConnectionEvents, ConnectionOptions } from './reconnect-policy.js';
+export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 
 /**
  * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
@@ -97,7 +97,11 @@ export class DeepgramConnection {
    */
   async closeStream(timeoutMs: number, retry: boolean): Promise<{ code: number; reason: string; timedOut: boolean }> {
     for (;;) {
-      if (this.state === 'down') await this.reconnecting;
+      // Stopping (Ctrl+C: no retry) waits for a reconnection only as long as it would for a close.
+      if (this.state === 'down' && !(await settlesWithin(this.reconnecting, retry ? Infinity : timeoutMs))) {
+        this.abort();
+        return { code: 1006, reason: STILL_RECONNECTING, timedOut: true };
+      }
       if (this.state === 'failed') return { code: 1006, reason: 'failed', timedOut: false };
       await this.drain();
       this.state = 'closing';
@@ -115,6 +119,11 @@ export class DeepgramConnection {
     this.wakeSenders();
     clearInterval(this.stallTimer);
     this.session?.abort();
+  }
+
+  /** A method, not a comparison inline: TypeScript would narrow `state` across the awaits of the reconnect loop. */
+  private isFailed(): boolean {
+    return this.state === 'failed';
   }
 
   private get bytesPerSecond(): number {
@@ -210,6 +219,7 @@ export class DeepgramConnection {
     const random = this.options.random ?? Math.random;
     let lastError = why;
     for (let attempt = 1; ; attempt++) {
+      if (this.isFailed()) return; // stopped meanwhile (Ctrl+C while down)
       this.events.reconnecting(attempt, why);
       try {
         const session = await LiveSession.open(this.options.session, this.handlers(), this.options.factory);

@@ -35,3 +35,18 @@ export interface ConnectionOptions {
 export function backoffMs(attempt: number, random: () => number): number {
   return Math.min(10_000, 500 * 2 ** (attempt - 1)) * (0.75 + random() * 0.5);
 }
+
+/** The reason closeStream gives when it stopped waiting for a reconnection. */
+export const STILL_RECONNECTING = 'still reconnecting';
+
+/** True once `promise` settles, false if `ms` pass first. */
+export async function settlesWithin(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (!promise || ms === Infinity) return promise ? promise.then(() => true) : true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

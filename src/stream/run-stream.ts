@@ -10,7 +10,7 @@ import type { TranscriptOutput } from '../output/transcript-output.js';
 import type { Renderer } from '../terminal/renderer.js';
 import { TranscriptModel, type TranscriptEvent } from '../transcript/model.js';
 import { closeError } from './close-error.js';
-import { DeepgramConnection, type ConnectionEvents } from './connection.js';
+import { DeepgramConnection, STILL_RECONNECTING, type ConnectionEvents } from './connection.js';
 
 export interface StreamJob {
   url: string;
@@ -154,7 +154,8 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     if (outcome === 'interrupt') connection.finalize(); // flush what Deepgram has heard, then close
     const closed = await Promise.race([connection.closeStream(timeout, outcome !== 'interrupt'), forced, failed]);
     if (closed && 'failed' in closed) throw closed.failed;
-    if (closed?.timedOut) renderer.notice(`transcribe: Deepgram did not finish within ${timeout / 1000} s; the last words may be missing`);
+    if (closed?.timedOut && closed.reason === STILL_RECONNECTING) renderer.notice('transcribe: stopped while reconnecting; the audio after the last line was not transcribed');
+    else if (closed?.timedOut) renderer.notice(`transcribe: Deepgram did not finish within ${timeout / 1000} s; the last words may be missing`);
     await sourceStopped;
     show(model.flush());
     if (audioError) throw audioError;

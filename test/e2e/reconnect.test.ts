@@ -147,6 +147,25 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
   }, 30_000);
 });
 
+describe('Ctrl+C during an outage', () => {
+  it('stops within the close timeout (1.5 s) instead of waiting out --reconnect-timeout, keeping what was transcribed', async () => {
+    server = await startDeepgramServer({ script: SCRIPT, reference: PCM });
+    const child = startCli(['file', SAMPLE_WAV, '--speed', '2', '--reconnect-timeout', '60'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url } });
+    const result = collect(child, 30_000);
+    await server.waitForConnections(1);
+    while ((server.connections[0]?.audioBytes ?? 0) < 4 * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
+    await server.goAway(); // "This sample was made with" heard, not yet final
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // attempt 1 refused, waiting to try again
+    const interruptedAt = performance.now();
+    child.kill('SIGINT');
+    const { code, stdout, stderr } = await result;
+    expect(performance.now() - interruptedAt).toBeLessThan(4000);
+    expect({ code, stdout }).toEqual({ code: 130, stdout: 'Hello from transcribe.\n' });
+    expect(stderr).toMatch(/\ntranscribe: stopped while reconnecting; the audio after the last line was not transcribed\n$/);
+    expect(stderr.match(/reconnecting \(attempt \d+\)/g)?.length).toBeLessThanOrEqual(3); // none after the stop
+  }, 30_000);
+});
+
 describe('a half-open connection mid-stream', () => {
   it('audio goes out, nothing comes back for 15 s: treated as a drop', async () => {
     const long = Buffer.concat([PCM, PCM, PCM]); // 25 s, so that the stall is noticed while audio still flows

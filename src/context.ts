@@ -3,7 +3,10 @@ import type { WebSocketFactory } from './deepgram/session.js';
 
 export type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
-/** The world a command runs in. Commands never reach for process.* themselves, so tests can swap any of it. */
+/**
+ * The world a command runs in. Commands never reach for process.* themselves, so tests can swap any of it.
+ * Its streams may be lazy getters (on the object or its prototype): extend it with Object.create, never a spread.
+ */
 export interface Context {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: Stream;

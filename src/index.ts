@@ -3,7 +3,8 @@ import { main } from './cli.js';
 import type { Context } from './context.js';
 import { ExitCode } from './errors.js';
 
-// dist/ is a bundle: --verbose stack traces point into src/*.ts through the shipped source maps.
+// dist/ is a bundle: with --verbose, frames in the lazily loaded command code point into src/*.ts
+// through the shipped source maps (modules evaluated before this line, the entry's, stay unmapped).
 if (process.argv.includes('--verbose')) process.setSourceMapsEnabled(true);
 
 /** Wires the real world into the CLI and turns its result into the process exit code. */

@@ -19,7 +19,7 @@ export class Framer {
     if (this.length > 0) {
       const need = this.frameBytes - this.length;
       if (data.length < need) {
-        this.parts.push(data);
+        this.parts.push(Buffer.from(data)); // a copy: the caller may reuse its buffer for the next chunk
         this.length += data.length;
         return frames;
       }

@@ -3,7 +3,7 @@ import type { ServerMessage } from '../deepgram/messages.js';
 import { LiveSession } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
-import { backoffMs, RECONNECT_CODES, settlesWithin, STALL_MS, STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
+import { backoffMs, RECONNECT_CODES, STALL_MS, STILL_RECONNECTING, StopRequest, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
@@ -28,6 +28,7 @@ export class DeepgramConnection {
   /** Which connection's events count: those of older ones (already closed) are ignored. */
   private generation = 0;
   private reconnecting: Promise<void> | undefined;
+  private readonly stopRequest = new StopRequest();
   private lastMessageAt = performance.now();
   private lastAudioAt = 0;
   private readonly stallTimer: NodeJS.Timeout;
@@ -98,7 +99,7 @@ export class DeepgramConnection {
   async closeStream(timeoutMs: number, retry: boolean): Promise<{ code: number; reason: string; timedOut: boolean }> {
     for (;;) {
       // Stopping (Ctrl+C: no retry) waits for a reconnection only as long as it would for a close.
-      if (this.state === 'down' && !(await settlesWithin(this.reconnecting, retry ? Infinity : timeoutMs))) {
+      if (this.state === 'down' && !(await this.stopRequest.waitFor(this.reconnecting, retry ? Infinity : timeoutMs))) {
         this.abort();
         return { code: 1006, reason: STILL_RECONNECTING, timedOut: true };
       }
@@ -112,6 +113,11 @@ export class DeepgramConnection {
       this.state = 'down';
       this.reconnecting = this.reconnect(`no answer to CloseStream within ${timeoutMs / 1000} s`);
     }
+  }
+
+  /** Ctrl+C: a closeStream waiting for a reconnection waits at most `graceMs` more. */
+  interrupt(graceMs: number): void {
+    this.stopRequest.stop(graceMs);
   }
 
   abort(): void {
@@ -242,6 +248,7 @@ export class DeepgramConnection {
         void this.drain();
         return;
       } catch (error) {
+        if (this.isFailed()) return; // stopped while this attempt was under way: nothing more to report
         if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) {
           this.state = 'failed';
           this.wakeSenders();

@@ -50,3 +50,18 @@ export async function settlesWithin(promise: Promise<unknown> | undefined, ms: n
     clearTimeout(timer);
   }
 }
+
+/** A stop request (Ctrl+C) that a wait for a reconnection honours: after it, at most `graceMs` more. */
+export class StopRequest {
+  private request: (graceMs: number) => void = () => {};
+  private readonly requested = new Promise<number>((resolve) => (this.request = resolve));
+
+  stop(graceMs: number): void {
+    this.request(graceMs);
+  }
+
+  /** Whether `reconnecting` settles within `limitMs`, or within the grace once stop() is called. */
+  waitFor(reconnecting: Promise<unknown> | undefined, limitMs: number): Promise<boolean> {
+    return Promise.race([settlesWithin(reconnecting, limitMs), this.requested.then((graceMs) => settlesWithin(reconnecting, graceMs))]);
+  }
+}

@@ -65,7 +65,8 @@ export class ReplayBuffer {
   /**
    * The held audio from `position` to the end of the frame that holds it (the frame, or its
    * tail); undefined past the end. Before the oldest audio held: the oldest frame. Sending is
-   * `pieceAt(sent)` over and over. The piece is a view of the ring: use it before appending more.
+   * `pieceAt(sent)` over and over. The piece is a view of the ring: use it before appending more
+   * (ws copies each frame as it masks it, so a sent piece is not kept).
    */
   pieceAt(position: number): Buffer | undefined {
     const starts = this.starts;

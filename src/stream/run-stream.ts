@@ -111,6 +111,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
   const unsubscribe = context.onSignal(() => {
     interrupts += 1;
     stopRequested?.('interrupt');
+    connection?.interrupt(INTERRUPT_CLOSE_TIMEOUT_MS); // also when the source had already ended
     if (interrupts > 1) forceStop?.(); // second Ctrl+C: stop waiting for Deepgram
   });
   let connection: DeepgramConnection | undefined;
@@ -162,7 +163,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.
     if (closed && !closed.timedOut && closed.code !== 1000 && !metadataSeen) throw closeError(closed.code, closed.reason);
     if (unknownMessages) log(context, `${unknownMessages} unrecognised message(s) ignored`);
-    return outcome === 'interrupt' ? ExitCode.interrupted : ExitCode.ok;
+    return outcome === 'interrupt' || interrupts > 0 ? ExitCode.interrupted : ExitCode.ok;
   } finally {
     unsubscribe();
     show(model.flush());

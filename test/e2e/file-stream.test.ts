@@ -45,6 +45,19 @@ describe('transcribe file: the audio reaches Deepgram byte-exact and the transcr
     expect(connection!.closeCode).toBe(1000);
   });
 
+  it('a WAV whose trailing metadata chunk crosses a read boundary: the last frame is audio, not metadata', async () => {
+    // 131,128 data bytes end 96 bytes into the third 64 kB read; the LIST chunk after them runs past it.
+    const pcm = Buffer.concat([PCM, PCM]).subarray(0, 131_128);
+    const list = Buffer.concat([Buffer.from('LIST'), Buffer.alloc(4), Buffer.alloc(100_000, 0x41)]);
+    list.writeUInt32LE(100_000, 4);
+    const path = join(tmp, 'trailing-list.wav');
+    const wav = wavOf(pcm, { sampleRate: 16000, channels: 1, bits: 16 });
+    writeFileSync(path, Buffer.concat([wav, list]));
+    const result = await transcribe([path, '--speed', 'max']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(server.connections[0]!.sha256).toBe(sha256(pcm));
+  });
+
   it('raw PCM on stdin with --encoding, --sample-rate and --channels', async () => {
     const result = await transcribe(['-', '--encoding', 'linear16', '--sample-rate', '16000', '--channels', '1', '--speed', 'max'], PCM);
     expect(result).toMatchObject({ code: 0, stderr: '', stdout: LINES.join('\n') + '\n' });

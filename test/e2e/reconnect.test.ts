@@ -164,6 +164,22 @@ describe('Ctrl+C during an outage', () => {
     expect(stderr).toMatch(/\ntranscribe: stopped while reconnecting; the audio after the last line was not transcribed\n$/);
     expect(stderr.match(/reconnecting \(attempt \d+\)/g)?.length).toBeLessThanOrEqual(3); // none after the stop
   }, 30_000);
+
+  it('after the whole file was read (waiting for its finals): stops within the close timeout too', async () => {
+    server = await startDeepgramServer({ script: SCRIPT, reference: PCM });
+    const child = startCli(['file', SAMPLE_WAV, '--speed', '4', '--reconnect-timeout', '60'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url } });
+    const result = collect(child, 30_000);
+    await server.waitForConnections(1);
+    while ((server.connections[0]?.audioBytes ?? 0) < 4 * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
+    await server.goAway();
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // the rest of the 8 s file is read (4x) and waits in the replay buffer
+    const interruptedAt = performance.now();
+    child.kill('SIGINT');
+    const { code, stdout, stderr } = await result;
+    expect(performance.now() - interruptedAt).toBeLessThan(4000);
+    expect({ code, stdout }).toEqual({ code: 130, stdout: 'Hello from transcribe.\n' });
+    expect(stderr).toMatch(/\ntranscribe: stopped while reconnecting; the audio after the last line was not transcribed\n$/);
+  }, 30_000);
 });
 
 describe('a half-open connection mid-stream', () => {

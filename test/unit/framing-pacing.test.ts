@@ -29,6 +29,19 @@ describe('Framer', () => {
     expect(framer.flush()?.length).toBe(tail);
   });
 
+  it('copies what it holds back: the caller may reuse its buffer for the next chunk', () => {
+    const framer = new Framer(4, 1);
+    const reused = Buffer.alloc(3);
+    const frames: Buffer[] = [];
+    for (const bytes of [[1, 2, 3], [4], [5], [6]]) {
+      reused.fill(0);
+      bytes.forEach((byte, i) => (reused[i] = byte));
+      frames.push(...framer.push(reused.subarray(0, bytes.length)).map((frame) => Buffer.from(frame)));
+    }
+    reused.fill(9); // the source reads on (a WAV's trailing chunk) before the end is flushed
+    expect(Buffer.concat([...frames, framer.flush()!])).toEqual(Buffer.from([1, 2, 3, 4, 5, 6]));
+  });
+
   it('keeps bytes in order across frames', () => {
     const framer = new Framer(3, 1);
     const frames = [Buffer.from([1, 2]), Buffer.from([3, 4, 5, 6, 7])].flatMap((chunk) => framer.push(chunk));

@@ -12,8 +12,20 @@ const PROFILES_COMMAND = 'transcribe config profiles 2>/dev/null';
 const longFlags = (spec: OptionSpec<unknown>) => spec.flags.map((flag) => flag.split(' ')[0]!);
 const takesValue = (spec: OptionSpec<unknown>) => spec.flags[0]!.includes('<');
 const specsOf = (command: 'file' | 'live') => optionsFor(command).map(([, spec]) => spec);
-const LIVE_ONLY_FLAGS = ['--list-devices', '--check'];
-const FILE_ONLY_FLAGS = ['--batch', '--paragraphs', '--utterances', '--utterance-split'];
+/** Flags a command declares in cli.ts rather than in the options table: [flag (with <value> if it takes one), fish description]. */
+const COMMAND_FLAGS: Record<'file' | 'live', [string, string][]> = {
+  file: [
+    ['--batch', 'the pre-recorded API: seconds'],
+    ['--paragraphs', 'with --batch: a line per paragraph'],
+    ['--utterances', 'with --batch: a line per utterance'],
+    ['--utterance-split <seconds>', 'with --batch: pause in s ending an utterance'],
+  ],
+  live: [
+    ['--list-devices', 'list the microphones'],
+    ['--check', 'show the input level for 5 s'],
+  ],
+};
+const commandFlags = (command: 'file' | 'live') => COMMAND_FLAGS[command].map(([flag]) => flag.split(' ')[0]!);
 
 /** `transcribe completion <shell>`: a script completing commands, flags, config keys and profile names. */
 export function completionScript(shell: string): string {
@@ -24,8 +36,8 @@ export function completionScript(shell: string): string {
 }
 
 function bashScript(): string {
-  const fileFlags = [...specsOf('file').flatMap(longFlags), ...FILE_ONLY_FLAGS, ...GLOBAL_FLAGS].join(' ');
-  const liveFlags = [...specsOf('live').flatMap(longFlags), ...LIVE_ONLY_FLAGS, ...GLOBAL_FLAGS].join(' ');
+  const fileFlags = [...specsOf('file').flatMap(longFlags), ...commandFlags('file'), ...GLOBAL_FLAGS].join(' ');
+  const liveFlags = [...specsOf('live').flatMap(longFlags), ...commandFlags('live'), ...GLOBAL_FLAGS].join(' ');
   return `# transcribe completion for bash: eval "$(transcribe completion bash)" in ~/.bashrc
 _transcribe() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
@@ -75,11 +87,11 @@ function fishScript(): string {
       }
     }
   }
-  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from file' -l batch -d 'the pre-recorded API: seconds'");
-  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from file' -l paragraphs -d 'with --batch: a line per paragraph'");
-  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from file' -l utterances -d 'with --batch: a line per utterance'");
-  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from file' -l utterance-split -r -d 'with --batch: pause in s ending an utterance'");
-  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from live' -l list-devices -d 'list the microphones'");
-  lines.push("complete -c transcribe -n '__fish_seen_subcommand_from live' -l check -d 'show the input level for 5 s'");
+  for (const command of ['file', 'live'] as const) {
+    for (const [flag, help] of COMMAND_FLAGS[command]) {
+      const [name, value] = flag.split(' ');
+      lines.push(`complete -c transcribe -n '__fish_seen_subcommand_from ${command}' -l ${name!.slice(2)}${value ? ' -r' : ''} -d '${help}'`);
+    }
+  }
   return lines.join('\n') + '\n';
 }

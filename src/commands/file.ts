@@ -11,6 +11,12 @@ import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
 
+const BATCH_ONLY = [
+  ['paragraphs', '--paragraphs'],
+  ['utterances', '--utterances'],
+  ['utteranceSplit', '--utterance-split'],
+] as const;
+
 /** What one unit of output is with --batch: an utterance (split at a pause) or a paragraph. */
 function batchUnits(flags: FileFlags): { paragraphs: boolean; utteranceSplit?: number } {
   if (flags.utteranceSplit === undefined) return { paragraphs: Boolean(flags.paragraphs) };
@@ -42,8 +48,7 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
     const { runBatch } = await import('./file-batch.js');
     return runBatch(context, path, settings, auth, batchUnits(flags));
   }
-  for (const flag of ['paragraphs', 'utterances', 'utteranceSplit'] as const) {
-    const name = { paragraphs: '--paragraphs', utterances: '--utterances', utteranceSplit: '--utterance-split' }[flag];
+  for (const [flag, name] of BATCH_ONLY) {
     if (flags[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
   }
   preloadTransport(); // loads while the audio is opened and sniffed

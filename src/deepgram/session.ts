@@ -2,6 +2,7 @@ import type WebSocket from 'ws';
 import { NetworkError } from '../errors.js';
 import { connectError, readRejection, rejectionError, type KeyDescription } from './handshake-errors.js';
 import { parseServerMessage, type ServerMessage } from './messages.js';
+import { settlesWithin } from '../settles-within.js';
 
 export interface SessionOptions {
   url: string;
@@ -139,11 +140,7 @@ export class LiveSession {
   async closeStream(timeoutMs: number): Promise<{ code: number; reason: string; timedOut: boolean }> {
     if (!this.closeStreamSent) this.control('CloseStream');
     this.closeStreamSent = true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
-    const result = await Promise.race([this.closed, timeout]);
-    clearTimeout(timer);
-    if (result) return { ...result, timedOut: false };
+    if (await settlesWithin(this.closed, timeoutMs)) return { ...(await this.closed), timedOut: false };
     this.socket.terminate();
     return { ...(await this.closed), timedOut: true };
   }

@@ -2,6 +2,7 @@
 import type { PcmFormat } from '../audio/format.js';
 import type { ServerMessage } from '../deepgram/messages.js';
 import type { SessionOptions, WebSocketFactory } from '../deepgram/session.js';
+import { settlesWithin } from '../settles-within.js';
 
 /** Drops worth a new connection; 1000 (done), 1008 (bad audio) and refused handshakes are not. */
 export const RECONNECT_CODES = new Set([1006, 1011, 1012, 1013]);
@@ -38,18 +39,6 @@ export function backoffMs(attempt: number, random: () => number): number {
 
 /** The reason closeStream gives when it stopped waiting for a reconnection. */
 export const STILL_RECONNECTING = 'still reconnecting';
-
-/** True once `promise` settles, false if `ms` pass first. */
-export async function settlesWithin(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
-  if (!promise || ms === Infinity) return promise ? promise.then(() => true) : true;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A stop request (Ctrl+C) that a wait for a reconnection honours: after it, at most `graceMs` more. */
 export class StopRequest {

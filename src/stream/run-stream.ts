@@ -193,17 +193,17 @@ async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context
     const delay = pacer.reserve(seconds);
     return delay > 0 ? context.clock.sleep(delay).then(() => deliver(frame, seconds)) : deliver(frame, seconds);
   };
-  const sendAll = async (frames: Buffer[], from: number): Promise<void> => {
-    for (let i = from; i < frames.length; i++) await send(frames[i]!);
+  /** Sends frames[from..] in order; a promise only once one of them has to wait. */
+  const sendFrames = (frames: Buffer[], from = 0): Promise<void> | undefined => {
+    for (let i = from; i < frames.length; i++) {
+      const waiting = send(frames[i]!);
+      if (waiting) return waiting.then(() => sendFrames(frames, i + 1));
+    }
+    return undefined;
   };
   await forEachChunk(source.pcm, (chunk) => {
     onAudio?.(chunk);
-    const frames = framer.push(chunk);
-    for (let i = 0; i < frames.length; i++) {
-      const waiting = send(frames[i]!);
-      if (waiting) return i + 1 < frames.length ? waiting.then(() => sendAll(frames, i + 1)) : waiting;
-    }
-    return undefined;
+    return sendFrames(framer.push(chunk));
   });
   const last = framer.flush();
   if (last) await send(last);

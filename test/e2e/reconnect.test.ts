@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +25,16 @@ afterEach(async () => {
   server = undefined;
 });
 
-function run(args: string[]): { result: Promise<CliResult> } {
+function run(args: string[]): { child: ChildProcess; result: Promise<CliResult> } {
   const child = startCli(['file', SAMPLE_WAV, ...args], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server!.url } });
-  return { result: collect(child, 60_000) };
+  return { child, result: collect(child, 60_000) };
+}
+
+/** The server goes away once its first connection has heard `seconds` of audio. */
+async function goAwayAfterHearing(seconds: number): Promise<void> {
+  await server!.waitForConnections(1);
+  while ((server!.connections[0]?.audioBytes ?? 0) < seconds * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
+  await server!.goAway();
 }
 
 /** The end of the last final word a connection sent, as a byte position on the session timeline. */
@@ -123,9 +131,7 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
   it('the server gone for 5 s, then back: nothing lost', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM });
     const { result } = run(['--speed', '2', '--format', 'json']);
-    await server.waitForConnections(1);
-    while ((server.connections[0]?.audioBytes ?? 0) < 2 * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
-    await server.goAway();
+    await goAwayAfterHearing(2);
     await new Promise((resolve) => setTimeout(resolve, 5000));
     await server.comeBack();
     const { code, stdout, stderr } = await result;
@@ -138,9 +144,7 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
   it('an outage longer than --reconnect-timeout: exit 5 with the transcript so far', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM });
     const { result } = run(['--speed', '2', '--reconnect-timeout', '2']);
-    await server.waitForConnections(1);
-    while ((server.connections[0]?.audioBytes ?? 0) < 4 * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
-    await server.goAway(); // "This sample was made with" heard, not yet final
+    await goAwayAfterHearing(4); // "This sample was made with" heard, not yet final
     const { code, stdout, stderr } = await result;
     expect({ code, stdout }).toEqual({ code: 5, stdout: 'Hello from transcribe.\n' });
     expect(stderr).toMatch(/\ntranscribe: could not reconnect to Deepgram within 2 s \(.*\) — check your network; --reconnect-timeout sets how long to keep trying\n$/);
@@ -150,11 +154,8 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
 describe('Ctrl+C during an outage', () => {
   it('stops within the close timeout (1.5 s) instead of waiting out --reconnect-timeout, keeping what was transcribed', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM });
-    const child = startCli(['file', SAMPLE_WAV, '--speed', '2', '--reconnect-timeout', '60'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url } });
-    const result = collect(child, 30_000);
-    await server.waitForConnections(1);
-    while ((server.connections[0]?.audioBytes ?? 0) < 4 * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
-    await server.goAway(); // "This sample was made with" heard, not yet final
+    const { child, result } = run(['--speed', '2', '--reconnect-timeout', '60']);
+    await goAwayAfterHearing(4); // "This sample was made with" heard, not yet final
     await new Promise((resolve) => setTimeout(resolve, 1000)); // attempt 1 refused, waiting to try again
     const interruptedAt = performance.now();
     child.kill('SIGINT');
@@ -167,11 +168,8 @@ describe('Ctrl+C during an outage', () => {
 
   it('after the whole file was read (waiting for its finals): stops within the close timeout too', async () => {
     server = await startDeepgramServer({ script: SCRIPT, reference: PCM });
-    const child = startCli(['file', SAMPLE_WAV, '--speed', '4', '--reconnect-timeout', '60'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url } });
-    const result = collect(child, 30_000);
-    await server.waitForConnections(1);
-    while ((server.connections[0]?.audioBytes ?? 0) < 4 * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
-    await server.goAway();
+    const { child, result } = run(['--speed', '4', '--reconnect-timeout', '60']);
+    await goAwayAfterHearing(4);
     await new Promise((resolve) => setTimeout(resolve, 2500)); // the rest of the 8 s file is read (4x) and waits in the replay buffer
     const interruptedAt = performance.now();
     child.kill('SIGINT');
@@ -206,9 +204,7 @@ describe('a live source during a long outage', () => {
       stdin: PCM,
     });
     const result = collect(child, 60_000);
-    await server.waitForConnections(1);
-    while ((server.connections[0]?.audioBytes ?? 0) < 2 * BYTES_PER_SECOND) await new Promise((resolve) => setTimeout(resolve, 20));
-    await server.goAway();
+    await goAwayAfterHearing(2);
     await new Promise((resolve) => setTimeout(resolve, 3500));
     await server.comeBack();
     const { code, stdout, stderr } = await result;

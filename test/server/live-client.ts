@@ -2,6 +2,7 @@
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import { startDeepgramServer, type DeepgramServer, type DeepgramServerOptions } from '../support/deepgram-server/index.js';
+import { wavHeader as wavHeaderOf } from '../support/audio.js';
 
 export const API_KEY = 'test-key';
 /** 16 kHz mono linear16: the bytes of one second. */
@@ -135,20 +136,7 @@ export const silence = (seconds: number, channels = 1): Buffer => Buffer.alloc(M
 
 /** A 44-byte PCM WAV header, as a file reader or `sox` writes it. */
 export function wavHeader(sampleRate: number, channels: number, dataBytes: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * channels * 2, 28);
-  header.writeUInt16LE(channels * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(dataBytes, 40);
-  return header;
+  return wavHeaderOf({ sampleRate, channels, bits: 16 }, dataBytes);
 }
 
 export const results = (messages: Message[]): Message[] => messages.filter((m) => m?.type === 'Results');

@@ -27,6 +27,25 @@ export interface WavSpec {
   declaredBytes?: number;
 }
 
+/** A 44-byte WAV header for `dataBytes` of samples as `spec` describes them. */
+export function wavHeader(spec: Omit<WavSpec, 'declaredBytes'>, dataBytes: number): Buffer {
+  const width = spec.bits / 8;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(spec.float ? 3 : 1, 20);
+  header.writeUInt16LE(spec.channels, 22);
+  header.writeUInt32LE(spec.sampleRate, 24);
+  header.writeUInt32LE(spec.sampleRate * spec.channels * width, 28);
+  header.writeUInt16LE(spec.channels * width, 32);
+  header.writeUInt16LE(spec.bits, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
+}
+
 /** Writes 16-bit samples as a WAV of another sample encoding that converts back to them exactly. */
 export function wavOf(pcm16: Buffer, spec: WavSpec): Buffer {
   const samples = pcm16.length / 2;
@@ -44,19 +63,8 @@ export function wavOf(pcm16: Buffer, spec: WavSpec): Buffer {
     else if (spec.bits === 32) data.writeInt32LE(s * 65536, at);
     else throw new Error(`unsupported bits ${spec.bits}`);
   }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(spec.float ? 3 : 1, 20);
-  header.writeUInt16LE(spec.channels, 22);
-  header.writeUInt32LE(spec.sampleRate, 24);
-  header.writeUInt32LE(spec.sampleRate * spec.channels * width, 28);
-  header.writeUInt16LE(spec.channels * width, 32);
-  header.writeUInt16LE(spec.bits, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(spec.declaredBytes ?? data.length, 40);
+  const header = wavHeader(spec, data.length);
+  if (spec.declaredBytes !== undefined) header.writeUInt32LE(spec.declaredBytes, 40); // the RIFF size stays true
   return Buffer.concat([header, data]);
 }
 

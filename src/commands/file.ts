@@ -4,6 +4,7 @@ import { credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
+import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { parsePauseSeconds } from '../settings/parsers.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
@@ -43,6 +44,7 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
   const config = loadConfig(context.env, profile);
   const { settings, describe } = resolveSettings(flags, context.env, config.layers);
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
+  checkOutputPaths(settings, path);
   if (flags.batch) {
     for (const warning of config.warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
     const { runBatch } = await import('./file-batch.js');

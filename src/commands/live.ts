@@ -7,6 +7,7 @@ import { listenUrl } from '../deepgram/query.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
+import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
@@ -37,6 +38,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     return runLevelCheck(context, recorder);
   }
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
+  checkOutputPaths(settings);
   preloadTransport();
   const renderer = await createRenderer(context.stderr, context.color);
   for (const warning of config.warnings) renderer.notice(`transcribe: warning: ${warning}`);

@@ -24,6 +24,7 @@ import type { Utterance } from '../transcript/model.js';
 import type { LabelOptions } from '../transcript/speaker-runs.js';
 import { fileSink, stdoutSink, type LineSink } from './line-sink.js';
 import type { CloseInfo, SessionInfo, TranscriptOutput } from './transcript-output.js';
+import { TeeOutput } from './tee-output.js';
 import { refuseToOverwrite, writeWhole } from './whole-file.js';
 
 const EXTENSIONS: Record<string, OutputFormat> = { '.txt': 'text', '.json': 'json', '.ndjson': 'json', '.jsonl': 'json', '.srt': 'srt', '.vtt': 'vtt' };
@@ -119,19 +120,25 @@ class JsonOutput extends LineOutput {
   }
 }
 
-/** SRT/WebVTT: cues from all finals so far, the file rewritten whole (atomically) after each one. */
+/**
+ * SRT/WebVTT: cues from all finals so far, the file rewritten whole (atomically) after each one.
+ * If the file cannot be written, the captions go to stdout at the end instead (and exit 1).
+ */
 class CaptionOutput extends BaseOutput {
   private readonly utterances: Utterance[] = [];
-  /** Why the file could not be written: reported at the end (exit 1), the session goes on. */
+  /** Why the file could not be written the last time: reported at the end (exit 1), the session goes on. */
   failure: unknown;
+  private warned = false;
   readonly readerGone: Promise<void>;
   constructor(
     private readonly format: 'srt' | 'vtt',
-    private readonly target: { path: string } | { stdout: LineSink },
+    private readonly path: string | undefined,
+    private readonly stdout: LineSink,
     private readonly labels: LabelOptions,
+    private readonly warn: (message: string) => void,
   ) {
     super();
-    this.readerGone = 'stdout' in target ? target.stdout.readerGone : new Promise(() => {});
+    this.readerGone = path ? new Promise(() => {}) : stdout.readerGone;
   }
   private render(): string {
     const cues = buildCues(this.utterances, this.labels);
@@ -142,16 +149,18 @@ class CaptionOutput extends BaseOutput {
     this.save();
   }
   override close(): void {
-    if ('path' in this.target) this.save();
-    else this.target.stdout.write(this.render().replace(/\n$/, ''));
+    this.save();
+    if (!this.path || this.failure) this.stdout.write(this.render().replace(/\n$/, ''));
   }
   private save(): void {
-    if (!('path' in this.target)) return;
+    if (!this.path) return;
     try {
-      writeWhole(this.target.path, this.render());
+      writeWhole(this.path, this.render());
       this.failure = undefined;
     } catch (error) {
       this.failure = error;
+      if (!this.warned) this.warn(`transcribe: ${(error as Error).message}; the captions will be written to stdout at the end`);
+      this.warned = true;
     }
   }
 }
@@ -167,30 +176,36 @@ function publicSettingsOf(settings: Settings): Record<string, unknown> {
   return shown;
 }
 
-/** The output for `--format` / `--output`, and how to release its file. */
+/**
+ * The output for `--format` / `--output`, and how to release its file. With `--output` and stdout
+ * on a terminal, the finished lines also appear there as text (a pipe or a redirect gets nothing).
+ */
 export function createOutput(context: Context, settings: Settings): { output: TranscriptOutput; dispose(): void } {
   const format = outputFormat(settings);
   const path = settings.output;
+  const warn = (message: string) => context.stderr.write(message + '\n');
+  const stdout = stdoutSink(context.stdout);
+  const echo = path !== undefined && context.stdout.isTTY === true;
+  const sinks: LineSink[] = [stdout];
+  let output: TranscriptOutput & { failure?: unknown };
   if (format === 'srt' || format === 'vtt') {
     if (path) refuseToOverwrite(path, settings.force);
-    const target = path ? { path } : { stdout: stdoutSink(context.stdout) };
-    const output = new CaptionOutput(format, target, labels(settings));
-    return {
-      output,
-      dispose() {
-        if (output.failure) throw output.failure;
-      },
-    };
+    output = new CaptionOutput(format, path, stdout, labels(settings), warn);
+  } else {
+    // On a terminal the text lines are already on the screen: a failing text file falls back to nothing more.
+    const fallback = echo && format === 'text' ? { ...stdout, write() {} } : stdout;
+    const sink = path ? fileSink(path, fallback, warn) : stdout;
+    sinks.unshift(sink);
+    output = format === 'json' ? new JsonOutput(sink, settings) : new TextOutput(sink, settings);
   }
-  const warn = (message: string) => context.stderr.write(message + '\n');
-  const sink = path ? fileSink(path, stdoutSink(context.stdout), warn) : stdoutSink(context.stdout);
-  const output = format === 'json' ? new JsonOutput(sink, settings) : new TextOutput(sink, settings);
+  const shown = echo ? new TeeOutput([output, new TextOutput(stdout, settings)]) : output;
   return {
-    output,
+    output: shown,
     dispose() {
-      sink.close();
+      for (const sink of sinks) sink.close();
       // Everything was kept (on stdout), but the file the user asked for is incomplete: exit 1.
-      if ('failure' in sink && sink.failure) throw sink.failure;
+      const failure = output.failure ?? sinks.find((sink) => sink.failure)?.failure;
+      if (failure) throw failure;
     },
   };
 }

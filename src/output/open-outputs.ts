@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import type { PcmFormat } from '../audio/format.js';
 import type { Context } from '../context.js';
 import type { Settings } from '../settings/options.js';
@@ -13,15 +14,22 @@ export interface Outputs {
   close(): void;
 }
 
-/** The transcript output for the settings, and the `--save-audio` file, opened before streaming starts. */
+/**
+ * The transcript output for the settings, and the `--save-audio` file, opened before streaming starts
+ * (their paths were checked by checkOutputPaths). A failing --save-audio costs only the recording: exit 1 at the end.
+ */
 export function openOutputs(context: Context, settings: Settings, format: PcmFormat): Outputs {
+  const warn = (message: string) => context.stderr.write(message + '\n');
   const transcript = createOutput(context, settings);
   let wav: WavWriter | undefined;
   try {
-    wav = settings.saveAudio ? new WavWriter(settings.saveAudio, format) : undefined;
+    wav = settings.saveAudio ? new WavWriter(settings.saveAudio, format, warn) : undefined;
   } catch (error) {
     transcript.dispose();
     throw error;
+  }
+  if (settings.saveAudio && extname(settings.saveAudio).toLowerCase() !== '.wav') {
+    warn(`transcribe: warning: --save-audio ${settings.saveAudio} is written as WAV audio; a name ending in .wav lets players recognise it`);
   }
   return {
     output: transcript.output,
@@ -29,6 +37,7 @@ export function openOutputs(context: Context, settings: Settings, format: PcmFor
     close() {
       wav?.close();
       transcript.dispose();
+      if (wav?.failure) throw wav.failure;
     },
   };
 }

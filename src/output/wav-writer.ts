@@ -1,47 +1,80 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import type { PcmFormat } from '../audio/format.js';
-import { ExitCode, TranscribeError } from '../errors.js';
+import { ExitCode, TranscribeError, UsageError } from '../errors.js';
+import { errorCode, writeFully } from './write-fully.js';
 
 const HEADER_BYTES = 44;
 /** The header's sizes are brought up to date this often, so even a killed process leaves a playable file. */
 const HEADER_EVERY_BYTES = 32_000;
 
-/** `--save-audio`: the PCM sent to Deepgram, as a 16-bit WAV whose header is kept correct as it grows. */
+/**
+ * `--save-audio`: the PCM sent to Deepgram, as a 16-bit WAV whose header is kept correct as it grows.
+ * A write error after the start stops the saving only (the transcription goes on): `failure` says why.
+ */
 export class WavWriter {
   private readonly fd: number;
   private dataBytes = 0;
   private sinceHeader = 0;
   private closed = false;
+  failure: TranscribeError | undefined;
 
   constructor(
     private readonly path: string,
     private readonly format: PcmFormat,
+    private readonly warn: (message: string) => void = () => {},
   ) {
     try {
-      this.fd = openSync(path, 'w', 0o644);
+      // 0600: a recording of people (a stricter umask still applies; a replaced file keeps its mode).
+      this.fd = openSync(path, 'w', 0o600);
     } catch (error) {
-      throw this.failure(error);
+      throw this.error(error);
     }
-    this.writeHeader();
+    try {
+      this.writeHeader();
+    } catch (error) {
+      closeSync(this.fd);
+      if (errorCode(error) === 'ESPIPE') {
+        throw new UsageError(`--save-audio ${path} cannot be rewritten in place: a WAV file's header is updated as it grows`, 'give --save-audio the name of a .wav file');
+      }
+      throw this.error(error);
+    }
   }
 
   write(pcm: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.failure) return;
     try {
-      writeSync(this.fd, pcm, 0, pcm.length, HEADER_BYTES + this.dataBytes);
+      writeFully(this.fd, pcm, HEADER_BYTES + this.dataBytes);
+      this.dataBytes += pcm.length;
+      this.sinceHeader += pcm.length;
+      if (this.sinceHeader >= HEADER_EVERY_BYTES) this.writeHeader();
     } catch (error) {
-      throw this.failure(error);
+      this.failure = this.error(error);
+      this.warn(`transcribe: warning: ${this.failure.message}; the audio is no longer saved, the transcription goes on`);
+      this.finish();
     }
-    this.dataBytes += pcm.length;
-    this.sinceHeader += pcm.length;
-    if (this.sinceHeader >= HEADER_EVERY_BYTES) this.writeHeader();
   }
 
   close(): void {
     if (this.closed) return;
-    this.writeHeader();
+    if (!this.failure) {
+      try {
+        this.writeHeader();
+      } catch (error) {
+        this.failure = this.error(error);
+      }
+    }
     this.closed = true;
     closeSync(this.fd);
+  }
+
+  /** After a failure: the file ends at the last whole frame, with a header that says so (best effort). */
+  private finish(): void {
+    try {
+      ftruncateSync(this.fd, HEADER_BYTES + this.dataBytes);
+      this.writeHeader();
+    } catch {
+      /* the disk refuses even this: the header written last still describes a playable prefix */
+    }
   }
 
   private writeHeader(): void {
@@ -59,12 +92,11 @@ export class WavWriter {
     header.writeUInt16LE(16, 34);
     header.write('data', 36, 'latin1');
     header.writeUInt32LE(this.dataBytes, 40);
-    writeSync(this.fd, header, 0, HEADER_BYTES, 0);
+    writeFully(this.fd, header, 0);
     this.sinceHeader = 0;
   }
 
-  private failure(error: unknown): TranscribeError {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return new TranscribeError(`cannot write the audio to ${this.path} (${code})`, ExitCode.internal, 'check the directory exists and has free space');
+  private error(error: unknown): TranscribeError {
+    return new TranscribeError(`cannot write the audio to ${this.path} (${errorCode(error)})`, ExitCode.internal, 'check the directory exists and has free space');
   }
 }

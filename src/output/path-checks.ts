@@ -1,0 +1,68 @@
+import { closeSync, constants, openSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+
+/** What a path names: an existing file (by device and inode), or where a new one would go. */
+type Identity = { stats: Stats; key: string } | { stats?: undefined; key: string };
+
+function identityOf(path: string): Identity {
+  try {
+    const stats = statSync(path);
+    return { stats, key: `${stats.dev}:${stats.ino}` };
+  } catch {
+    // Not there yet: the resolved directory and the name stand for the file it will be.
+    let directory = resolve(dirname(path));
+    try {
+      directory = realpathSync(directory);
+    } catch {
+      /* the directory is missing too: opening will say so */
+    }
+    return { key: `new:${join(directory, basename(path))}` };
+  }
+}
+
+interface Target {
+  flag: '--output' | '--save-audio';
+  path: string;
+  identity: Identity;
+}
+
+/**
+ * Refuses (exit 2), before anything is opened, outputs that would destroy the input or each other,
+ * outputs that cannot work (a named pipe without a reader: opening it would wait; a socket), and an
+ * existing --save-audio file without --force.
+ * `input` is the audio file (undefined for the microphone or stdin).
+ */
+export function checkOutputPaths(settings: { output?: string | undefined; saveAudio?: string | undefined; force: boolean }, input?: string): void {
+  const targets: Target[] = [];
+  if (settings.output) targets.push({ flag: '--output', path: settings.output, identity: identityOf(settings.output) });
+  if (settings.saveAudio) targets.push({ flag: '--save-audio', path: settings.saveAudio, identity: identityOf(settings.saveAudio) });
+  const source = input && input !== '-' ? identityOf(input) : undefined;
+  for (const { flag, path, identity } of targets) {
+    if (source?.stats && identity.key === source.key) {
+      throw new UsageError(`${flag} ${path} is the input file: writing it would destroy the recording`, `choose another name for ${flag}`);
+    }
+    if (identity.stats?.isSocket()) throw new UsageError(`${flag} ${path} is a socket, not a file`, `give ${flag} the name of a file`);
+    if (identity.stats?.isFIFO()) {
+      if (flag === '--save-audio') throw new UsageError(`--save-audio ${path} is a pipe: a WAV file's header is rewritten as it grows`, 'give --save-audio the name of a .wav file');
+      if (!hasReader(path)) throw new UsageError(`--output ${path} is a named pipe nobody is reading: opening it would wait forever`, 'start its reader first, or leave out --output and pipe stdout');
+    }
+  }
+  const [first, second] = targets;
+  if (first && second && first.identity.key === second.identity.key && !first.identity.stats?.isCharacterDevice()) {
+    throw new UsageError(`--output and --save-audio name the same file (${second.path})`, 'give them different names');
+  }
+  const audio = targets.find((target) => target.flag === '--save-audio');
+  // A recording is replaced only when asked (a device such as /dev/null is written in place).
+  if (audio?.identity.stats?.isFile() && !settings.force) throw new UsageError(`${audio.path} exists`, 'add --force to replace it, or choose another --save-audio');
+}
+
+/** Opening a pipe for writing waits for a reader; without blocking, ENXIO says there is none. */
+function hasReader(path: string): boolean {
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+    return true;
+  } catch {
+    return false;
+  }
+}

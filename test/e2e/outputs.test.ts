@@ -27,7 +27,8 @@ afterEach(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const env = () => ({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server!.url });
-const transcribe = (args: string[]) => runCli(['file', ...args], { cwd: tmp, env: env() });
+/** A run that hangs (an old build opening a pipe) is killed after 15 s, so that no process outlives the test. */
+const transcribe = (args: string[]) => runCli(['file', ...args], { cwd: tmp, env: env(), timeoutMs: 15_000 });
 
 /** The CLI with a file-size limit of `blocks` x 512 bytes (SIGXFSZ ignored, so writes past it fail with EFBIG). */
 function withFileSizeLimit(blocks: number, args: string[]): Promise<CliResult> {
@@ -103,25 +104,34 @@ describe('--save-audio: replaced only with --force, a warning for another extens
   });
 });
 
-describe.skipIf(missing('tmux'))('--output on a terminal (#11)', () => {
-  it('the finished lines also appear on the screen; the file gets them too', async () => {
-    const screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" file "${SAMPLE_WAV}" --speed max --output "${join(tmp, 'notes.txt')}"`, {
-      width: 60,
-      height: 10,
-      env: cliEnv({ ...env(), TERM: 'xterm-256color' }),
-    });
-    try {
-      const deadline = performance.now() + 20_000;
-      let lines = screen.capture();
-      while (!lines.some((line) => line.startsWith('EXIT=')) && performance.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        lines = screen.capture();
-      }
-      expect(lines).toEqual(['Hello from transcribe.', 'This sample was made with espeak.', 'EXIT=0']);
-      expect(readFileSync(join(tmp, 'notes.txt'), 'utf8')).toBe(LINES);
-    } finally {
-      screen.kill();
+/** Runs the CLI on a tmux terminal; the screen when it has exited. */
+async function onTerminal(args: string, width = 60): Promise<string[]> {
+  const screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" file "${SAMPLE_WAV}" --speed max ${args}`, { width, height: 10, env: cliEnv({ ...env(), TERM: 'xterm-256color' }) });
+  try {
+    const deadline = performance.now() + 20_000;
+    let lines = screen.capture();
+    while (!lines.some((line) => line.startsWith('EXIT=')) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      lines = screen.capture();
     }
+    return lines;
+  } finally {
+    screen.kill();
+  }
+}
+
+describe.skipIf(missing('tmux'))('on a terminal (#11)', () => {
+  it('--output: the finished lines also appear on the screen; the file gets them too', async () => {
+    const path = join(tmp, 'notes.txt');
+    expect(await onTerminal(`--output "${path}"`)).toEqual(['Hello from transcribe.', 'This sample was made with espeak.', 'EXIT=0']);
+    expect(readFileSync(path, 'utf8')).toBe(LINES);
+  });
+
+  it('--save-audio /dev/stdout (a terminal cannot be rewritten in place): refused, exit 2', async () => {
+    expect(await onTerminal('--save-audio /dev/stdout', 200)).toEqual([
+      "transcribe: --save-audio /dev/stdout cannot be rewritten in place: a WAV file's header is updated as it grows — give --save-audio the name of a .wav file",
+      'EXIT=2',
+    ]);
   });
 });
 

@@ -160,7 +160,7 @@ export const options = {
   }),
   force: option({
     key: 'force', flags: ['--force', '--no-force'], env: 'TRANSCRIBE_FORCE', group: 'Output', commands: STREAMING,
-    help: 'overwrite an existing .srt or .vtt --output file', parse: parseBoolean, defaultValue: false,
+    help: 'replace an existing .srt or .vtt --output file, or --save-audio file', parse: parseBoolean, defaultValue: false,
   }),
   saveAudio: option({
     key: 'save-audio', flags: ['--save-audio <file.wav>'], env: 'TRANSCRIBE_SAVE_AUDIO', group: 'Output', commands: STREAMING,

@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -29,7 +29,7 @@ interface Target {
 
 /**
  * Refuses (exit 2), before anything is opened, outputs that would destroy the input or each other,
- * outputs that cannot work (a named pipe without a reader: opening it would wait; a socket), and an
+ * outputs that cannot work (a named pipe: opening it waits for a reader; a socket), and an
  * existing --save-audio file without --force.
  * `input` is the audio file (undefined for the microphone or stdin).
  */
@@ -45,7 +45,7 @@ export function checkOutputPaths(settings: { output?: string | undefined; saveAu
     if (identity.stats?.isSocket()) throw new UsageError(`${flag} ${path} is a socket, not a file`, `give ${flag} the name of a file`);
     if (identity.stats?.isFIFO()) {
       if (flag === '--save-audio') throw new UsageError(`--save-audio ${path} is a pipe: a WAV file's header is rewritten as it grows`, 'give --save-audio the name of a .wav file');
-      if (!hasReader(path)) throw new UsageError(`--output ${path} is a named pipe nobody is reading: opening it would wait forever`, 'start its reader first, or leave out --output and pipe stdout');
+      if (isNamedPipe(path)) throw new UsageError(`--output ${path} is a named pipe: opening it would wait for a reader`, 'leave out --output and pipe stdout instead');
     }
   }
   const [first, second] = targets;
@@ -57,11 +57,14 @@ export function checkOutputPaths(settings: { output?: string | undefined; saveAu
   if (audio?.identity.stats?.isFile() && !settings.force) throw new UsageError(`${audio.path} exists`, 'add --force to replace it, or choose another --save-audio');
 }
 
-/** Opening a pipe for writing waits for a reader; without blocking, ENXIO says there is none. */
-function hasReader(path: string): boolean {
+/**
+ * A pipe with a name in the file system (mkfifo), not one already open such as /dev/stdout in a
+ * pipeline (whose real path, /proc/<pid>/fd/pipe:[n], is no file). Probing by opening it would
+ * give its reader an end of file.
+ */
+function isNamedPipe(path: string): boolean {
   try {
-    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
-    return true;
+    return statSync(realpathSync(path)).isFIFO();
   } catch {
     return false;
   }

@@ -30,12 +30,15 @@ const env = () => ({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server!.url
 /** A run that hangs (an old build opening a pipe) is killed after 15 s, so that no process outlives the test. */
 const transcribe = (args: string[]) => runCli(['file', ...args], { cwd: tmp, env: env(), timeoutMs: 15_000 });
 
-/** The CLI with a file-size limit of `blocks` x 512 bytes (SIGXFSZ ignored, so writes past it fail with EFBIG). */
-function withFileSizeLimit(blocks: number, args: string[]): Promise<CliResult> {
-  const child = spawn('sh', ['-c', `trap '' XFSZ; ulimit -f ${blocks}; exec "$0" "$@"`, process.execPath, BIN, 'file', ...args], { cwd: tmp, env: cliEnv(env()) });
+/** `transcribe file ...args` run by `sh -c script`, where "$0" "$@" is the CLI. */
+function viaShell(script: string, args: string[]): Promise<CliResult> {
+  const child = spawn('sh', ['-c', script, process.execPath, BIN, 'file', ...args], { cwd: tmp, env: cliEnv(env()) });
   child.stdin.end();
-  return collect(child);
+  return collect(child, 15_000);
 }
+
+/** The CLI with a file-size limit of `blocks` x 512 bytes (SIGXFSZ ignored, so writes past it fail with EFBIG). */
+const withFileSizeLimit = (blocks: number, args: string[]) => viaShell(`trap '' XFSZ; ulimit -f ${blocks}; exec "$0" "$@"`, args);
 
 describe('outputs never destroy the input, each other, or hang (#11)', () => {
   it.each<[string, (input: string) => string]>([
@@ -60,7 +63,7 @@ describe('outputs never destroy the input, each other, or hang (#11)', () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it('a named pipe: refused for --save-audio, and for --output when nobody reads it (no hang)', async () => {
+  it('a named pipe: refused for --save-audio and --output (no hang)', async () => {
     execFileSync('mkfifo', [join(tmp, 'pipe')]);
     expect(await transcribe([SAMPLE_WAV, '--save-audio', 'pipe'])).toEqual({
       code: 2,
@@ -72,8 +75,13 @@ describe('outputs never destroy the input, each other, or hang (#11)', () => {
       code: 2,
       signal: null,
       stdout: '',
-      stderr: 'transcribe: --output pipe is a named pipe nobody is reading: opening it would wait forever — start its reader first, or leave out --output and pipe stdout\n',
+      stderr: 'transcribe: --output pipe is a named pipe: opening it would wait for a reader — leave out --output and pipe stdout instead\n',
     });
+  });
+
+  it('--output /dev/stdout in a pipeline (a pipe already open, not a named one) still works', async () => {
+    const result = await viaShell('{ "$0" "$@"; echo "EXIT=$?" >&2; } | cat', [SAMPLE_WAV, '--speed', 'max', '--output', '/dev/stdout']);
+    expect(result).toEqual({ code: 0, signal: null, stdout: LINES, stderr: 'EXIT=0\n' });
   });
 });
 

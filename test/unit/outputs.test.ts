@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { chmodSync, linkSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, openSync, writeSync, fstatSync, ftruncateSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,6 +147,7 @@ describe('checkOutputPaths: what would destroy the input or each other', () => {
   linkSync(input, join(tmp, 'in-hard.wav'));
   symlinkSync(input, join(tmp, 'in-soft.wav'));
   symlinkSync(tmp, join(tmp, 'dir-link'));
+  execFileSync('mkfifo', [join(tmp, 'fifo')]);
   it.each<[string, { output?: string; saveAudio?: string; force?: boolean }, string | undefined, string | null]>([
     ['the input itself', { saveAudio: input, force: true }, input, 'is the input file'],
     ['a hard link to the input', { output: join(tmp, 'in-hard.wav') }, input, 'is the input file'],
@@ -153,6 +155,8 @@ describe('checkOutputPaths: what would destroy the input or each other', () => {
     ['two names for one new file', { output: join(tmp, 'x.txt'), saveAudio: join(tmp, 'dir-link', 'x.txt') }, undefined, 'name the same file'],
     ['an existing recording without --force', { saveAudio: input }, undefined, 'exists'],
     ['an existing recording with --force', { saveAudio: input, force: true }, undefined, null],
+    ['a named pipe as --output', { output: join(tmp, 'fifo') }, undefined, 'is a named pipe'],
+    ['a named pipe as --save-audio', { saveAudio: join(tmp, 'fifo') }, undefined, 'is a pipe'],
     ['a device for both', { output: '/dev/null', saveAudio: '/dev/null' }, undefined, null],
     ['stdin as input', { output: join(tmp, '-') }, '-', null],
     ['new, different files', { output: join(tmp, 'a.txt'), saveAudio: join(tmp, 'a.wav') }, input, null],

@@ -8,6 +8,7 @@ import { scriptFromText, startDeepgramServer, type DeepgramServer } from '../sup
 import { BIN, cliEnv, collect, runCli, type CliResult } from '../support/run-cli.js';
 import { missing } from '../support/system-tools.js';
 import { TmuxScreen } from '../support/tmux.js';
+import { makeSpeech, startVirtmic, type Virtmic } from '../support/virtmic/index.js';
 
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak.', { startAt: 0.5, wordSec: 0.3 });
 const LINES = 'Hello from transcribe.\nThis sample was made with espeak.\n';
@@ -100,6 +101,19 @@ describe('--save-audio: replaced only with --force, a warning for another extens
     expect(sha256(readFileSync(path).subarray(44))).toBe(server!.connections[0]!.sha256);
   });
 
+  it('live: a second session with the same --save-audio never erases the first (refused before recording)', async () => {
+    const path = join(tmp, 'session.wav');
+    writeFileSync(path, 'the first session');
+    // No recorder on PATH: even a build without the check never reaches a real microphone.
+    expect(await runCli(['live', '--save-audio', path], { cwd: tmp, env: { ...env(), PATH: tmp }, timeoutMs: 15_000 })).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: ${path} exists — add --force to replace it, or choose another --save-audio\n`,
+    });
+    expect(readFileSync(path, 'utf8')).toBe('the first session');
+  });
+
   it('a name not ending in .wav: saved as WAV, with a warning', async () => {
     const result = await transcribe([SAMPLE_WAV, '--speed', 'max', '--save-audio', 'talk.mp3']);
     expect(result).toEqual({
@@ -141,6 +155,31 @@ describe.skipIf(missing('tmux'))('on a terminal (#11)', () => {
       'EXIT=2',
     ]);
   });
+});
+
+describe.skipIf(missing('tmux', 'pulseaudio', 'arecord', 'espeak-ng'))('live --output on a terminal (#11)', () => {
+  let mic: Virtmic | undefined;
+  afterAll(() => mic?.stop());
+
+  it('the finished lines appear on the screen as they are said, and in the file', async () => {
+    mic = startVirtmic();
+    const speech = makeSpeech(root);
+    const path = join(tmp, 'notes.txt');
+    const screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" live --output "${path}"`, { width: 60, height: 10, env: cliEnv({ ...mic.env, ...env(), TERM: 'xterm-256color' }) });
+    try {
+      await server!.waitForConnections(1, 10_000);
+      const playing = mic.play(speech.padded); // real speech, so the silent-microphone warning stays away
+      const deadline = performance.now() + 20_000;
+      while (performance.now() < deadline && (server!.connections[0]?.audioSeconds ?? 0) < SCRIPT.at(-1)!.end + 0.6) await new Promise((resolve) => setTimeout(resolve, 50));
+      execFileSync('tmux', ['send-keys', '-t', screen.name, 'C-c']);
+      for (let i = 0; i < 60 && !screen.capture().some((line) => line.startsWith('EXIT=')); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      await playing;
+      expect(screen.capture()).toEqual(['Hello from transcribe.', 'This sample was made with espeak.', '^CEXIT=130']);
+      expect(readFileSync(path, 'utf8')).toBe(LINES);
+    } finally {
+      screen.kill();
+    }
+  }, 40_000);
 });
 
 describe('write failures lose nothing and never corrupt a file (#11)', () => {

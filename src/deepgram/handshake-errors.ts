@@ -34,7 +34,7 @@ export function readRejection(status: number, headers: Record<string, string | s
   }
   const fromBody = typeof parsed.err_msg === 'string' ? parsed.err_msg : typeof parsed.message === 'string' ? parsed.message : undefined;
   // Server text, shown to the user: sanitized (no escape sequences) and short.
-  const rawMessage = header('dg-error') ?? fromBody;
+  const rawMessage = header('dg-error') || fromBody; // an empty header does not hide the body's text
   const message = rawMessage === undefined ? undefined : serverSnippet(rawMessage, 300);
   const rawId = header('dg-request-id') ?? (typeof parsed.request_id === 'string' ? parsed.request_id : undefined);
   const requestId = rawId === undefined ? undefined : serverSnippet(rawId, 100);

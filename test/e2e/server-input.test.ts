@@ -1,5 +1,7 @@
 // What comes from the server is checked where it arrives: escape sequences never reach the
 // terminal, malformed or oversized answers end with exit 5 and say what was wrong.
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_WAV } from '../support/audio.js';
 import { controlCharacters } from '../support/control-chars.js';
@@ -93,4 +95,31 @@ describe('what does not fit is ignored or refused, never a crash', () => {
     expect(result).toEqual({ code: 5, signal: null, stdout: '', stderr: `transcribe: Deepgram's answer is not a transcript: ${what} — try again; check --api-url if it persists\n` });
   });
 
+  it('a refused handshake with an endless body: read up to its cap, exit 5 at once', async () => {
+    let written = 0;
+    const raw = createServer();
+    raw.on('upgrade', (_request, socket: Socket) => {
+      socket.write('HTTP/1.1 429 Too Many Requests\r\ndg-error: Too many requests\r\nContent-Type: application/json\r\n\r\n');
+      const write = (): void => {
+        if (socket.destroyed) return;
+        written += 64 * 1024;
+        if (socket.write(Buffer.alloc(64 * 1024, 0x61))) setImmediate(write);
+        else socket.once('drain', write);
+      };
+      socket.on('error', () => undefined);
+      write();
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = performance.now();
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+      const result = await runCli(['file', SAMPLE_WAV, '--reconnect-timeout', '0'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: url } });
+      expect(result).toMatchObject({ code: 5, stdout: '', stderr: 'transcribe: Deepgram is busy: too many requests: Too many requests — wait a moment and try again\n' });
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(written).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      raw.closeAllConnections();
+      await new Promise((resolve) => raw.close(resolve));
+    }
+  });
 });

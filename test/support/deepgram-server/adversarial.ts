@@ -7,7 +7,7 @@ export interface Adversarial {
   latency: { minMs: number; maxMs: number } | null;
   revisions: boolean;
   paceLimit: { speed: number; aheadSec: number } | null;
-  brokenMessages: { messages: readonly string[]; rate: number } | null;
+  brokenMessages: { messages: readonly string[]; rate: number; perMessage: number } | null;
   randomClose: { connections: number; probability: number; withinSec: number; during: readonly ('audio' | 'close-stream')[] } | null;
 }
 
@@ -38,7 +38,7 @@ export function resolveAdversarial(profile: 'faithful' | 'adversarial' | undefin
     latency: pick(options.latency, { minMs: 200, maxMs: 900 }),
     revisions: options.revisions ?? all,
     paceLimit: pick(options.paceLimit, { speed: 1.25, aheadSec: 5 }),
-    brokenMessages: pick(options.brokenMessages, { messages: BROKEN_MESSAGES, rate: 0.3 }),
+    brokenMessages: pick(options.brokenMessages, { messages: BROKEN_MESSAGES, rate: 0.3, perMessage: 1 }),
     randomClose: pick<NonNullable<Adversarial['randomClose']>>(options.randomClose, { connections: 1, probability: 1, withinSec: 5, during: ['audio', 'close-stream'] }),
   };
 }
@@ -69,6 +69,7 @@ export class Adversary {
   readonly random: () => number;
   readonly closePlan: ClosePlan | undefined;
   private firstAudioAt: number | undefined;
+  private nextBroken: number | undefined;
 
   constructor(
     readonly behaviours: Adversarial,
@@ -86,11 +87,12 @@ export class Adversary {
     return latency ? latency.minMs + this.random() * (latency.maxMs - latency.minMs) : fixedMs;
   }
 
-  /** Broken messages to send before a real one (seeded: none most of the time). */
+  /** Broken messages to send before a real one: with chance `rate`, the next `perMessage` of the list (cyclic, from a seeded start). */
   brokenBefore(): string[] {
     const broken = this.behaviours.brokenMessages;
     if (!broken || broken.messages.length === 0 || this.random() >= broken.rate) return [];
-    return [broken.messages[Math.floor(this.random() * broken.messages.length)]!];
+    this.nextBroken ??= Math.floor(this.random() * broken.messages.length);
+    return Array.from({ length: broken.perMessage }, () => broken.messages[this.nextBroken!++ % broken.messages.length]!);
   }
 
   /**

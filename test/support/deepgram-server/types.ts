@@ -57,8 +57,8 @@ export interface AdversarialOptions {
   revisions?: boolean;
   /** Audio more than `aheadSec` (5) ahead of `speed` (1.25) x real time since the first frame: closed with 1008. */
   paceLimit?: boolean | { speed?: number; aheadSec?: number };
-  /** Before a real message, with chance `rate` (0.3), one of `messages` (default BROKEN_MESSAGES: known types with fields missing or wrong). */
-  brokenMessages?: boolean | { messages?: readonly string[]; rate?: number };
+  /** Before a real message, with chance `rate` (0.3), the next `perMessage` (1) of `messages` (default BROKEN_MESSAGES: known types with fields missing or wrong), in turn from a seeded start. */
+  brokenMessages?: boolean | { messages?: readonly string[]; rate?: number; perMessage?: number };
   /**
    * The first `connections` (1) connections are each closed, with chance `probability` (1), at a
    * seeded point `during` the audio (after 0..withinSec (5) s of it) or CloseStream (after 0-2

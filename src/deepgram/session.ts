@@ -2,7 +2,7 @@ import type WebSocket from 'ws';
 import { NetworkError } from '../errors.js';
 import { connectError, readRejection, readRejectionBody, rejectionError, type KeyDescription } from './handshake-errors.js';
 import { parseServerMessage, type ServerMessage } from './messages.js';
-import { sanitizeServerText } from './sanitize.js';
+import { sanitizeServerText, serverSnippet } from './sanitize.js';
 import { settlesWithin } from '../settles-within.js';
 
 export interface SessionOptions {
@@ -93,7 +93,8 @@ export class LiveSession {
     let requestId: string | undefined;
     socket.once('upgrade', (response) => {
       const id = response.headers['dg-request-id'];
-      requestId = Array.isArray(id) ? id[0] : id;
+      const first = Array.isArray(id) ? id[0] : id;
+      requestId = first === undefined ? undefined : serverSnippet(first, 100); // shown in logs and NDJSON: no escape sequences
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -2,6 +2,7 @@
 // terminal, malformed or oversized answers end with exit 5 and say what was wrong.
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_WAV } from '../support/audio.js';
 import { controlCharacters } from '../support/control-chars.js';
@@ -50,6 +51,35 @@ describe('server text is sanitized before it is printed', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^transcribe: Deepgram rejected the request: Bad \]0;pwnedquery2J \(request id [0-9a-f-]+\) — /);
     expect(controlCharacters(result.stderr)).toEqual([]);
+  });
+
+  it('request ids with control characters (header and Metadata) are written without them', async () => {
+    const raw = createServer();
+    const wss = new WebSocketServer({ noServer: true });
+    wss.on('headers', (headers) => headers.push('dg-request-id: id\u009b2J-1'));
+    raw.on('upgrade', (request, socket, head) =>
+      wss.handleUpgrade(request, socket, head, (ws) =>
+        ws.on('message', (data, isBinary) => {
+          if (isBinary || !String(data).includes('CloseStream')) return;
+          ws.send(JSON.stringify({ type: 'Metadata', request_id: 'md\u001b]0;x\u0007-2', duration: 1, channels: 1 }));
+          ws.close(1000);
+        }),
+      ),
+    );
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+      const result = await runCli(['file', SAMPLE_WAV, '--speed', 'max', '--format', 'json', '--verbose'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: url } });
+      expect(result.code).toBe(0);
+      const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; request_id?: string });
+      expect(events.find((event) => event.type === 'open')?.request_id).toMatch(/^id.*2J-1$/);
+      expect(events.find((event) => event.type === 'metadata')?.request_id).toBe('md]0;x-2');
+      expect(controlCharacters(result.stdout + JSON.stringify(events) + result.stderr)).toEqual([]);
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      raw.closeAllConnections();
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 
   it('--batch: escape sequences in the answer never reach stdout', async () => {

@@ -1,7 +1,8 @@
 // The adversarial profile: a server that is still Deepgram but as awkward as the real one may
 // be. Every behaviour is seeded (the same seed and connection index give the same choices) and
 // each can be switched on or off alone. README.md beside this file lists them.
-import type { AdversarialOptions } from './types.js';
+import { CLOSE } from './errors.js';
+import type { AdversarialOptions, DropFault } from './types.js';
 
 export interface Adversarial {
   latency: { minMs: number; maxMs: number } | null;
@@ -110,8 +111,15 @@ export class Adversary {
     alternative.transcript = alternative.words.map((w) => w.punctuated_word).join(' ');
   }
 
+  /** After an audio frame: the random close point is reached, or the audio is too far ahead of real time (1008). */
+  dropNow(audioBytes: number, audioSeconds: number, now: number): DropFault | undefined {
+    const plan = this.closePlan;
+    if (plan?.afterBytes !== undefined && audioBytes >= plan.afterBytes) return { bytes: 0, abrupt: plan.abrupt };
+    return this.paceExceeded(audioSeconds, now) ? { bytes: 0, code: CLOSE.tooFast.code, reason: CLOSE.tooFast.reason } : undefined;
+  }
+
   /** Audio more than `aheadSec` ahead of `speed` x real time since the first frame: a strict service closes. */
-  paceExceeded(audioSeconds: number, now: number): boolean {
+  private paceExceeded(audioSeconds: number, now: number): boolean {
     const limit = this.behaviours.paceLimit;
     if (!limit) return false;
     this.firstAudioAt ??= now;

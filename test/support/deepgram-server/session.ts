@@ -140,16 +140,11 @@ export class LiveSession {
     this.dropConnection({ bytes: 0, abrupt: true });
   }
 
-  /** The adversarial profile: a random close point reached, or audio too far ahead of real time (1008). */
+  /** The adversarial profile: a random close point reached, or audio too far ahead of real time. */
   private adversaryCloses(): boolean {
-    const plan = this.adversary?.closePlan;
-    if (plan?.afterBytes !== undefined && this.meter.bytes >= plan.afterBytes) {
-      this.dropConnection({ bytes: 0, abrupt: plan.abrupt });
-      return true;
-    }
-    if (!this.adversary?.paceExceeded(this.meter.seconds, performance.now())) return false;
-    this.dropConnection({ bytes: 0, code: CLOSE.tooFast.code, reason: CLOSE.tooFast.reason });
-    return true;
+    const drop = this.adversary?.dropNow(this.meter.bytes, this.meter.seconds, performance.now());
+    if (drop) this.dropConnection(drop);
+    return drop !== undefined;
   }
 
   /** dropAfterBytes: the server goes away without answering this frame. */

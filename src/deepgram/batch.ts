@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AudioSourceError, NetworkError, type TranscribeError } from '../errors.js';
-import { connectError, readRejection, rejectionError, type KeyDescription } from './handshake-errors.js';
+import { parsePrerecordedAnswer } from './batch-answer.js';
+import { connectError, readRejection, readRejectionBody, rejectionError, type KeyDescription } from './handshake-errors.js';
 
 /** The parts of Deepgram's pre-recorded response that we use (see fixtures/prerecorded-*.json). */
 export interface PrerecordedWord {
@@ -45,9 +47,21 @@ export interface BatchRequest {
   /** Bytes of the body when known (a file), for Content-Length and progress. */
   size?: number;
   onProgress?: (sentBytes: number) => void;
-  /** Waiting for the answer after the upload, at most this long. */
+  /** Waiting for the answer after the upload, at most this long; also the bound on reading it. */
   timeoutMs: number;
+  /** Default MAX_ANSWER_BYTES. */
+  maxAnswerBytes?: number;
+  /** Default ANSWER_IDLE_MS. */
+  answerIdleMs?: number;
 }
+
+/**
+ * A real answer is about 4 MB per hour of speech (words, utterances and paragraphs each list the
+ * words), so 128 MB is some 30 hours: more is a broken server (one sent 5 GB).
+ */
+export const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
+/** Once the answer has started, a pause this long without a byte means it stalled. */
+export const ANSWER_IDLE_MS = 30_000;
 
 /**
  * `POST /v1/listen`: the file is streamed as the request body (never read whole), and the
@@ -82,16 +96,13 @@ export async function transcribeBatch(request: BatchRequest): Promise<Prerecorde
     client.destroy();
     throw (error as TranscribeError).exitCode ? error : connectError(error as NodeJS.ErrnoException, request.url);
   }
-  const body = await readBody(answer);
   const status = answer.statusCode ?? 0;
   if (status === 200) {
+    const body = await readAnswer(answer, request, url).finally(() => client.destroy());
     await upload;
-    try {
-      return JSON.parse(body) as PrerecordedResponse;
-    } catch {
-      throw new NetworkError('Deepgram answered with something that is not JSON', 'try again; check --api-url if it persists');
-    }
+    return parsePrerecordedAnswer(body);
   }
+  const body = await readRejectionBody(answer);
   client.destroy();
   if (status === 413) {
     throw new AudioSourceError('the file is too large for Deepgram (HTTP 413)', 'Deepgram takes files up to 2 GB: split it (ffmpeg -f segment) or compress it (e.g. to Opus)');
@@ -99,10 +110,45 @@ export async function transcribeBatch(request: BatchRequest): Promise<Prerecorde
   throw rejectionError(readRejection(status, answer.headers, body), request.key, request.url);
 }
 
-async function readBody(response: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of Readable.from(response)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** The answer's body, bounded in size, in time as a whole (timeoutMs) and between chunks (idle). */
+function readAnswer(response: IncomingMessage, request: BatchRequest, url: URL): Promise<string> {
+  const maxBytes = request.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+  const idleMs = request.answerIdleMs ?? ANSWER_IDLE_MS;
+  const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    const settle = (): boolean => {
+      clearTimeout(idle);
+      clearTimeout(deadline);
+      const first = !settled;
+      settled = true;
+      return first;
+    };
+    const fail = (message: string, hint: string): void => {
+      if (!settle()) return;
+      response.destroy();
+      reject(new NetworkError(message, hint));
+    };
+    const slow = 'try again; check --api-url if it persists';
+    const idle = setTimeout(() => fail(`Deepgram's answer stalled: nothing for ${idleMs / 1000} s after ${megabytes(bytes)}`, slow), idleMs);
+    const deadline = setTimeout(() => fail(`Deepgram's answer did not finish within ${Math.round(request.timeoutMs / 1000)} s (${megabytes(bytes)} so far)`, slow), request.timeoutMs);
+    response.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > maxBytes) return fail(`Deepgram's answer is larger than ${megabytes(maxBytes)}, more than any real transcript`, `check --api-url (${url.host})`);
+      chunks.push(chunk);
+      idle.refresh();
+    });
+    response.once('end', () => {
+      if (settle()) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    const broken = (): void => fail(`the connection to ${url.host} broke while reading the answer (${megabytes(bytes)} read)`, 'check your network and try again');
+    response.once('error', broken);
+    response.once('close', () => {
+      if (!response.complete) broken();
+    });
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, url: URL): Promise<T> {

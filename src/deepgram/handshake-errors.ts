@@ -1,4 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, TranscribeError, UsageError } from '../errors.js';
+import { serverSnippet } from './sanitize.js';
+
+/** Deepgram's error bodies are a few hundred bytes: more is not read (an endless body once grew to 1.2 GB). */
+export const MAX_REJECTION_BODY_BYTES = 8192;
+/** The body of a refusal arrives with its headers: it is not waited for longer than this. */
+export const REJECTION_BODY_WAIT_MS = 3000;
 
 export interface Rejection {
   status: number;
@@ -26,8 +33,11 @@ export function readRejection(status: number, headers: Record<string, string | s
     // not JSON: the header is all we have
   }
   const fromBody = typeof parsed.err_msg === 'string' ? parsed.err_msg : typeof parsed.message === 'string' ? parsed.message : undefined;
-  const message = header('dg-error') ?? fromBody;
-  const requestId = header('dg-request-id') ?? (typeof parsed.request_id === 'string' ? parsed.request_id : undefined);
+  // Server text, shown to the user: sanitized (no escape sequences) and short.
+  const rawMessage = header('dg-error') || fromBody; // an empty header does not hide the body's text
+  const message = rawMessage === undefined ? undefined : serverSnippet(rawMessage, 300);
+  const rawId = header('dg-request-id') ?? (typeof parsed.request_id === 'string' ? parsed.request_id : undefined);
+  const requestId = rawId === undefined ? undefined : serverSnippet(rawId, 100);
   return { status, ...(message ? { message } : {}), ...(requestId ? { requestId } : {}) };
 }
 
@@ -56,13 +66,39 @@ export function rejectionError(rejection: Rejection, key: KeyDescription | undef
   }
 }
 
+/**
+ * The start of a refusal's body: at most MAX_REJECTION_BODY_BYTES, read for at most
+ * REJECTION_BODY_WAIT_MS (a body that never ends, or trickles, is cut there and the response destroyed).
+ */
+export function readRejectionBody(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const done = (): void => {
+      clearTimeout(timer);
+      response.removeAllListeners('data');
+      if (!response.readableEnded) response.destroy();
+      resolve(Buffer.concat(chunks).subarray(0, MAX_REJECTION_BODY_BYTES).toString('utf8'));
+    };
+    const timer = setTimeout(done, REJECTION_BODY_WAIT_MS);
+    response.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= MAX_REJECTION_BODY_BYTES) done();
+    });
+    response.once('end', done);
+    response.once('error', done);
+    response.once('close', done);
+  });
+}
+
 /** Socket-level failures before the handshake completes (refused, DNS, TLS, timeout). */
 export function connectError(error: NodeJS.ErrnoException, url: string): TranscribeError {
   const host = safeHost(url);
   const hint = 'check your network, and --api-url or DEEPGRAM_API_URL';
   if (error.code === 'ECONNREFUSED') return new NetworkError(`cannot connect to ${host}: connection refused`, hint, { cause: error });
   if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return new NetworkError(`cannot resolve ${host}`, hint, { cause: error });
-  return new NetworkError(`cannot connect to ${host}: ${error.code ?? error.message}`, hint, { cause: error });
+  return new NetworkError(`cannot connect to ${host}: ${error.code ?? serverSnippet(error.message)}`, hint, { cause: error });
 }
 
 function safeHost(url: string): string {

@@ -1,7 +1,8 @@
 import type WebSocket from 'ws';
 import { NetworkError } from '../errors.js';
-import { connectError, readRejection, rejectionError, type KeyDescription } from './handshake-errors.js';
+import { connectError, readRejection, readRejectionBody, rejectionError, type KeyDescription } from './handshake-errors.js';
 import { parseServerMessage, type ServerMessage } from './messages.js';
+import { sanitizeServerText, serverSnippet } from './sanitize.js';
 import { settlesWithin } from '../settles-within.js';
 
 export interface SessionOptions {
@@ -29,8 +30,16 @@ export function preloadTransport(): void {
 /** `ws` is Deepgram's own transport; we own it directly to read the error text of a rejected handshake. */
 export const defaultWebSocketFactory: WebSocketFactory = async (url, headers) => {
   const { default: WebSocketClass } = await import('ws');
-  return new WebSocketClass(url, { headers, perMessageDeflate: false, handshakeTimeout: 10_000 });
+  return new WebSocketClass(url, { headers, perMessageDeflate: false, handshakeTimeout: 10_000, maxPayload: MAX_MESSAGE_BYTES });
 };
+
+/**
+ * The largest message taken from Deepgram. A real one is a few KB (a Results of a 30 s segment
+ * with 100 words is about 15 KB; MAX_WORDS_PER_RESULTS words about 1.5 MB); `ws` would take 100 MiB
+ * (a 99 MB message took RSS to 445 MB). A bigger one closes the socket: 1009, a server error.
+ */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+const OVERSIZE_REASON = `Deepgram sent a message larger than ${MAX_MESSAGE_BYTES / 1024 / 1024} MB, more than any real answer`;
 
 const HIGH_WATER_BYTES = 256 * 1024;
 /** A masked client frame's header: 2 bytes, 8 for the 64-bit length, 4 for the mask. */
@@ -54,15 +63,24 @@ export class LiveSession {
     socket.on('message', (data, isBinary) => {
       if (!isBinary) handlers.onMessage(parseServerMessage(data.toString()));
     });
+    let oversize = false;
     this.closed = new Promise((resolve) => {
-      socket.on('close', (code, reason) => {
+      socket.on('close', (wireCode, reason) => {
         clearInterval(this.keepAliveTimer);
-        const text = reason.toString();
+        // The reason is server text that may be printed: no escape sequences.
+        const code = oversize ? 1009 : wireCode;
+        const text = oversize ? OVERSIZE_REASON : sanitizeServerText(reason.toString()).slice(0, 200);
         resolve({ code, reason: text });
         handlers.onClose(code, text);
       });
     });
-    socket.on('error', () => {}); // a failure after open arrives as a close (1006); errors add nothing
+    // A failure after open arrives as a close (1006); only a message over maxPayload is told
+    // apart, and ends at once rather than after ws's 30 s wait for the server's close frame.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
+      oversize = true;
+      socket.terminate();
+    });
     this.keepAliveTimer = setInterval(() => {
       if (performance.now() - this.lastSentAt >= keepAliveMs) this.control('KeepAlive');
     }, Math.min(1000, keepAliveMs));
@@ -75,7 +93,8 @@ export class LiveSession {
     let requestId: string | undefined;
     socket.once('upgrade', (response) => {
       const id = response.headers['dg-request-id'];
-      requestId = Array.isArray(id) ? id[0] : id;
+      const first = Array.isArray(id) ? id[0] : id;
+      requestId = first === undefined ? undefined : serverSnippet(first, 100); // shown in logs and NDJSON: no escape sequences
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -87,11 +106,8 @@ export class LiveSession {
         resolve();
       });
       socket.once('unexpected-response', (_request, response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (text: string) => (body += text.slice(0, 8192)));
-        response.on('end', () => {
-          clearTimeout(timer);
+        clearTimeout(timer); // the answer came; reading its body is bounded on its own
+        void readRejectionBody(response).then((body) => {
           reject(rejectionError(readRejection(response.statusCode ?? 0, response.headers, body), options.key, options.url));
           socket.terminate();
         });

@@ -84,7 +84,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     message(message) {
       if (message.kind === 'unknown') {
         unknownMessages += 1;
-        log(context, `ignored a message Deepgram sent: ${message.text.slice(0, 200)}`);
+        log(context, `ignored a message Deepgram sent (${message.reason}): ${message.text}`);
       } else if (message.kind === 'metadata') {
         metadataSeen = true;
         log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);

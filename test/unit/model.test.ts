@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseServerMessage, type ResultsMessage } from '../../src/deepgram/messages.js';
+import { parseServerMessage, type DeepgramResults } from '../../src/deepgram/messages.js';
 import { TranscriptModel, type TranscriptEvent } from '../../src/transcript/model.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8');
@@ -14,7 +14,7 @@ function results(text: string, o: { start?: number; isFinal?: boolean; speechFin
     confidence: 0.9,
     punctuated_word: punctuated,
   }));
-  const message: ResultsMessage = {
+  const message: DeepgramResults = {
     type: 'Results',
     channel_index: [o.channel ?? 0, 1],
     start: o.start ?? 0,

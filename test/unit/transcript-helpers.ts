@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as mediaCaptions from 'media-captions';
-import { parseServerMessage, type ResultsMessage } from '../../src/deepgram/messages.js';
+import { parseServerMessage, type DeepgramResults } from '../../src/deepgram/messages.js';
 import { TranscriptModel, type Utterance } from '../../src/transcript/model.js';
 
 export const fixture = (name: string): string => readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8');
@@ -21,7 +21,7 @@ export function said(text: string, o: { start?: number; channel?: number; channe
   const start = o.start ?? 0;
   const step = o.step ?? 0.5;
   let speaker: number | undefined;
-  const words: ResultsMessage['channel']['alternatives'][number]['words'] = [];
+  const words: DeepgramResults['channel']['alternatives'][number]['words'] = [];
   for (const token of text.split(' ').filter(Boolean)) {
     const marker = /^\[(\d+)\]$/.exec(token);
     if (marker) {
@@ -38,7 +38,7 @@ export function said(text: string, o: { start?: number; channel?: number; channe
       ...(speaker === undefined ? {} : { speaker }),
     });
   }
-  const message: ResultsMessage = {
+  const message: DeepgramResults = {
     type: 'Results',
     channel_index: [o.channel ?? 0, o.channels ?? 1],
     start,

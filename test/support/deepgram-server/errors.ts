@@ -49,6 +49,11 @@ export const CLOSE = {
     code: 1011,
     reason: 'Deepgram did not provide a response message within the timeout window. See https://dpgr.am/net0000',
   },
+  /** The adversarial profile's pace limit: our wording (the real service's text for this is not known). */
+  tooFast: {
+    code: 1008,
+    reason: 'Audio arrived too far ahead of real time (test server pace limit)',
+  },
   /** Audio that cannot be decoded (DATA-0000). */
   undecodable: {
     code: 1008,

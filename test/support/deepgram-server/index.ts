@@ -19,6 +19,7 @@ export {
 } from './prerecorded.js';
 export { bareWord } from './messages.js';
 export { CLOSE } from './errors.js';
+export { BROKEN_MESSAGES, seededRandom } from './adversarial.js';
 export { KNOWN_MODELS } from './models.js';
 export type {
   ScriptWord,
@@ -26,6 +27,7 @@ export type {
   DropFault,
   ConnectionFault,
   DeepgramServerOptions,
+  AdversarialOptions,
   FrameLog,
   SentLog,
   TextFrameLog,

@@ -17,6 +17,9 @@ interface OutboxItem {
 export interface OutboxOptions {
   responseDelayMs: number;
   garbage: boolean;
+  /** The adversarial profile: a delay per Results, texts sent before each real message. */
+  resultsDelayMs?: (fixedMs: number) => number;
+  before?: () => string[];
 }
 
 export class Outbox {
@@ -35,8 +38,10 @@ export class Outbox {
   /** Queue a JSON message; Results wait responseDelayMs, and everything after them waits too. */
   send(message: object): void {
     const isResults = (message as { type?: unknown }).type === 'Results';
-    this.enqueue(isResults ? this.options.responseDelayMs : 0, () => {
+    const delayMs = isResults ? (this.options.resultsDelayMs?.(this.options.responseDelayMs) ?? this.options.responseDelayMs) : 0;
+    this.enqueue(delayMs, () => {
       if (this.options.garbage) GARBAGE.forEach((text) => this.write(text));
+      this.options.before?.().forEach((text) => this.write(text));
       this.write(JSON.stringify(message));
     });
   }
@@ -47,6 +52,15 @@ export class Outbox {
       this.record.noteClosing('server', code, reason);
       this.silenced = true;
       this.ws.close(code, reason);
+    });
+  }
+
+  /** Destroy the socket with no close frame once everything queued before has gone out (the client sees 1006). */
+  terminate(): void {
+    this.enqueue(0, () => {
+      this.record.noteClosing('server', 1006, '');
+      this.silenced = true;
+      this.ws.terminate();
     });
   }
 

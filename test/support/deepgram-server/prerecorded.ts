@@ -290,6 +290,11 @@ export function servePrerecorded(setup: PrerecordedSetup): void {
         paragraphs: record.query.get('paragraphs') === 'true' || record.query.get('smart_format') === 'true',
       },
     );
-    setTimeout(() => send(200, body), setup.delayMs);
+    if (fault?.answer === undefined) setTimeout(() => send(200, body), setup.delayMs);
+    else {
+      record.responseStatus = 200;
+      response.writeHead(200, { 'content-type': 'application/json', 'dg-request-id': record.requestId });
+      response.end(fault.answer);
+    }
   });
 }

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { resolveAdversarial } from './adversarial.js';
 import { ConnectionRecord } from './connection-log.js';
 import { checkHandshake, LISTEN_PATH, refusal, refusalFromFault, requestIdHeader, writeRefusal, type Refusal } from './handshake.js';
 import { servePrerecorded } from './prerecorded.js';
@@ -64,6 +65,8 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
   const sessions = new Set<LiveSession>();
   const reference = options.reference === undefined ? undefined : new ReferenceTimeline(options.reference);
   const keepAudio = options.keepAudio ?? true;
+  const behaviours = resolveAdversarial(options.profile, options.adversarial);
+  const adversarial = Object.values(behaviours).some((value) => value !== null && value !== false) ? { behaviours, seed: options.seed ?? 1 } : undefined;
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -104,7 +107,7 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
     if (fault?.reject) return refuse(refusalFromFault(fault.reject, record.requestId));
     requestIds.set(request, record.requestId);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const session = new LiveSession({ ws, record, params: handshake.params, script, fault, timing, reference, keepAudio });
+      const session = new LiveSession({ ws, record, params: handshake.params, script, fault, timing, reference, keepAudio, ...(adversarial ? { adversarial } : {}) });
       sessions.add(session);
       void record.closed.then(() => sessions.delete(session));
     });

@@ -1,6 +1,7 @@
 // One accepted live connection: reads audio and control messages, lets the recognizer turn
 // audio time into messages, applies the connection's fault, and keeps its record.
 import type { RawData, WebSocket } from 'ws';
+import { Adversary, type Adversarial } from './adversarial.js';
 import { AudioMeter } from './audio.js';
 import { ChannelRecognizers, type ChannelHeard } from './channels.js';
 import type { ConnectionRecord } from './connection-log.js';
@@ -30,6 +31,8 @@ export interface SessionSetup {
   reference?: ReferenceTimeline;
   /** Default true. */
   keepAudio?: boolean;
+  /** The adversarial profile's behaviours in force, and its seed. */
+  adversarial?: { behaviours: Adversarial; seed: number };
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -54,6 +57,7 @@ export class LiveSession {
   private idleTimer: NodeJS.Timeout | undefined;
   /** CloseStream (or the end of the session) was seen: later audio is ignored. */
   private ended = false;
+  private readonly adversary: Adversary | undefined;
 
   constructor(setup: SessionSetup) {
     const { ws, record, params, timing } = setup;
@@ -73,7 +77,14 @@ export class LiveSession {
       vadEvents: params.vadEvents,
       maxSegmentSec: timing.maxSegmentSec,
     };
-    this.outbox = new Outbox(ws, record, { responseDelayMs: timing.responseDelayMs, garbage: this.fault.garbage === true });
+    const bytesPerSecond = (params.sampleRate ?? 16000) * params.channels * 2; // container mode: a guess until the header
+    this.adversary = setup.adversarial && new Adversary(setup.adversarial.behaviours, setup.adversarial.seed, record.index, bytesPerSecond);
+    const adversary = this.adversary;
+    this.outbox = new Outbox(ws, record, {
+      responseDelayMs: timing.responseDelayMs,
+      garbage: this.fault.garbage === true,
+      ...(adversary ? { resultsDelayMs: (fixedMs: number) => adversary.resultsDelayMs(fixedMs), before: () => adversary.brokenBefore() } : {}),
+    });
     this.context = { requestId: record.requestId, modelInfo: params.modelInfo, punctuated: params.punctuated, diarize: params.diarize };
 
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -102,7 +113,7 @@ export class LiveSession {
     this.meter.add(chunk);
     this.record.audioBytes = this.meter.bytes;
     this.record.audioSeconds = this.meter.seconds;
-    if (this.dropIfDue()) return;
+    if (this.dropIfDue() || this.adversaryCloses()) return;
     if (this.meter.undecodable) {
       this.endSession(CLOSE.undecodable);
       return;
@@ -127,6 +138,13 @@ export class LiveSession {
   /** The server went away (DeepgramServer.goAway): the socket is destroyed with no close frame. */
   abort(): void {
     this.dropConnection({ bytes: 0, abrupt: true });
+  }
+
+  /** The adversarial profile: a random close point reached, or audio too far ahead of real time. */
+  private adversaryCloses(): boolean {
+    const drop = this.adversary?.dropNow(this.meter.bytes, this.meter.seconds, performance.now());
+    if (drop) this.dropConnection(drop);
+    return drop !== undefined;
   }
 
   /** dropAfterBytes: the server goes away without answering this frame. */
@@ -165,8 +183,19 @@ export class LiveSession {
       this.ended = true; // a stalled server never answers, not even the close
       return;
     }
-    this.deliver(this.recognizer.closeStream(this.meter.seconds));
-    this.endSession(CLOSE.normal);
+    const finals = this.recognizer.closeStream(this.meter.seconds);
+    const cut = this.adversary?.closePlan?.afterFinals;
+    if (cut === undefined) {
+      this.deliver(finals);
+      this.endSession(CLOSE.normal);
+      return;
+    }
+    // The adversarial profile closes during CloseStream: some finals out, no Metadata.
+    this.ended = true;
+    this.clearIdleTimer();
+    this.deliver(finals.slice(0, cut));
+    if (this.adversary!.closePlan!.abrupt) this.outbox.terminate();
+    else this.outbox.close(CLOSE.internal.code, CLOSE.internal.reason);
   }
 
   /** Metadata, then the close frame: how the live API ends every session it ends itself. */
@@ -214,7 +243,11 @@ export class LiveSession {
   }
 
   private deliver(events: ChannelHeard[]): void {
-    for (const { heard, channelIndex } of events) this.outbox.send(heardMessage(heard, this.context, channelIndex));
+    for (const { heard, channelIndex } of events) {
+      const message = heardMessage(heard, this.context, channelIndex);
+      this.adversary?.revise(message);
+      this.outbox.send(message);
+    }
   }
 
   /** NET-0001: no frame of any kind for idleTimeoutMs. Never while stalled or ending. */

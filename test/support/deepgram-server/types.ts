@@ -37,7 +37,7 @@ export interface DropFault {
   abrupt?: boolean;
 }
 
-/** `faults[i]` of the i-th attempt, live or pre-recorded. Pre-recorded honours `reject`, `dropAfterBytes` (the socket is destroyed: ECONNRESET) and `stall` (the body is read, no response ever comes); `garbage` is ignored. */
+/** `faults[i]` of the i-th attempt, live or pre-recorded. Pre-recorded honours `reject`, `dropAfterBytes` (the socket is destroyed: ECONNRESET), `stall` (the body is read, no response ever comes) and `answer`; `garbage` is ignored. */
 export interface ConnectionFault {
   reject?: HandshakeReject;
   dropAfterBytes?: DropFault;
@@ -45,9 +45,34 @@ export interface ConnectionFault {
   stall?: boolean | { afterBytes: number };
   /** Send a non-JSON frame and a message of unknown type before every real message. */
   garbage?: boolean;
+  /** Pre-recorded: the body of the 200 answer, sent as is instead of the transcript (malformed answers). */
+  answer?: string;
+}
+
+/** Behaviours of the adversarial profile; each: true (defaults), false (off), or its settings. README.md: "Adversarial profile". */
+export interface AdversarialOptions {
+  /** Each Results goes out minMs..maxMs (seeded; default 200..900) after the audio it covers arrived; order is kept. */
+  latency?: boolean | { minMs?: number; maxMs?: number };
+  /** Interims revise an earlier word (misheard, seeded), which the final corrects. */
+  revisions?: boolean;
+  /** Audio more than `aheadSec` (5) ahead of `speed` (1.25) x real time since the first frame: closed with 1008. */
+  paceLimit?: boolean | { speed?: number; aheadSec?: number };
+  /** Before a real message, with chance `rate` (0.3), the next `perMessage` (1) of `messages` (default BROKEN_MESSAGES: known types with fields missing or wrong), in turn from a seeded start. */
+  brokenMessages?: boolean | { messages?: readonly string[]; rate?: number; perMessage?: number };
+  /**
+   * The first `connections` (1) connections are each closed, with chance `probability` (1), at a
+   * seeded point `during` the audio (after 0..withinSec (5) s of it) or CloseStream (after 0-2
+   * of the final messages, before Metadata); abruptly (1006) or with 1011, seeded.
+   */
+  randomClose?: boolean | { connections?: number; probability?: number; withinSec?: number; during?: readonly ('audio' | 'close-stream')[] };
 }
 
 export interface DeepgramServerOptions {
+  /** 'adversarial' turns on every behaviour of `adversarial` not set to false; default 'faithful'. */
+  profile?: 'faithful' | 'adversarial';
+  /** Seed of every adversarial choice (default 1); tests print it on failure. */
+  seed?: number;
+  adversarial?: AdversarialOptions;
   /** Required key (`Authorization: Token <key>`); null = no auth, like self-hosted. Default 'test-key'. */
   apiKey?: string | null;
   script?: ScriptWord[];

@@ -68,8 +68,16 @@ describe('sniff', () => {
   it.each<[string, Buffer, string]>([
     ['WAV', wavHeader({}), 'wav'],
     ['MP3 with ID3', Buffer.from('ID3\x04\0\0\0\0\0\0\0\0', 'latin1'), 'MP3'],
-    ['MP3 frame', Buffer.from([0xff, 0xfb, 0x90, 0x64]), 'MP3'],
-    ['AAC ADTS', Buffer.from([0xff, 0xf1, 0x50, 0x80]), 'AAC'],
+    ['MP3 frames', frames([0xff, 0xfb, 0x90, 0x64], 417, 2), 'MP3'],
+    ['MP3 of a single frame', frames([0xff, 0xfb, 0x90, 0x64], 417, 1), 'MP3'],
+    ['MPEG-2 layer III frames (72 x 64 kb/s / 24 kHz)', frames([0xff, 0xf3, 0x84, 0xc4], 192, 3), 'MP3'],
+    ['AAC ADTS frames', frames(adts(300), 300, 2), 'AAC'],
+    ['an MP3 header without a second one where the frame ends', Buffer.concat([frames([0xff, 0xfb, 0x90, 0x64], 417, 1), Buffer.alloc(8, 1)]), 'unknown'],
+    ['MP3 frames whose lengths do not chain', frames([0xff, 0xfb, 0x90, 0x64], 400, 2), 'unknown'],
+    ['raw PCM -1, 16: an MPEG layer I header, but no second frame', Buffer.concat([Buffer.from([0xff, 0xff, 0x10, 0x00]), Buffer.alloc(60, 3)]), 'unknown'],
+    ['raw PCM -1, 0: bit rate index 0 (free format)', Buffer.concat([Buffer.from([0xff, 0xfb, 0x00, 0x00]), Buffer.alloc(60)]), 'unknown'],
+    ['bit rate index 15', frames([0xff, 0xfb, 0xf0, 0x64], 417, 2), 'unknown'],
+    ['sample rate index 3', frames([0xff, 0xfb, 0x9c, 0x64], 417, 2), 'unknown'],
     ['FLAC', Buffer.from('fLaC\0\0\0\x22', 'latin1'), 'FLAC'],
     ['Ogg', Buffer.from('OggS\0\x02', 'latin1'), 'Ogg'],
     ['WebM', Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x01]), 'WebM/Matroska'],
@@ -82,6 +90,18 @@ describe('sniff', () => {
     expect(result.kind === 'container' ? result.name : result.kind).toBe(expected);
   });
 });
+
+/** `count` frames of `bytes` each, every one starting with `header`. */
+function frames(header: number[], bytes: number, count: number): Buffer {
+  const frame = Buffer.alloc(bytes, 0x55);
+  Buffer.from(header).copy(frame);
+  return Buffer.concat(Array.from({ length: count }, () => frame));
+}
+
+/** An ADTS header (AAC LC, 44.1 kHz, stereo) announcing a frame of `bytes` bytes. */
+function adts(bytes: number): number[] {
+  return [0xff, 0xf1, 0x50, 0x80 | ((bytes >> 11) & 0x03), (bytes >> 3) & 0xff, ((bytes & 0x07) << 5) | 0x1f, 0xfc];
+}
 
 function floats(values: number[]): Buffer {
   const buffer = Buffer.alloc(values.length * 4);

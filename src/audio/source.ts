@@ -9,7 +9,7 @@ import { ByteReader, takeBytes } from './byte-reader.js';
 import { startDecoder, type DecoderInput } from './decoder.js';
 import type { PcmFormat } from './format.js';
 import { sniff, SNIFF_BYTES } from './sniff.js';
-import { Linear16Converter, parseWavHeader, WavFormatError } from './wav.js';
+import { codecName, Linear16Converter, parseWavHeader, WavCodecError, WavFormatError } from './wav.js';
 
 export interface AudioSource {
   format: PcmFormat;
@@ -47,9 +47,13 @@ export async function openAudioSource(
     throw new AudioSourceError(`cannot read ${label}: ${error.code ?? error.message}`, 'check the path and its permissions');
   });
   if (head.length === 0) throw new AudioSourceError(`${label} is empty: there is no audio to transcribe`, 'check the file or the command feeding stdin');
-  const sniffed = sniff(head);
+  let sniffed = sniff(head);
   const closeReader = () => void reader.close();
-  if (sniffed.kind === 'wav') return readWav(reader, { label, fileBytes: size, stop: closeReader });
+  if (sniffed.kind === 'wav') {
+    const tag = await wavCodec(reader);
+    if (tag === undefined) return readWav(reader, { label, fileBytes: size, stop: closeReader });
+    sniffed = { kind: 'container', name: `WAV (${codecName(tag)})`, soxType: 'wav' };
+  }
   // --encoding insists on raw; a sample rate alone (perhaps a configured default) only applies to unrecognised data.
   if (raw.encoding || (sniffed.kind === 'unknown' && raw.sampleRate)) return readRaw(reader, raw, size, closeReader);
   if (sniffed.kind === 'unknown' && fromStdin) throw new UsageError('stdin is not WAV or a known audio container', RAW_HINT);
@@ -74,6 +78,20 @@ export async function openAudioSource(
 }
 
 const NEEDS_SEEKING = new Set(['MP4/M4A', 'CAF']);
+
+/** The format tag of a WAV whose samples need a decoder (mu-law, A-law, ADPCM, GSM), else undefined (readWav reports the rest). */
+async function wavCodec(reader: ByteReader): Promise<number | undefined> {
+  for (let want = 64; want <= 2 * MAX_HEADER_BYTES; want *= 2) {
+    const head = await reader.peek(want);
+    try {
+      if (parseWavHeader(head)) return undefined;
+    } catch (error) {
+      return error instanceof WavCodecError ? error.tag : undefined;
+    }
+    if (reader.ended) return undefined;
+  }
+  return undefined;
+}
 const READ_BYTES = 64 * 1024;
 
 /**

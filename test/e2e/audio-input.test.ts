@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { pcmOfWav, SAMPLE_WAV, sha256 } from '../support/audio.js';
+import { encodeWithFfmpeg, ffmpegPcm, pcmOfWav, SAMPLE_WAV, sha256 } from '../support/audio.js';
 import { expectedLines, scriptFromText, startDeepgramServer, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { runCli } from '../support/run-cli.js';
+import { missing } from '../support/system-tools.js';
 
 // Inputs that used to be misread: what the sniffer, the WAV reader and the decoders make of them.
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
@@ -32,5 +33,59 @@ describe('raw PCM on stdin is not taken for MP3', () => {
     const result = await transcribe(['-', '--sample-rate', '16000', '--speed', 'max'], { stdin: pcm });
     expect(result).toMatchObject({ code: 0, stderr: '', stdout: LINES.join('\n') + '\n' });
     expect(server!.connections[0]!.sha256).toBe(sha256(pcm));
+  });
+});
+
+describe("a WAV header's rate and channels have the flags' bounds", () => {
+  it.each([
+    ['1 Hz', 1, 1, '1 channels at 1 Hz (Hz: must be between 1000 and 384000)'],
+    ['2^32-1 Hz', 0xffffffff, 1, '1 channels at 4294967295 Hz (Hz: must be between 1000 and 384000)'],
+    ['65535 channels', 16000, 65535, '65535 channels at 16000 Hz (channels: must be between 1 and 32)'],
+  ])('%s: exit 4, nothing sent', async (name, rate, channels, declared) => {
+    const wav = Buffer.concat([readFileSync(SAMPLE_WAV).subarray(0, 44), PCM.subarray(0, 64)]);
+    wav.writeUInt16LE(channels, 22);
+    wav.writeUInt32LE(rate, 24);
+    wav.writeUInt32LE(64, 40);
+    const path = at(`${name}.wav`, wav);
+    const result = await transcribe([path]);
+    expect(result).toEqual({
+      code: 4,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: ${path} is not a usable WAV file: the header declares ${declared} — convert it to 16-bit PCM WAV, e.g. with ffmpeg -i in -acodec pcm_s16le out.wav\n`,
+    });
+    expect(server!.connections).toHaveLength(0);
+  });
+});
+
+describe.skipIf(missing('ffmpeg', 'sox'))('WAVs that are not plain PCM go through the decoder (apt-get install -y ffmpeg sox libsox-fmt-all)', () => {
+  const onlySox = join(tmp, 'only-sox');
+  mkdirSync(onlySox);
+  symlinkSync('/usr/bin/sox', join(onlySox, 'sox'));
+
+  it.each([
+    ['mu-law', ['-acodec', 'pcm_mulaw', '-ar', '8000']],
+    ['A-law', ['-acodec', 'pcm_alaw', '-ar', '8000']],
+    ['IMA ADPCM', ['-acodec', 'adpcm_ima_wav']],
+    ['MS ADPCM', ['-acodec', 'adpcm_ms']],
+    ['GSM 6.10', ['-acodec', 'libgsm_ms', '-ar', '8000']],
+  ])('%s: a file and stdin through ffmpeg, byte-exact', async (name, args) => {
+    const path = join(tmp, `${name}.wav`);
+    encodeWithFfmpeg(SAMPLE_WAV, path, args);
+    for (const input of [path, '-']) {
+      const result = await transcribe([input, '--speed', 'max'], input === '-' ? { stdin: readFileSync(path) } : {});
+      expect(result).toMatchObject({ code: 0, stderr: '', stdout: LINES.join('\n') + '\n' });
+      expect(server!.connections[0]!.sha256).toBe(sha256(ffmpegPcm(path)));
+      await server!.close();
+    }
+  });
+
+  it('mu-law through SoX when ffmpeg is not on PATH', async () => {
+    const path = join(tmp, 'sox-mulaw.wav');
+    encodeWithFfmpeg(SAMPLE_WAV, path, ['-acodec', 'pcm_mulaw', '-ar', '8000']);
+    const result = await transcribe([path, '--speed', 'max'], { env: { PATH: onlySox } });
+    expect(result).toMatchObject({ code: 0, stderr: '', stdout: LINES.join('\n') + '\n' });
+    expect(server!.connections[0]!.query.get('sample_rate')).toBe('8000');
+    expect(server!.connections[0]!.sha256).toBe(sha256(ffmpegPcm(path))); // mu-law to 16-bit is a table: both agree
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Linear16Converter, parseWavHeader, type SampleEncoding } from '../../src/audio/wav.js';
+import { Linear16Converter, parseWavHeader, WavCodecError, type SampleEncoding } from '../../src/audio/wav.js';
 import { sniff } from '../../src/audio/sniff.js';
 
 /** A WAV header as a writer would produce it; `extra` chunks go before `data`. */
@@ -36,11 +36,40 @@ describe('parseWavHeader', () => {
     expect(parseWavHeader(wavHeader({}).subarray(0, 30))).toBeUndefined();
   });
   it.each<[string, Parameters<typeof wavHeader>[0], string]>([
-    ['A-law', { tag: 6, bits: 8 }, 'unsupported WAV encoding (format tag 6, 8 bits)'],
     ['12-bit', { bits: 12 }, 'unsupported WAV encoding (format tag 1, 12 bits)'],
-    ['no channels', { channels: 0 }, 'the header declares 0 channels at 16000 Hz'],
+    ['no channels', { channels: 0 }, 'the header declares 0 channels at 16000 Hz (channels: must be between 1 and 32)'],
+    ['1 Hz', { rate: 1 }, 'the header declares 1 channels at 1 Hz (Hz: must be between 1000 and 384000)'],
+    ['2^32-1 Hz', { rate: 0xffffffff }, 'the header declares 1 channels at 4294967295 Hz (Hz: must be between 1000 and 384000)'],
+    ['384001 Hz', { rate: 384_001 }, 'the header declares 1 channels at 384001 Hz (Hz: must be between 1000 and 384000)'],
+    ['65535 channels', { channels: 65535 }, 'the header declares 65535 channels at 16000 Hz (channels: must be between 1 and 32)'],
+    ['33 channels', { channels: 33 }, 'the header declares 33 channels at 16000 Hz (channels: must be between 1 and 32)'],
   ])('refuses %s', (_name, header, message) => {
     expect(() => parseWavHeader(wavHeader(header))).toThrow(message);
+  });
+});
+
+describe('WAVs whose samples need a decoder', () => {
+  it.each<[string, Parameters<typeof wavHeader>[0], number, string]>([
+    ['mu-law', { tag: 7, bits: 8, rate: 8000 }, 7, 'unsupported WAV encoding (format tag 7, mu-law)'],
+    ['A-law', { tag: 6, bits: 8, rate: 8000 }, 6, 'unsupported WAV encoding (format tag 6, A-law)'],
+    ['IMA ADPCM', { tag: 0x11, bits: 4 }, 0x11, 'unsupported WAV encoding (format tag 17, IMA ADPCM)'],
+    ['GSM 6.10', { tag: 0x31, bits: 0, rate: 8000 }, 0x31, 'unsupported WAV encoding (format tag 49, GSM 6.10)'],
+  ])('%s: a WavCodecError with its tag', (_name, header, tag, message) => {
+    let thrown: unknown;
+    try {
+      parseWavHeader(wavHeader(header));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WavCodecError);
+    expect(thrown).toMatchObject({ tag, message });
+  });
+
+  it('extensible with a mu-law sub-format is one too; within the rate bounds first', () => {
+    const extensible = wavHeader({ tag: 0xfffe, fmtSize: 40, bits: 8, rate: 8000 });
+    extensible.writeUInt16LE(7, 44);
+    expect(() => parseWavHeader(extensible)).toThrow(WavCodecError);
+    expect(() => parseWavHeader(wavHeader({ tag: 7, bits: 8, rate: 10 }))).toThrow('the header declares 1 channels at 10 Hz');
   });
 });
 

@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +14,10 @@ const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with 
 const LINES = expectedLines(SCRIPT, { endpointingMs: 300, utteranceEndMs: 1000 });
 const PCM = pcmOfWav(SAMPLE_WAV);
 const tmp = mkdtempSync(join(tmpdir(), 'transcribe-input-'));
+/** A PATH on which SoX is the only decoder. */
+const onlySox = join(tmp, 'only-sox');
+mkdirSync(onlySox);
+symlinkSync('/usr/bin/sox', join(onlySox, 'sox'));
 const at = (name: string, content: Buffer | string) => (writeFileSync(join(tmp, name), content), join(tmp, name));
 
 let server: DeepgramServer | undefined;
@@ -59,10 +65,6 @@ describe("a WAV header's rate and channels have the flags' bounds", () => {
 });
 
 describe.skipIf(missing('ffmpeg', 'sox'))('WAVs that are not plain PCM go through the decoder (apt-get install -y ffmpeg sox libsox-fmt-all)', () => {
-  const onlySox = join(tmp, 'only-sox');
-  mkdirSync(onlySox);
-  symlinkSync('/usr/bin/sox', join(onlySox, 'sox'));
-
   it.each([
     ['mu-law', ['-acodec', 'pcm_mulaw', '-ar', '8000']],
     ['A-law', ['-acodec', 'pcm_alaw', '-ar', '8000']],
@@ -87,5 +89,32 @@ describe.skipIf(missing('ffmpeg', 'sox'))('WAVs that are not plain PCM go throug
     expect(result).toMatchObject({ code: 0, stderr: '', stdout: LINES.join('\n') + '\n' });
     expect(server!.connections[0]!.query.get('sample_rate')).toBe('8000');
     expect(server!.connections[0]!.sha256).toBe(sha256(ffmpegPcm(path))); // mu-law to 16-bit is a table: both agree
+  });
+});
+
+describe.skipIf(missing('ffmpeg', 'sox'))('a decoder only ever reads the local file it is given', () => {
+  it('a local path that reads http://host/x.mp3 is decoded from disk; the URL is never fetched', async () => {
+    let requests = 0;
+    const web = createServer((_request, response) => (requests++, response.writeHead(404).end()));
+    await new Promise<void>((ready) => web.listen(0, '127.0.0.1', ready));
+    try {
+      const host = `127.0.0.1:${(web.address() as AddressInfo).port}`;
+      mkdirSync(join(tmp, 'http:', host), { recursive: true });
+      const local = join(tmp, 'http:', host, 'x.mp3');
+      encodeWithFfmpeg(SAMPLE_WAV, local, ['-codec:a', 'libmp3lame', '-b:a', '64k']);
+      const result = await transcribe([`http://${host}/x.mp3`, '--speed', 'max']);
+      expect(result).toMatchObject({ code: 0, stderr: '', stdout: LINES.join('\n') + '\n' });
+      expect(server!.connections[0]!.sha256).toBe(sha256(ffmpegPcm(local)));
+      expect(requests).toBe(0);
+    } finally {
+      web.close();
+    }
+  });
+
+  it('SoX: a file named -x.mp3 (after --) is a file, not an option', async () => {
+    const local = join(tmp, '-x.mp3');
+    encodeWithFfmpeg(SAMPLE_WAV, local, ['-codec:a', 'libmp3lame', '-b:a', '64k']);
+    const result = await transcribe(['--speed', 'max', '--', '-x.mp3'], { env: { PATH: onlySox } });
+    expect(result).toMatchObject({ code: 0, stderr: '', stdout: LINES.join('\n') + '\n' });
   });
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve as absolutePath } from 'node:path';
 import { Readable } from 'node:stream';
 import { AudioSourceError } from '../errors.js';
+import { childEnv } from './child-env.js';
 import type { Sniffed } from './sniff.js';
 import { which } from './which.js';
 
@@ -9,9 +10,10 @@ export const DECODER_INSTALL_HINT =
   'install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg) or convert the audio to WAV';
 
 export interface DecoderInput {
-  /** A file path, or a stream to pipe into the decoder's stdin. */
+  /** A file path, a stream to pipe into the decoder's stdin, or the descriptor of a seekable (spooled) file to be its stdin. */
   path?: string;
   stream?: AsyncIterable<Buffer>;
+  file?: number;
   sniffed: Sniffed;
   label: string;
 }
@@ -34,8 +36,9 @@ export function decoderCommand(input: DecoderInput, env: Record<string, string |
   const sox = which('sox', env);
   const soxType = input.sniffed.kind === 'container' ? input.sniffed.soxType : undefined;
   if (ffmpeg) {
-    const from = input.path === undefined ? 'pipe:0' : `file:${absolutePath(input.path)}`;
-    const nostdin = input.path === undefined ? [] : ['-nostdin']; // -nostdin would stop it reading the audio from stdin
+    // A spooled file is its stdin, opened again by name to be seekable (the pipe protocol is not).
+    const from = input.file !== undefined ? 'file:/dev/stdin' : input.path === undefined ? 'pipe:0' : `file:${absolutePath(input.path)}`;
+    const nostdin = input.stream ? [] : ['-nostdin']; // -nostdin would stop it reading the audio from stdin
     const args = ['-hide_banner', '-loglevel', 'error', ...nostdin, '-protocol_whitelist', 'file,pipe', '-i', from];
     return { command: ffmpeg, args: [...args, '-vn', '-acodec', 'pcm_s16le', '-f', 'wav', 'pipe:1'], input: from };
   }
@@ -57,9 +60,9 @@ export function startDecoder(input: DecoderInput, env: Record<string, string | u
   // ffmpeg names its input in messages: the user's path, not our file: URL.
   const lastLine = () => {
     const line = stderr().trim().split('\n').pop() ?? '';
-    return url && input.path !== undefined ? line.split(url).join(input.label) : line;
+    return url && url !== 'pipe:0' ? line.split(url).join(input.label) : line;
   };
-  const child = spawn(command, args, { stdio: [input.stream ? 'pipe' : 'ignore', 'pipe', 'pipe'], env });
+  const child = spawn(command, args, { stdio: [input.file ?? (input.stream ? 'pipe' : 'ignore'), 'pipe', 'pipe'], env: childEnv(env) });
   const stderr = collectTail(child);
   const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
     child.once('error', (error) => resolve({ code: null, error }));
@@ -77,6 +80,7 @@ export function startDecoder(input: DecoderInput, env: Record<string, string | u
     if (stopped) return;
     if (error) throw new AudioSourceError(`could not start ${name}: ${error.message}`, DECODER_INSTALL_HINT, { cause: error });
     if (code !== 0) {
+      if (/does not contain any stream/.test(lastLine())) throw noAudioTrack(input.label);
       const reason = lastLine() || `exit status ${code}`;
       throw new AudioSourceError(`could not decode ${input.label} with ${name}: ${reason}`, 'check that the file is an audio file and not damaged');
     }
@@ -89,6 +93,11 @@ export function startDecoder(input: DecoderInput, env: Record<string, string | u
       child.kill('SIGTERM');
     },
   };
+}
+
+/** ffmpeg's "Output file does not contain any stream" after -vn: a video without sound. */
+function noAudioTrack(label: string): AudioSourceError {
+  return new AudioSourceError(`${label} has no audio track: there is nothing to transcribe`, 'check that it is the recording you meant');
 }
 
 function collectTail(child: ChildProcess): () => string {

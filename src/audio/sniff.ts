@@ -18,7 +18,8 @@ export function sniff(head: Buffer): Sniffed {
   if (ascii(0, 4) === 'FORM' && ['AIFF', 'AIFC'].includes(ascii(8, 12))) return { kind: 'container', name: 'AIFF', soxType: 'aiff' };
   if (ascii(0, 4) === 'caff') return { kind: 'container', name: 'CAF' };
   if (ascii(0, 5) === '#!AMR') return { kind: 'container', name: 'AMR', soxType: 'amr-nb' };
-  if (ascii(0, 4) === 'RIFF') return { kind: 'container', name: `RIFF/${ascii(8, 12)}` };
+  // The form type goes into messages: printable ASCII only (a damaged header may hold a newline or ESC).
+  if (ascii(0, 4) === 'RIFF') return { kind: 'container', name: `RIFF/${ascii(8, 12).replace(/[^\x20-\x7e]/g, '?')}` };
   const mpeg = mpegFrame(head);
   if (mpeg) return mpeg;
   return { kind: 'unknown' };

@@ -114,6 +114,7 @@ describe('sniff', () => {
     ['raw PCM', Buffer.from([0x10, 0x00, 0x20, 0x00]), 'unknown'],
     ['raw PCM starting with -1 samples', Buffer.from([0xff, 0xff, 0xff, 0xff, 0xfe, 0xff]), 'unknown'],
     ['text', Buffer.from('hello world!'), 'unknown'],
+    ['RIFF of another form, named in printable characters only', Buffer.from('RIFF\0\0\0\0A\nB\x1b', 'latin1'), 'RIFF/A?B?'],
   ])('%s', (_name, head, expected) => {
     const result = sniff(head);
     expect(result.kind === 'container' ? result.name : result.kind).toBe(expected);

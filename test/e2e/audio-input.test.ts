@@ -45,6 +45,19 @@ describe('raw PCM on stdin is not taken for MP3', () => {
   });
 });
 
+describe.skipIf(missing('ffmpeg'))('MPEG audio without a tag is still recognised on stdin', () => {
+  it.each([
+    ['an MP3 without an ID3 tag', 'x.mp3', ['-codec:a', 'libmp3lame', '-b:a', '64k', '-id3v2_version', '0', '-write_xing', '0']],
+    ['ADTS AAC', 'x.aac', ['-codec:a', 'aac', '-f', 'adts']],
+  ])('%s', async (_name, file, args) => {
+    const path = join(tmp, file);
+    encodeWithFfmpeg(SAMPLE_WAV, path, args);
+    const result = await transcribe(['-', '--speed', 'max'], { stdin: readFileSync(path) });
+    expect(result).toMatchObject({ code: 0, stderr: '', stdout: LINES.join('\n') + '\n' });
+    expect(server!.connections[0]!.sha256).toBe(sha256(ffmpegPcm(path, 'pipe')));
+  });
+});
+
 describe("a WAV header's rate and channels have the flags' bounds", () => {
   it.each([
     ['1 Hz', 1, 1, '1 channels at 1 Hz (Hz: must be between 1000 and 384000)'],

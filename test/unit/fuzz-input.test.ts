@@ -89,12 +89,14 @@ describe(`fuzzing (seed ${SEED}; FUZZ_SEED=${SEED} replays it)`, () => {
   it(`${CASES} generated stream heads through the sniffer: a verdict, never an exception, in bounded time`, () => {
     const random = seeded(SEED ^ 0x5eed);
     const kinds = new Map<string, number>();
-    const started = performance.now();
+    let sniffing = 0; // ms inside sniff() alone, not in the generator
     for (let i = 0; i < CASES; i++) {
       const head = fuzzHead(random);
       let verdict: string;
       try {
+        const started = performance.now();
         const result = sniff(head);
+        sniffing += performance.now() - started;
         verdict = result.kind === 'container' ? result.name : result.kind;
       } catch (error) {
         throw new Error(`FUZZ_SEED=${SEED}: sniff threw on case ${i} (${head.subarray(0, 16).toString('hex')}): ${String(error)}`);
@@ -103,7 +105,7 @@ describe(`fuzzing (seed ${SEED}; FUZZ_SEED=${SEED} replays it)`, () => {
       const kind = verdict.startsWith('RIFF/') ? 'RIFF/*' : verdict;
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
-    console.log(`sniffer fuzz, seed ${SEED}: ${CASES} heads in ${(performance.now() - started).toFixed(0)} ms: ${JSON.stringify(Object.fromEntries(kinds))}`);
-    expect(performance.now() - started).toBeLessThan(5000);
+    console.log(`sniffer fuzz, seed ${SEED}: ${CASES} heads sniffed in ${sniffing.toFixed(0)} ms: ${JSON.stringify(Object.fromEntries(kinds))}`);
+    expect(sniffing).toBeLessThan(1000);
   });
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { childEnv } from './child-env.js';
 import { installHint } from './recorder.js';
 import { which } from './which.js';
 
@@ -43,7 +44,7 @@ export function parsePactlSources(text: string): DeviceEntry[] {
 
 function run(command: string, args: string[], env: Record<string, string | undefined>): Promise<{ stdout: string; error?: string }> {
   return new Promise((resolve) => {
-    execFile(command, args, { env, timeout: 5000, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(command, args, { env: childEnv(env), timeout: 5000, encoding: 'utf8' }, (error, stdout, stderr) => {
       const reason = stderr.trim().split('\n').pop() || error?.message;
       resolve(error ? { stdout, error: reason ?? 'failed' } : { stdout });
     });

@@ -14,7 +14,7 @@ module.exports = function transcribeRecorder(options) {
     cmd: command.command,
     args: command.args,
     // Its own process group (POSIX): the terminal's Ctrl+C reaches only us, and we stop the recorder
-    // after the words already heard are safe, instead of racing its exit. If we die, its next write fails.
+    // after the words already heard are safe, instead of racing its exit. If we die, a watchdog kills it (watchdog.ts).
     spawnOptions: { env: command.env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' },
   };
 };

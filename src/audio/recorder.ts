@@ -4,8 +4,10 @@ import arecordModule from 'node-record-lpcm16/recorders/arecord.js';
 import recModule from 'node-record-lpcm16/recorders/rec.js';
 import soxModule from 'node-record-lpcm16/recorders/sox.js';
 import { AudioSourceError, UsageError } from '../errors.js';
+import { childEnv } from './child-env.js';
 import { ChunkQueue } from './chunk-queue.js';
 import { BYTES_PER_SAMPLE, bytesPerSecond, frameBytes, type PcmFormat } from './format.js';
+import { startWatchdog } from './watchdog.js';
 import { which } from './which.js';
 
 export type RecorderName = 'arecord' | 'sox' | 'rec';
@@ -96,7 +98,7 @@ export function recorderCommand(options: RecorderOptions, choice: { name: Record
   const device = options.device || undefined;
   const spec = LIBRARY_MODULES[choice.name]({ ...format, audioType: 'raw', device, endOnSilence: false });
   const args = spec.args.map(String);
-  const env: Record<string, string | undefined> = { ...options.env };
+  const env: Record<string, string | undefined> = childEnv(options.env);
   if (choice.name === 'arecord') {
     // arecord reads one ALSA period per write; its default period is a quarter of a 500 ms buffer.
     args.splice(args.length - 1, 0, `--period-time=${CHUNK_MS * 1000}`, `--buffer-time=${CHUNK_MS * 8 * 1000}`);
@@ -178,9 +180,13 @@ export function startRecording(options: RecorderOptions): Recording {
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
 
+  const watchdog = startWatchdog(child.pid, options.env); // kills the recorder if we are killed
   let stopRequested = false;
   let expectedExit = false;
-  child.once('exit', () => (expectedExit = stopRequested)); // an exit before our stop() is a failure even if stop() follows
+  child.once('exit', () => {
+    expectedExit = stopRequested; // an exit before our stop() is a failure even if stop() follows
+    watchdog.release();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal })),
   );

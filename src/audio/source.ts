@@ -1,15 +1,11 @@
-import { createWriteStream, rmSync } from 'node:fs';
-import { mkdtemp, open, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { AudioSourceError, UsageError } from '../errors.js';
 import { ByteReader, takeBytes } from './byte-reader.js';
-import { startDecoder, type DecoderInput } from './decoder.js';
+import { decoderCommand, startDecoder, type DecoderInput } from './decoder.js';
 import type { PcmFormat } from './format.js';
+import { fileInfo, readChunks, readError } from './input-file.js';
 import { sniff, SNIFF_BYTES } from './sniff.js';
-import { Linear16Converter, parseWavHeader, WavFormatError } from './wav.js';
+import { spoolToFile } from './spool.js';
+import { codecName, Linear16Converter, parseWavHeader, WavCodecError, WavFormatError } from './wav.js';
 
 export interface AudioSource {
   format: PcmFormat;
@@ -40,30 +36,45 @@ export async function openAudioSource(
 ): Promise<AudioSource> {
   const fromStdin = path === '-';
   const label = fromStdin ? 'stdin' : path;
-  const size = fromStdin ? undefined : await fileSize(path);
+  const info = fromStdin ? undefined : await fileInfo(path);
+  // A FIFO or <(cmd) is read once, like stdin: sniffed from the stream and the rest piped on.
+  const streamed = !info?.regular;
+  const size = streamed ? undefined : info!.size;
   const input = fromStdin ? io.stdin : readChunks(path);
   const reader = new ByteReader(input as AsyncIterable<Buffer>);
   const head = await reader.peek(SNIFF_BYTES).catch((error: NodeJS.ErrnoException) => {
-    throw new AudioSourceError(`cannot read ${label}: ${error.code ?? error.message}`, 'check the path and its permissions');
+    throw readError(label, error);
   });
   if (head.length === 0) throw new AudioSourceError(`${label} is empty: there is no audio to transcribe`, 'check the file or the command feeding stdin');
-  const sniffed = sniff(head);
+  let sniffed = sniff(head);
   const closeReader = () => void reader.close();
-  if (sniffed.kind === 'wav') return readWav(reader, { label, fileBytes: size, stop: closeReader });
+  if (sniffed.kind === 'wav') {
+    const tag = await wavCodec(reader);
+    if (tag === undefined) return readWav(reader, { label, fileBytes: size, stop: closeReader });
+    sniffed = { kind: 'container', name: `WAV (${codecName(tag)})`, soxType: 'wav' };
+  }
   // --encoding insists on raw; a sample rate alone (perhaps a configured default) only applies to unrecognised data.
   if (raw.encoding || (sniffed.kind === 'unknown' && raw.sampleRate)) return readRaw(reader, raw, size, closeReader);
   if (sniffed.kind === 'unknown' && fromStdin) throw new UsageError('stdin is not WAV or a known audio container', RAW_HINT);
   let decoderInput: DecoderInput = { path, sniffed, label };
-  let removeSpool = () => {};
-  if (!fromStdin) closeReader();
+  if (!streamed) closeReader();
   else if (sniffed.kind === 'container' && NEEDS_SEEKING.has(sniffed.name)) {
-    // MP4's index often sits at the end: a decoder cannot read it from a pipe, so spool stdin to disk.
+    // MP4's index often sits at the end: a decoder cannot read it from a pipe, so spool the stream to a file.
+    decoderCommand({ file: -1, sniffed, label }, io.env); // no decoder: say so before copying anything
     const spool = await spoolToFile(reader.rest());
-    decoderInput = { path: spool.path, sniffed, label };
-    removeSpool = spool.remove;
+    decoderInput = { file: spool.fd, sniffed, label };
+    try {
+      return await decode(decoderInput, io.env, label);
+    } finally {
+      await spool.close(); // the decoder has its own descriptor; the file vanishes when it exits
+    }
   } else decoderInput = { stream: reader.rest(), sniffed, label };
-  const decoder = startDecoder(decoderInput, io.env);
-  const stop = () => (decoder.stop(), removeSpool());
+  return decode(decoderInput, io.env, label);
+}
+
+async function decode(input: DecoderInput, env: Record<string, string | undefined>, label: string): Promise<AudioSource> {
+  const decoder = startDecoder(input, env);
+  const stop = () => decoder.stop();
   try {
     const source = await readWav(new ByteReader(decoder.wav), { label, stop, whyNoAudio: decoder.reason });
     return { ...source, totalSeconds: undefined };
@@ -74,47 +85,24 @@ export async function openAudioSource(
 }
 
 const NEEDS_SEEKING = new Set(['MP4/M4A', 'CAF']);
-const READ_BYTES = 64 * 1024;
 
-/**
- * A file's bytes, read into one buffer over and over: each chunk is valid until the next is asked
- * for. A new 64 kB buffer per read (a read stream's way) is garbage 40 frames later, and at
- * --speed max that garbage, not the audio, was most of the memory of an hour-long file.
- */
-async function* readChunks(path: string): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
+/** The format tag of a WAV whose samples need a decoder (mu-law, A-law, ADPCM, GSM), else undefined (readWav reports the rest). */
+async function wavCodec(reader: ByteReader): Promise<number | undefined> {
+  for (let want = 64; want <= 2 * MAX_HEADER_BYTES; want *= 2) {
+    const head = await reader.peek(want);
+    try {
+      if (parseWavHeader(head)) return undefined;
+    } catch (error) {
+      return error instanceof WavCodecError ? error.tag : undefined;
     }
-  } finally {
-    await handle.close();
+    if (reader.ended) return undefined;
   }
+  return undefined;
 }
 
-async function spoolToFile(data: AsyncIterable<Buffer>): Promise<{ path: string; remove: () => void }> {
-  const dir = await mkdtemp(join(tmpdir(), 'transcribe-'));
-  const path = join(dir, 'stdin');
-  await pipeline(Readable.from(data), createWriteStream(path, { mode: 0o600 }));
-  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** The size of an audio file; a missing file, a directory or no permission is an AudioSourceError. */
+/** The size of an audio file (0 for a FIFO); a missing file, a directory or no permission is an AudioSourceError. */
 export async function fileSize(path: string): Promise<number> {
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new AudioSourceError(`${path} is a directory, not an audio file`, 'give the path of an audio file');
-    return info.size;
-  } catch (error) {
-    if (error instanceof AudioSourceError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AudioSourceError(`no such file: ${path}`, 'check the path, or use - to read stdin');
-    if (code === 'EACCES') throw new AudioSourceError(`permission denied: ${path}`, 'check the file permissions');
-    throw new AudioSourceError(`cannot read ${path}: ${code ?? String(error)}`, 'check the path');
-  }
+  return (await fileInfo(path)).size;
 }
 
 interface WavInput {

@@ -1,3 +1,4 @@
+import { options } from '../settings/options.js';
 import type { PcmFormat } from './format.js';
 
 export type SampleEncoding = { kind: 'int'; bits: 8 | 16 | 24 | 32 } | { kind: 'float'; bits: 32 | 64 };
@@ -18,6 +19,20 @@ const FORMAT_EXTENSIBLE = 0xfffe;
 const UNKNOWN_SIZES = new Set([0, 0xffffffff, 0x7ffff000]);
 
 export class WavFormatError extends Error {}
+
+/** A WAV whose samples are compressed or companded (mu-law, A-law, ADPCM, GSM...): a decoder reads it. */
+export class WavCodecError extends WavFormatError {
+  constructor(readonly tag: number) {
+    super(`unsupported WAV encoding (format tag ${tag}, ${CODEC_NAMES[tag] ?? 'compressed'})`);
+  }
+}
+
+const CODEC_NAMES: Record<number, string> = { 2: 'MS ADPCM', 6: 'A-law', 7: 'mu-law', 0x11: 'IMA ADPCM', 0x31: 'GSM 6.10', 0x55: 'MP3' };
+
+/** The name of a WAV's non-PCM encoding, for messages. */
+export function codecName(tag: number): string {
+  return CODEC_NAMES[tag] ?? `format tag ${tag}`;
+}
 
 export function isWav(head: Buffer): boolean {
   return head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE';
@@ -54,10 +69,18 @@ function parseFmt(chunk: Buffer): { format: PcmFormat; encoding: SampleEncoding 
   const sampleRate = chunk.readUInt32LE(4);
   const bits = chunk.readUInt16LE(14);
   if (tag === FORMAT_EXTENSIBLE && chunk.length >= 26) tag = chunk.readUInt16LE(24); // first bytes of the sub-format GUID
-  if (channels < 1 || sampleRate < 1) throw new WavFormatError(`the header declares ${channels} channels at ${sampleRate} Hz`);
+  // The same bounds as --sample-rate and --channels: a header is no more trusted than a flag.
+  for (const [spec, value, unit] of [[options.sampleRate, sampleRate, 'Hz'], [options.channels, channels, 'channels']] as const) {
+    try {
+      spec.parse(String(value));
+    } catch (error) {
+      throw new WavFormatError(`the header declares ${channels} channels at ${sampleRate} Hz (${unit}: ${(error as Error).message})`);
+    }
+  }
   const format = { sampleRate, channels };
   if (tag === FORMAT_PCM && (bits === 8 || bits === 16 || bits === 24 || bits === 32)) return { format, encoding: { kind: 'int', bits } };
   if (tag === FORMAT_FLOAT && (bits === 32 || bits === 64)) return { format, encoding: { kind: 'float', bits } };
+  if (tag !== FORMAT_PCM && tag !== FORMAT_FLOAT && tag !== FORMAT_EXTENSIBLE) throw new WavCodecError(tag);
   throw new WavFormatError(`unsupported WAV encoding (format tag ${tag}, ${bits} bits)`);
 }
 

@@ -1,6 +1,9 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { fileSize } from '../audio/source.js';
+import { which } from '../audio/which.js';
+import { fileInfo, readHead } from '../audio/input-file.js';
+import { sniff, SNIFF_BYTES } from '../audio/sniff.js';
+import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
 import { transcribeBatch, type PrerecordedParagraph, type PrerecordedResponse, type PrerecordedWord } from '../deepgram/batch.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
@@ -26,9 +29,14 @@ export async function runBatch(
 ): Promise<ExitCodeValue> {
   if (settings.saveAudio) throw new UsageError('--save-audio keeps the audio sent while streaming; it does not apply to --batch', 'drop one of them');
   const fromStdin = path === '-';
-  const size = fromStdin ? undefined : await fileSize(path);
+  const info = fromStdin ? undefined : await fileInfo(path);
+  const size = info?.regular ? info.size : undefined; // a FIFO or <(cmd) is uploaded as a stream, like stdin
   if (size === 0) throw new AudioSourceError(`${path} is empty: there is no audio to transcribe`, 'check the file');
   if (settings.encoding && !settings.sampleRate) throw new UsageError('raw PCM needs its sample rate', 'add --sample-rate <hz> [--channels <n>]');
+  if (size !== undefined) {
+    const head = await readHead(path, SNIFF_BYTES); // an unreadable file fails here, as a sentence, not mid-upload
+    if (!settings.encoding) await refuseNotAudio(context, path, head);
+  }
   const raw = settings.encoding ? { sampleRate: settings.sampleRate!, channels: settings.channels ?? 1 } : undefined;
   const body: Readable = fromStdin ? (context.stdin as Readable) : createReadStream(path, { highWaterMark: 256 * 1024 });
   const transcript = createOutput(context, settings);
@@ -65,6 +73,17 @@ export async function runBatch(
     renderer.dispose();
     transcript.dispose();
   }
+}
+
+/**
+ * A file no signature says is audio (a README, random bytes) is refused here, with the same words
+ * streaming uses, instead of after an upload: the local decoder tries it. Recognised audio is not
+ * decoded, and without a decoder Deepgram decides.
+ */
+async function refuseNotAudio(context: Context, path: string, head: Buffer): Promise<void> {
+  if (sniff(head).kind !== 'unknown' || !(which('ffmpeg', context.env) || which('sox', context.env))) return;
+  const source = await openAudioSource(path, {}, context);
+  await source.stop();
 }
 
 function wordsOf(words: PrerecordedWord[]): Word[] {

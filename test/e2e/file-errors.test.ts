@@ -40,9 +40,9 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
     ],
     [
       'a WAV of an unsupported encoding',
-      () => [at('alaw.wav', Buffer.concat([wavOf(PCM.subarray(0, 64), { sampleRate: 8000, channels: 1, bits: 16 }).fill(6, 20, 21)]))],
+      () => [at('pcm12.wav', Buffer.concat([wavOf(PCM.subarray(0, 64), { sampleRate: 8000, channels: 1, bits: 16 }).fill(12, 34, 35)]))],
       4,
-      `transcribe: ${tmp}/alaw.wav is not a usable WAV file: unsupported WAV encoding (format tag 6, 16 bits) — convert it to 16-bit PCM WAV, e.g. with ffmpeg -i in -acodec pcm_s16le out.wav\n`,
+      `transcribe: ${tmp}/pcm12.wav is not a usable WAV file: unsupported WAV encoding (format tag 1, 12 bits) — convert it to 16-bit PCM WAV, e.g. with ffmpeg -i in -acodec pcm_s16le out.wav\n`,
     ],
     [
       'a header with no samples after it',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Linear16Converter, parseWavHeader, type SampleEncoding } from '../../src/audio/wav.js';
+import { Linear16Converter, parseWavHeader, WavCodecError, type SampleEncoding } from '../../src/audio/wav.js';
 import { sniff } from '../../src/audio/sniff.js';
 
 /** A WAV header as a writer would produce it; `extra` chunks go before `data`. */
@@ -36,11 +36,40 @@ describe('parseWavHeader', () => {
     expect(parseWavHeader(wavHeader({}).subarray(0, 30))).toBeUndefined();
   });
   it.each<[string, Parameters<typeof wavHeader>[0], string]>([
-    ['A-law', { tag: 6, bits: 8 }, 'unsupported WAV encoding (format tag 6, 8 bits)'],
     ['12-bit', { bits: 12 }, 'unsupported WAV encoding (format tag 1, 12 bits)'],
-    ['no channels', { channels: 0 }, 'the header declares 0 channels at 16000 Hz'],
+    ['no channels', { channels: 0 }, 'the header declares 0 channels at 16000 Hz (channels: must be between 1 and 32)'],
+    ['1 Hz', { rate: 1 }, 'the header declares 1 channels at 1 Hz (Hz: must be between 1000 and 384000)'],
+    ['2^32-1 Hz', { rate: 0xffffffff }, 'the header declares 1 channels at 4294967295 Hz (Hz: must be between 1000 and 384000)'],
+    ['384001 Hz', { rate: 384_001 }, 'the header declares 1 channels at 384001 Hz (Hz: must be between 1000 and 384000)'],
+    ['65535 channels', { channels: 65535 }, 'the header declares 65535 channels at 16000 Hz (channels: must be between 1 and 32)'],
+    ['33 channels', { channels: 33 }, 'the header declares 33 channels at 16000 Hz (channels: must be between 1 and 32)'],
   ])('refuses %s', (_name, header, message) => {
     expect(() => parseWavHeader(wavHeader(header))).toThrow(message);
+  });
+});
+
+describe('WAVs whose samples need a decoder', () => {
+  it.each<[string, Parameters<typeof wavHeader>[0], number, string]>([
+    ['mu-law', { tag: 7, bits: 8, rate: 8000 }, 7, 'unsupported WAV encoding (format tag 7, mu-law)'],
+    ['A-law', { tag: 6, bits: 8, rate: 8000 }, 6, 'unsupported WAV encoding (format tag 6, A-law)'],
+    ['IMA ADPCM', { tag: 0x11, bits: 4 }, 0x11, 'unsupported WAV encoding (format tag 17, IMA ADPCM)'],
+    ['GSM 6.10', { tag: 0x31, bits: 0, rate: 8000 }, 0x31, 'unsupported WAV encoding (format tag 49, GSM 6.10)'],
+  ])('%s: a WavCodecError with its tag', (_name, header, tag, message) => {
+    let thrown: unknown;
+    try {
+      parseWavHeader(wavHeader(header));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WavCodecError);
+    expect(thrown).toMatchObject({ tag, message });
+  });
+
+  it('extensible with a mu-law sub-format is one too; within the rate bounds first', () => {
+    const extensible = wavHeader({ tag: 0xfffe, fmtSize: 40, bits: 8, rate: 8000 });
+    extensible.writeUInt16LE(7, 44);
+    expect(() => parseWavHeader(extensible)).toThrow(WavCodecError);
+    expect(() => parseWavHeader(wavHeader({ tag: 7, bits: 8, rate: 10 }))).toThrow('the header declares 1 channels at 10 Hz');
   });
 });
 
@@ -68,8 +97,16 @@ describe('sniff', () => {
   it.each<[string, Buffer, string]>([
     ['WAV', wavHeader({}), 'wav'],
     ['MP3 with ID3', Buffer.from('ID3\x04\0\0\0\0\0\0\0\0', 'latin1'), 'MP3'],
-    ['MP3 frame', Buffer.from([0xff, 0xfb, 0x90, 0x64]), 'MP3'],
-    ['AAC ADTS', Buffer.from([0xff, 0xf1, 0x50, 0x80]), 'AAC'],
+    ['MP3 frames', frames([0xff, 0xfb, 0x90, 0x64], 417, 2), 'MP3'],
+    ['MP3 of a single frame', frames([0xff, 0xfb, 0x90, 0x64], 417, 1), 'MP3'],
+    ['MPEG-2 layer III frames (72 x 64 kb/s / 24 kHz)', frames([0xff, 0xf3, 0x84, 0xc4], 192, 3), 'MP3'],
+    ['AAC ADTS frames', frames(adts(300), 300, 2), 'AAC'],
+    ['an MP3 header without a second one where the frame ends', Buffer.concat([frames([0xff, 0xfb, 0x90, 0x64], 417, 1), Buffer.alloc(8, 1)]), 'unknown'],
+    ['MP3 frames whose lengths do not chain', frames([0xff, 0xfb, 0x90, 0x64], 400, 2), 'unknown'],
+    ['raw PCM -1, 16: an MPEG layer I header, but no second frame', Buffer.concat([Buffer.from([0xff, 0xff, 0x10, 0x00]), Buffer.alloc(60, 3)]), 'unknown'],
+    ['raw PCM -1, 0: bit rate index 0 (free format)', Buffer.concat([Buffer.from([0xff, 0xfb, 0x00, 0x00]), Buffer.alloc(60)]), 'unknown'],
+    ['bit rate index 15', frames([0xff, 0xfb, 0xf0, 0x64], 417, 2), 'unknown'],
+    ['sample rate index 3', frames([0xff, 0xfb, 0x9c, 0x64], 417, 2), 'unknown'],
     ['FLAC', Buffer.from('fLaC\0\0\0\x22', 'latin1'), 'FLAC'],
     ['Ogg', Buffer.from('OggS\0\x02', 'latin1'), 'Ogg'],
     ['WebM', Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x01]), 'WebM/Matroska'],
@@ -77,11 +114,24 @@ describe('sniff', () => {
     ['raw PCM', Buffer.from([0x10, 0x00, 0x20, 0x00]), 'unknown'],
     ['raw PCM starting with -1 samples', Buffer.from([0xff, 0xff, 0xff, 0xff, 0xfe, 0xff]), 'unknown'],
     ['text', Buffer.from('hello world!'), 'unknown'],
+    ['RIFF of another form, named in printable characters only', Buffer.from('RIFF\0\0\0\0A\nB\x1b', 'latin1'), 'RIFF/A?B?'],
   ])('%s', (_name, head, expected) => {
     const result = sniff(head);
     expect(result.kind === 'container' ? result.name : result.kind).toBe(expected);
   });
 });
+
+/** `count` frames of `bytes` each, every one starting with `header`. */
+function frames(header: number[], bytes: number, count: number): Buffer {
+  const frame = Buffer.alloc(bytes, 0x55);
+  Buffer.from(header).copy(frame);
+  return Buffer.concat(Array.from({ length: count }, () => frame));
+}
+
+/** An ADTS header (AAC LC, 44.1 kHz, stereo) announcing a frame of `bytes` bytes. */
+function adts(bytes: number): number[] {
+  return [0xff, 0xf1, 0x50, 0x80 | ((bytes >> 11) & 0x03), (bytes >> 3) & 0xff, ((bytes & 0x07) << 5) | 0x1f, 0xfc];
+}
 
 function floats(values: number[]): Buffer {
   const buffer = Buffer.alloc(values.length * 4);

@@ -6,6 +6,17 @@ export type Sniffed = { kind: 'wav' } | { kind: 'container'; name: string; soxTy
  * first one (MP3 frames are at most 2,881 bytes, ADTS frames 8,191).
  */
 export const SNIFF_BYTES = 8192 + 7;
+/** Enough for every signature but the MPEG frame pair: a stream that does not start with a frame sync is decided on these. */
+export const SIGNATURE_BYTES = 12;
+
+/**
+ * Whether the head could start an MPEG audio or ADTS frame, whose second header (up to 8 kB on) must be
+ * read too. Anything else is decided on SIGNATURE_BYTES, so raw PCM from a live producer is not held back
+ * for 8 kB (256 ms at 16 kHz mono).
+ */
+export function mayStartMpegFrame(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe0) === 0xe0;
+}
 
 export function sniff(head: Buffer): Sniffed {
   const ascii = (from: number, to: number) => head.toString('latin1', from, to);

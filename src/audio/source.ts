@@ -3,7 +3,7 @@ import { ByteReader, takeBytes } from './byte-reader.js';
 import { decoderCommand, startDecoder, type DecoderInput } from './decoder.js';
 import type { PcmFormat } from './format.js';
 import { fileInfo, readChunks, readError } from './input-file.js';
-import { sniff, SNIFF_BYTES } from './sniff.js';
+import { mayStartMpegFrame, sniff, SIGNATURE_BYTES, SNIFF_BYTES } from './sniff.js';
 import { spoolToFile } from './spool.js';
 import { codecName, Linear16Converter, parseWavHeader, WavCodecError, WavFormatError } from './wav.js';
 
@@ -42,9 +42,12 @@ export async function openAudioSource(
   const size = streamed ? undefined : info!.size;
   const input = fromStdin ? io.stdin : readChunks(path);
   const reader = new ByteReader(input as AsyncIterable<Buffer>);
-  const head = await reader.peek(SNIFF_BYTES).catch((error: NodeJS.ErrnoException) => {
-    throw readError(label, error);
-  });
+  const peek = (bytes: number) =>
+    reader.peek(bytes).catch((error: NodeJS.ErrnoException) => {
+      throw readError(label, error);
+    });
+  let head = await peek(SIGNATURE_BYTES);
+  if (mayStartMpegFrame(head)) head = await peek(SNIFF_BYTES);
   if (head.length === 0) throw new AudioSourceError(`${label} is empty: there is no audio to transcribe`, 'check the file or the command feeding stdin');
   let sniffed = sniff(head);
   const closeReader = () => void reader.close();

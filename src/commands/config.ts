@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { displayUrl } from '../display-url.js';
 import { ExitCode, UsageError, type ExitCodeValue } from '../errors.js';
 import { CONFIG_KEYS, requireKey } from '../settings/config-file.js';
 import { loadConfig } from '../settings/load-config.js';
@@ -78,10 +79,11 @@ function requireArg(value: string | undefined, usage: string): string {
   return value;
 }
 
-/** A setting as text: lists joined by commas, `max` for unlimited speed, the API key masked. */
+/** A setting as text: lists joined by commas, `max` for unlimited speed, the API key masked, a URL's user:password dropped. */
 export function show(name: OptionName, value: Settings[OptionName], showSecret = false): string {
   if (value === undefined) return '';
   if (name === 'apiKey' && !showSecret) return maskSecret(String(value));
+  if (name === 'apiUrl' && !showSecret) return displayUrl(String(value));
   if (value === Number.POSITIVE_INFINITY) return 'max';
   if (value instanceof Map) return [...value].map(([number, name]) => `${number}=${name}`).join(',');
   if (Array.isArray(value)) return value.map((item) => (Array.isArray(item) ? item.join('=') : String(item))).join(',');

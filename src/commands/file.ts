@@ -1,6 +1,6 @@
 import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
-import { credentials } from '../deepgram/credentials.js';
+import { checkTransport, credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
@@ -43,8 +43,9 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
   const config = loadConfig(context.env, profile);
   const { settings, describe } = resolveSettings(flags, context.env, config.layers);
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
+  const warnings = [...config.warnings, ...checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure)];
   if (flags.batch) {
-    for (const warning of config.warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
+    for (const warning of warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
     const { runBatch } = await import('./file-batch.js');
     return runBatch(context, path, settings, auth, batchUnits(flags));
   }
@@ -69,7 +70,7 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
     throw error;
   }
   const renderer = await createRenderer(context.stderr, context.color);
-  for (const warning of [...config.warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
+  for (const warning of [...warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const total = source.totalSeconds;
   if (total !== undefined && total > LONG_FILE_SECONDS && Number.isFinite(settings.speed)) {
     const minutes = (total / settings.speed / 60).toFixed(1);

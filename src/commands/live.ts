@@ -2,7 +2,7 @@ import { listDevices } from '../audio/devices.js';
 import { SilenceGuard, type SilenceReport } from '../audio/levels.js';
 import { formatOf, startRecording, type RecorderOptions } from '../audio/recorder.js';
 import type { Context } from '../context.js';
-import { credentials } from '../deepgram/credentials.js';
+import { checkTransport, credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
@@ -37,9 +37,10 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     return runLevelCheck(context, recorder);
   }
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
+  const transportWarnings = checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure);
   preloadTransport();
   const renderer = await createRenderer(context.stderr, context.color);
-  for (const warning of config.warnings) renderer.notice(`transcribe: warning: ${warning}`);
+  for (const warning of [...config.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const outputs = openOutputs(context, settings, formatOf(recorder));
   try {
     const recording = startRecording(recorder);

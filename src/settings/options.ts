@@ -64,6 +64,11 @@ export const options = {
     help: 'Deepgram base URL; http:// or ws:// for a self-hosted server',
     parse: parseApiUrl, defaultValue: 'https://api.deepgram.com',
   }),
+  allowInsecure: option({
+    key: 'allow-insecure', flags: ['--allow-insecure', '--no-allow-insecure'], env: 'TRANSCRIBE_ALLOW_INSECURE', group: 'Connection',
+    commands: STREAMING, help: 'send the API key over plain http:// or ws:// to another machine (this machine needs no opt-in)',
+    parse: parseBoolean, defaultValue: false,
+  }),
   model: option({
     key: 'model', flags: ['--model <name>'], env: 'TRANSCRIBE_MODEL', group: 'Deepgram', commands: STREAMING,
     help: 'Deepgram model (nova-3, nova-3-medical, nova-2-meeting, ...)', parse: parseString, defaultValue: 'nova-3',

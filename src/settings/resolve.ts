@@ -1,3 +1,4 @@
+import { displayUrl } from '../display-url.js';
 import { UsageError } from '../errors.js';
 import { parseRaw, type RawConfig } from './config-file.js';
 import { options, type OptionName, type OptionSpec, type Settings } from './options.js';
@@ -86,7 +87,7 @@ export function parseOrThrow(spec: OptionSpec<unknown>, raw: string, where: stri
     return spec.parse(raw);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const shown = spec.secret ? '' : ` "${raw}"`;
+    const shown = spec.secret ? '' : ` "${displayUrl(raw)}"`;
     throw new UsageError(`invalid value${shown} for ${where}: ${reason}`, `see transcribe ${spec.commands[0]} --help`);
   }
 }

@@ -1,6 +1,6 @@
 import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
-import { checkTransport, credentials } from '../deepgram/credentials.js';
+import { checkTransport, credentials, hostedSpeedWarning } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
@@ -52,6 +52,8 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
   for (const [flag, name] of BATCH_ONLY) {
     if (flags[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
   }
+  const tooFast = hostedSpeedWarning(settings.apiUrl, settings.speed);
+  if (tooFast) warnings.push(tooFast);
   preloadTransport(); // loads while the audio is opened and sniffed
   const source = await openAudioSource(
     path,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTransport, isLoopback } from '../../src/deepgram/credentials.js';
+import { checkTransport, hostedSpeedWarning, isDeepgramHosted, isLoopback } from '../../src/deepgram/credentials.js';
 import { listenEndpoint } from '../../src/deepgram/query.js';
 import { displayUrl } from '../../src/display-url.js';
 
@@ -50,4 +50,24 @@ describe('a user:password in the URL: never sent, never shown', () => {
     ['nova-3', 'nova-3'],
     ['0=Ana,1=Bo', '0=Ana,1=Bo'],
   ])('displayUrl(%s) = %s', (input, expected) => expect(displayUrl(input)).toBe(expected));
+});
+
+describe("--speed above 1.25 against Deepgram's hosted API: one warning", () => {
+  const warning = (shown: string) =>
+    `--speed ${shown} is faster than Deepgram's hosted API processes audio (about 1.25x real time): results arrive late, not sooner; --batch transcribes a whole file in seconds instead`;
+  it.each<[string, number, string | undefined]>([
+    ['https://api.deepgram.com', 1, undefined],
+    ['https://api.deepgram.com', 1.25, undefined],
+    ['https://api.deepgram.com', 1.5, warning('1.5')],
+    ['https://api.eu.deepgram.com', Infinity, warning('max')],
+    ['http://127.0.0.1:8080', Infinity, undefined],
+    ['https://deepgram.example.com', 4, undefined],
+    ['https://notdeepgram.com', 4, undefined],
+  ])('%s at %s', (url, speed, expected) => expect(hostedSpeedWarning(url, speed)).toBe(expected));
+  it.each([
+    ['https://api.deepgram.com', true],
+    ['wss://API.Deepgram.com.', true],
+    ['https://evildeepgram.com', false],
+    ['https://deepgram.com.evil.net', false],
+  ])('isDeepgramHosted(%s) = %s', (url, hosted) => expect(isDeepgramHosted(url)).toBe(hosted));
 });

@@ -175,7 +175,7 @@ function addConfigCommand(program: Command, run: Runner): void {
     sub.action(
       run(sub, async (ctx, globals) => {
         const { runConfig } = await import('./commands/config.js');
-        return runConfig(ctx, name, sub.args, { ...(globals.profile ? { profile: globals.profile } : {}), showSecret: Boolean(sub.opts().showSecret) });
+        return runConfig(ctx, name, sub.args, { ...(globals.profile !== undefined ? { profile: globals.profile } : {}), showSecret: Boolean(sub.opts().showSecret) });
       }),
     );
   };

@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { displayUrl } from '../display-url.js';
 import { ExitCode, UsageError, type ExitCodeValue } from '../errors.js';
 import { CONFIG_KEYS, requireKey } from '../settings/config-file.js';
-import { loadConfig } from '../settings/load-config.js';
+import { loadConfig, requireProfileName } from '../settings/load-config.js';
 import { options, type OptionName, type OptionSpec, type Settings } from '../settings/options.js';
 import { maskSecret } from '../settings/parsers.js';
 import { parseOrThrow, resolveSettings } from '../settings/resolve.js';
@@ -21,6 +21,7 @@ export async function runConfig(context: Context, action: ConfigAction, args: st
   const note = (line: string) => context.stderr.write(`transcribe: ${line}\n`);
   // Reading a profile that does not exist is an error; writing one creates it.
   const writing = action === 'set' || action === 'unset';
+  if (writing && opts.profile !== undefined) requireProfileName(opts.profile);
   const { layers, warnings, store } = loadConfig(context.env, writing ? undefined : opts.profile);
   warnings.forEach((warning) => note(`warning: ${warning}`));
   const where = opts.profile ? `profile "${opts.profile}" of ${store.path}` : store.path;

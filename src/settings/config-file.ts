@@ -60,12 +60,12 @@ export function parseConfig(text: string, path: string): ConfigData {
   if (!isObject(json)) throw new UsageError(`the config file ${path} must hold a JSON object`, 'fix it by hand, or delete it');
   const { profiles = {}, ...base } = json;
   if (!isObject(profiles)) throw new UsageError(`the config file ${path}: "profiles" must be an object of named settings`, 'fix it by hand');
-  const data: ConfigData = { base: checkSection(base, path, ''), profiles: {} };
-  for (const [name, section] of Object.entries(profiles)) {
+  // fromEntries defines own properties: a profile named "__proto__" stays a name, not a prototype.
+  const named = Object.entries(profiles).map(([name, section]) => {
     if (!isObject(section)) throw new UsageError(`the config file ${path}: profile "${name}" must be an object`, 'fix it by hand');
-    data.profiles[name] = checkSection(section, path, `profiles.${name}.`);
-  }
-  return data;
+    return [name, checkSection(section, path, `profiles.${name}.`)] as const;
+  });
+  return { base: checkSection(base, path, ''), profiles: Object.fromEntries(named) };
 }
 
 function checkSection(section: Record<string, unknown>, path: string, prefix: string): RawConfig {

@@ -24,7 +24,7 @@ export class ConfigStore {
     await this.update((store) => {
       if (!profile) return store.set(key, value);
       const profiles = (store.get('profiles') ?? {}) as Record<string, Record<string, RawValue>>;
-      store.set('profiles', { ...profiles, [profile]: { ...profiles[profile], [key]: value } });
+      store.set('profiles', { ...profiles, [profile]: { ...ownSection(profiles, profile), [key]: value } });
     });
   }
 
@@ -34,11 +34,11 @@ export class ConfigStore {
     let found = false;
     await this.update((store) => {
       if (!profile) {
-        found = store.has(key);
+        found = Object.hasOwn(store.store, key); // conf's has() also sees Object.prototype ("toString")
         return store.delete(key);
       }
       const profiles = (store.get('profiles') ?? {}) as Record<string, Record<string, RawValue>>;
-      const { [key]: removed, ...rest } = profiles[profile] ?? {};
+      const { [key]: removed, ...rest } = ownSection(profiles, profile);
       found = removed !== undefined;
       if (found) store.set('profiles', { ...profiles, [profile]: rest });
     });
@@ -66,4 +66,9 @@ export class ConfigStore {
       throw new TranscribeError(`cannot write the config file ${this.path} (${code})`, ExitCode.internal, 'check that its directory is writable, or set TRANSCRIBE_CONFIG_DIR');
     }
   }
+}
+
+/** A profile's own settings: never an Object.prototype member that happens to share its name. */
+function ownSection(profiles: Record<string, Record<string, RawValue>>, name: string): Record<string, RawValue> {
+  return Object.hasOwn(profiles, name) ? profiles[name]! : {};
 }

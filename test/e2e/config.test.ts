@@ -122,6 +122,31 @@ describe('transcribe config', () => {
     expect(server.connections[0]!.query.get('model')).toBe('nova-2-meeting');
   });
 
+  it('profile names: own properties only ("constructor", "toString", "__proto__" are not profiles); a new name uses [A-Za-z0-9._-]', async () => {
+    await config(['set', 'model', 'nova-2', '--profile', 'work']);
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const hint = 'profiles: work';
+      expect(await config(['get', 'model', '--profile', name])).toEqual({ code: 2, signal: null, stdout: '', stderr: `transcribe: no profile "${name}" in ${file()} — ${hint}\n` });
+      expect(await runCli(['file', SAMPLE_WAV, '--profile', name], { env: { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_URL: 'http://127.0.0.1:9' } })).toMatchObject({ code: 2, stderr: `transcribe: no profile "${name}" in ${file()} — ${hint}\n` });
+    }
+    for (const name of ['a b', '$(touch pwned)', 'x/y', '']) {
+      expect(await config(['set', 'model', 'nova-2', '--profile', name])).toEqual({
+        code: 2,
+        signal: null,
+        stdout: '',
+        stderr: `transcribe: invalid profile name "${name}" — use only letters, digits, ".", "_" and "-", e.g. --profile work\n`,
+      });
+    }
+    // A name that is also an Object.prototype member works once it is created, as its own profile.
+    expect(await config(['set', 'model', 'nova-3-medical', '--profile', '__proto__'])).toMatchObject({ code: 0 });
+    expect(await config(['set', 'language', 'de', '--profile', 'constructor'])).toMatchObject({ code: 0 });
+    expect(await config(['get', 'model', '--profile', '__proto__'])).toMatchObject({ code: 0, stdout: 'nova-3-medical\n' });
+    expect(await config(['get', 'model', '--profile', 'constructor'])).toMatchObject({ code: 0, stdout: 'nova-3\n' });
+    expect(await config(['unset', 'language', '--profile', 'constructor'])).toMatchObject({ code: 0, stderr: `transcribe: removed language from profile "constructor" of ${file()}\n` });
+    expect(await config(['unset', 'language', '--profile', 'toString'])).toMatchObject({ code: 0, stderr: `transcribe: language was not set in profile "toString" of ${file()}\n` });
+    expect(await config(['profiles'])).toMatchObject({ stdout: 'work\n__proto__\nconstructor\n' });
+  });
+
   it('the key stored in config is the one Deepgram receives; a 401 says where it came from', async () => {
     await config(['set', 'api-key'], { stdin: 'test-key\n' });
     server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });

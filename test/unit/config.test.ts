@@ -44,6 +44,12 @@ describe('parseConfig: a hand-edited file is checked, and errors name the line o
       profiles: { work: { language: 'de' } },
     });
   });
+  it('a profile named "__proto__" is a profile, not a prototype', () => {
+    const { profiles } = parseConfig('{"profiles": {"__proto__": {"model": "nova-2"}}}', PATH);
+    expect(Object.hasOwn(profiles, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(profiles)).toBe(Object.prototype);
+    expect(Object.keys(profiles)).toEqual(['__proto__']);
+  });
   it.each([
     ['empty file', '', null],
     ['broken JSON', '{\n  "model": "nova-3",\n  "language": en\n}', `the config file ${PATH} is not valid JSON (line 3, column 15)`],

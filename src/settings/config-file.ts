@@ -1,5 +1,4 @@
-import { chmodSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { jsonErrorLocation } from './json-error.js';
 import { options, type OptionName, type OptionSpec } from './options.js';
@@ -31,8 +30,8 @@ export function requireKey(key: string): OptionName {
 
 /**
  * Reads and checks the config file without ever writing it. A missing file is an empty config; a
- * broken one is a usage error naming the file and the line or field. Permissions looser than
- * 0600 (0700 for the directory) are tightened, with a warning: the file holds the API key.
+ * broken one is a usage error naming the file and the line or field. A file readable by others
+ * is tightened to 0600 (see tightenPermissions).
  */
 export function readConfigFile(path: string): { data: ConfigData; warnings: string[] } {
   let text: string;
@@ -94,23 +93,24 @@ export function parseRaw(spec: OptionSpec<unknown>, value: RawValue): unknown {
   return spec.parse(String(value));
 }
 
+/**
+ * The file holds the API key: a regular file looser than 0600 is tightened, with a warning. A
+ * symlink is never followed for a chmod (its target is someone else's file: a warning only), and
+ * the directory is left alone (it may be a shared one given by TRANSCRIBE_CONFIG_DIR).
+ */
 function tightenPermissions(path: string): string[] {
   if (process.platform === 'win32') return [];
-  const warnings: string[] = [];
-  for (const [target, wanted] of [
-    [dirname(path), 0o700],
-    [path, 0o600],
-  ] as const) {
-    const mode = statSync(target).mode & 0o777;
-    if ((mode & ~wanted) === 0) continue;
-    try {
-      chmodSync(target, wanted);
-      warnings.push(`tightened the permissions of ${target} to ${wanted.toString(8).padStart(4, '0')} (they were ${mode.toString(8).padStart(4, '0')}): it holds your API key`);
-    } catch {
-      warnings.push(`${target} is readable by others (mode ${mode.toString(8).padStart(4, '0')}) and could not be changed: it holds your API key`);
-    }
+  const octal = (mode: number) => mode.toString(8).padStart(4, '0');
+  const link = lstatSync(path).isSymbolicLink();
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & ~0o600) === 0) return [];
+  if (link) return [`${path} is a symlink to a file readable by others (mode ${octal(mode)}), left as it is: it holds your API key`];
+  try {
+    chmodSync(path, 0o600);
+    return [`tightened the permissions of ${path} to 0600 (they were ${octal(mode)}): it holds your API key`];
+  } catch {
+    return [`${path} is readable by others (mode ${octal(mode)}) and could not be changed: it holds your API key`];
   }
-  return warnings;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ beforeEach(() => {
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const config = (args: string[], options: { stdin?: string; env?: Record<string, string | undefined> } = {}) =>
@@ -178,7 +179,7 @@ describe('transcribe config', () => {
     });
   });
 
-  it('permissions looser than 0600/0700 are tightened, with a warning', async () => {
+  it('a config file readable by others is tightened to 0600, with a warning; the directory is left alone', async () => {
     writeFileSync(file(), '{"model": "nova-3"}');
     chmodSync(file(), 0o644);
     chmodSync(dir, 0o755);
@@ -187,11 +188,31 @@ describe('transcribe config', () => {
       code: 0,
       signal: null,
       stdout: 'nova-3\n',
-      stderr:
-        `transcribe: warning: tightened the permissions of ${dir} to 0700 (they were 0755): it holds your API key\n` +
-        `transcribe: warning: tightened the permissions of ${file()} to 0600 (they were 0644): it holds your API key\n`,
+      stderr: `transcribe: warning: tightened the permissions of ${file()} to 0600 (they were 0644): it holds your API key\n`,
     });
-    expect([mode(dir), mode(file())]).toEqual(['700', '600']);
+    expect([mode(dir), mode(file())]).toEqual(['755', '600']);
+  });
+
+  it('config set never chmods an existing (shared) directory; a new one is 0700', async () => {
+    chmodSync(dir, 0o1777);
+    expect(await config(['set', 'model', 'nova-2'])).toMatchObject({ code: 0 });
+    expect([(statSync(dir).mode & 0o7777).toString(8), mode(file())]).toEqual(['1777', '600']);
+    const inside = join(dir, 'new', 'transcribe');
+    expect(await runCli(['config', 'set', 'model', 'nova-2'], { env: { TRANSCRIBE_CONFIG_DIR: inside } })).toMatchObject({ code: 0 });
+    expect([mode(inside), mode(join(inside, 'config.json'))]).toEqual(['700', '600']);
+  });
+
+  it('a symlinked config.json: read and written through, its target never chmodded', async () => {
+    const target = join(dir, 'dotfiles-config.json');
+    writeFileSync(target, '{"model": "nova-3"}');
+    chmodSync(target, 0o644);
+    symlinkSync(target, file());
+    const warning = `transcribe: warning: ${file()} is a symlink to a file readable by others (mode 0644), left as it is: it holds your API key\n`;
+    expect(await config(['get', 'model'])).toEqual({ code: 0, signal: null, stdout: 'nova-3\n', stderr: warning });
+    expect(await config(['set', 'language', 'de'])).toEqual({ code: 0, signal: null, stdout: '', stderr: `${warning}transcribe: set language in ${file()}\n` });
+    expect(lstatSync(file()).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual({ model: 'nova-3', language: 'de' });
+    expect(mode(target)).toBe('644');
   });
 
   it('an unwritable config directory: exit 1 with the path', async () => {

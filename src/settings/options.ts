@@ -140,7 +140,7 @@ export const options = {
   }),
   speed: option({
     key: 'speed', flags: ['--speed <x>'], env: 'TRANSCRIBE_SPEED', group: 'Audio', commands: ['file'],
-    help: 'pace files at x times real time; max for self-hosted servers', parse: parseSpeed, defaultValue: 1,
+    help: 'pace files at x times real time (a decimal, at least 0.1); max for self-hosted servers', parse: parseSpeed, defaultValue: 1,
   }),
   output: option({
     key: 'output', flags: ['--output <file>'], env: 'TRANSCRIBE_OUTPUT', group: 'Output', commands: STREAMING,

@@ -78,7 +78,7 @@ describe('transcribe config', () => {
 
   it.each([
     [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n'],
-    [['set', 'speed', 'fast'], 'transcribe: invalid value "fast" for config key speed: must be a positive number (1 = real time) or "max" — see transcribe file --help\n'],
+    [['set', 'speed', 'fast'], 'transcribe: invalid value "fast" for config key speed: must be a decimal number of at least 0.1 (1 = real time) or "max" — see transcribe file --help\n'],
     [['set', 'model'], 'transcribe: config set model needs a value — transcribe config set model <value>\n'],
     [['get', 'model', '--profile', 'home'], `transcribe: no profile "home" in CONFIG — create it with: transcribe config set <key> <value> --profile home\n`],
   ])('refuses %j with exit 2', async (args, stderr) => {

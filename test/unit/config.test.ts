@@ -57,7 +57,7 @@ describe('parseConfig: a hand-edited file is checked, and errors name the line o
     ['unknown key', '{"modle": "nova-3"}', `the config file ${PATH} has an unknown key "modle" (did you mean model?)`],
     ['unknown key in a profile', '{"profiles": {"work": {"langauge": "de"}}}', `the config file ${PATH} has an unknown key "profiles.work.langauge" (did you mean language?)`],
     ['bad value', '{"endpointing": "soon"}', `the config file ${PATH}: "endpointing" must be milliseconds (e.g. 300) or false`],
-    ['bad value in a profile', '{"profiles": {"x": {"speed": 0}}}', `the config file ${PATH}: "profiles.x.speed" must be a positive number (1 = real time) or "max"`],
+    ['bad value in a profile', '{"profiles": {"x": {"speed": 0}}}', `the config file ${PATH}: "profiles.x.speed" must be a decimal number of at least 0.1 (1 = real time) or "max"`],
     ['object value', '{"model": {"name": "x"}}', `the config file ${PATH}: "model" must be a string, number, boolean or list of strings`],
     ['profiles not an object', '{"profiles": 3}', `the config file ${PATH}: "profiles" must be an object of named settings`],
   ])('%s', (_name, text, message) => {

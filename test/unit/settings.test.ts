@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecret, parseEndpointing, parseParam, parseSpeed } from '../../src/settings/parsers.js';
+import { maskSecret, parseEndpointing, parseInteger, parseParam, parsePauseSeconds, parseSpeed } from '../../src/settings/parsers.js';
 import { resolveSettings } from '../../src/settings/resolve.js';
 
 describe('parsers', () => {
@@ -9,7 +9,22 @@ describe('parsers', () => {
     ['max', Infinity],
     ['MAX', Infinity],
   ])('speed %s', (raw, value) => expect(parseSpeed(raw)).toBe(value));
-  it.each(['0', '-1', 'fast', '', 'NaN'])('speed %j is refused', (raw) => expect(() => parseSpeed(raw)).toThrow(/positive number/));
+  it.each([
+    ['0.1', 0.1],
+    ['.5', 0.5],
+    [' 2 ', 2],
+    ['1000', 1000],
+  ])('speed %j', (raw, value) => expect(parseSpeed(raw)).toBe(value));
+  // Number() takes all of these: hex, exponents (1e-300 overflowed the pacer's timer), Infinity, blanks.
+  it.each(['0', '0.09', '-1', 'fast', '', ' ', 'NaN', 'Infinity', '0x10', '1e-300', '1e3', '1_000', '+2', '1 2', '9'.repeat(400)])('speed %j is refused', (raw) =>
+    expect(() => parseSpeed(raw)).toThrow('must be a decimal number of at least 0.1 (1 = real time) or "max"'),
+  );
+  it.each([
+    ['0.8', 0.8],
+    ['60', 60],
+  ])('pause %s', (raw, value) => expect(parsePauseSeconds(raw)).toBe(value));
+  it.each(['0', '61', '0x10', '1e1', 'Infinity', '', '-1'])('pause %j is refused', (raw) => expect(() => parsePauseSeconds(raw)).toThrow('must be a pause in seconds'));
+  it.each(['0x10', '1e3', '1.0', '', '+5', '-0', 'Infinity', '9'.repeat(400)])('whole number %j is refused', (raw) => expect(() => parseInteger(0, 1e9)(raw)).toThrow());
   it.each<[string, number | false]>([
     ['300', 300],
     ['0', 0],
@@ -51,7 +66,7 @@ describe('resolveSettings: flag > environment > default', () => {
   });
 
   it.each<[Record<string, unknown>, Record<string, string>, string]>([
-    [{ speed: 'fast' }, {}, 'invalid value "fast" for --speed: must be a positive number (1 = real time) or "max"'],
+    [{ speed: 'fast' }, {}, 'invalid value "fast" for --speed: must be a decimal number of at least 0.1 (1 = real time) or "max"'],
     [{ sampleRate: '16k' }, {}, 'invalid value "16k" for --sample-rate: must be a whole number'],
     [{}, { TRANSCRIBE_UTTERANCE_END: '200' }, 'invalid value "200" for environment variable TRANSCRIBE_UTTERANCE_END: must be between 1000 and 5000'],
     [{}, { DEEPGRAM_API_KEY: 'has space' }, 'invalid value for environment variable DEEPGRAM_API_KEY: must not contain spaces'],

@@ -4,6 +4,7 @@ import type { ConfigAction } from './commands/config.js';
 import type { Context } from './context.js';
 import { ExitCode, exitCodeOf, formatError, type ExitCodeValue } from './errors.js';
 import { isRepeatable, optionsFor, type CommandName, type OptionSpec } from './settings/options.js';
+import { keepOperands } from './settings/optional-values.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -131,6 +132,9 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
     }),
   );
   addOptions(file, 'file');
+  // An optional-value flag must not take the path: `file --timestamps talk.wav`.
+  const parseFileOptions = file.parseOptions.bind(file);
+  file.parseOptions = (args) => parseFileOptions(keepOperands(args, optionsFor('file').map(([, spec]) => spec)));
 
   const live = program
     .command('live')

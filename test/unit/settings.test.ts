@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { maskSecret, parseEndpointing, parseInteger, parseParam, parsePauseSeconds, parseSpeed } from '../../src/settings/parsers.js';
+import { optionsFor } from '../../src/settings/options.js';
+import { keepOperands } from '../../src/settings/optional-values.js';
 import { resolveSettings } from '../../src/settings/resolve.js';
 
 describe('parsers', () => {
@@ -74,4 +76,19 @@ describe('resolveSettings: flag > environment > default', () => {
   ])('refuses %j %j', (flags, env, message) => {
     expect(() => resolveSettings(flags, env)).toThrow(message);
   });
+});
+
+describe('keepOperands: an optional-value flag never takes the path', () => {
+  const specs = optionsFor('file').map(([, spec]) => spec);
+  it.each<[string[], string[]]>([
+    [['--timestamps', 'talk.wav'], ['--timestamps=true', 'talk.wav']],
+    [['--timestamps', '-'], ['--timestamps=true', '-']],
+    [['--timestamps', 'wall', 'talk.wav'], ['--timestamps', 'wall', 'talk.wav']],
+    [['--timestamps', 'offset'], ['--timestamps', 'offset']],
+    [['--timestamps=wall', 'talk.wav'], ['--timestamps=wall', 'talk.wav']],
+    [['--timestamps', '--speed', 'max', 'talk.wav'], ['--timestamps', '--speed', 'max', 'talk.wav']],
+    [['talk.wav', '--timestamps'], ['talk.wav', '--timestamps']],
+    [['--model', 'talk.wav'], ['--model', 'talk.wav']],
+    [['--', '--timestamps', 'talk.wav'], ['--', '--timestamps', 'talk.wav']],
+  ])('%j -> %j', (args, expected) => expect(keepOperands(args, specs)).toEqual(expected));
 });

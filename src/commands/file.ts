@@ -6,7 +6,7 @@ import { UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { loadConfig } from '../settings/load-config.js';
 import { parsePauseSeconds } from '../settings/parsers.js';
-import { resolveSettings, type Flags } from '../settings/resolve.js';
+import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
@@ -41,7 +41,9 @@ export interface FileFlags extends Flags {
 
 export async function runFile(context: Context, path: string, flags: FileFlags, profile?: string): Promise<ExitCodeValue> {
   const config = loadConfig(context.env, profile);
-  const { settings, describe } = resolveSettings(flags, context.env, config.layers);
+  const resolved = resolveSettings(flags, context.env, config.layers);
+  checkConflicts(resolved);
+  const { settings, describe } = resolved;
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
   const warnings = [...config.warnings, ...checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure)];
   if (flags.batch) {

@@ -8,7 +8,7 @@ import { preloadTransport } from '../deepgram/session.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { loadConfig } from '../settings/load-config.js';
-import { resolveSettings, type Flags } from '../settings/resolve.js';
+import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
 
@@ -20,7 +20,9 @@ export interface LiveFlags extends Flags {
 /** `transcribe live`: the microphone through Deepgram, words on the terminal as they are spoken. */
 export async function runLive(context: Context, flags: LiveFlags, profile?: string): Promise<ExitCodeValue> {
   const config = loadConfig(context.env, profile);
-  const { settings, describe } = resolveSettings(flags, context.env, config.layers);
+  const resolved = resolveSettings(flags, context.env, config.layers);
+  checkConflicts(resolved);
+  const { settings, describe } = resolved;
   const recorder: RecorderOptions = {
     sampleRate: settings.sampleRate ?? 16000,
     channels: settings.channels ?? 1,

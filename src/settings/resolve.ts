@@ -67,6 +67,22 @@ export function resolveSettings(flags: Flags, env: Record<string, string | undef
   return { settings: settings as Settings, sources, describe };
 }
 
+/**
+ * Names imply the feature (`--speakers` asks for diarization); turning that feature off on
+ * purpose as well is a contradiction, not something to settle silently.
+ */
+export function checkConflicts({ settings, sources, describe }: ResolvedSettings): void {
+  const pairs = [
+    ['speakers', 'diarize', 'names speakers', 'diarization'],
+    ['channelNames', 'multichannel', 'names channels', 'per-channel transcription'],
+  ] as const;
+  for (const [names, feature, what, featureText] of pairs) {
+    if (settings[names] === undefined || settings[feature] !== false || sources[feature] === 'default') continue;
+    const off = sources[feature] === 'flag' ? `--no-${options[feature].key}` : describe(feature);
+    throw new UsageError(`${describe(names)} ${what}, but ${off} turns ${featureText} off`, `drop one of them (${flagName(options[names])} alone turns --${options[feature].key} on)`);
+  }
+}
+
 function flagName(spec: OptionSpec<unknown>): string {
   return spec.flags[0]?.split(' ')[0] ?? spec.key;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { maskSecret, parseEndpointing, parseInteger, parseParam, parsePauseSeconds, parseSpeed } from '../../src/settings/parsers.js';
 import { optionsFor } from '../../src/settings/options.js';
 import { keepOperands } from '../../src/settings/optional-values.js';
-import { resolveSettings } from '../../src/settings/resolve.js';
+import { checkConflicts, resolveSettings } from '../../src/settings/resolve.js';
 
 describe('parsers', () => {
   it.each([
@@ -91,4 +91,20 @@ describe('keepOperands: an optional-value flag never takes the path', () => {
     [['--model', 'talk.wav'], ['--model', 'talk.wav']],
     [['--', '--timestamps', 'talk.wav'], ['--', '--timestamps', 'talk.wav']],
   ])('%j -> %j', (args, expected) => expect(keepOperands(args, specs)).toEqual(expected));
+});
+
+describe('checkConflicts: names imply the feature; turning it off as well is a usage error', () => {
+  it.each<[Record<string, unknown>, Record<string, string>, string | null]>([
+    [{ speakers: '0=Ana', diarize: false }, {}, '--speakers names speakers, but --no-diarize turns diarization off'],
+    [{ speakers: '0=Ana' }, { TRANSCRIBE_DIARIZE: 'false' }, '--speakers names speakers, but TRANSCRIBE_DIARIZE turns diarization off'],
+    [{ diarize: false }, { TRANSCRIBE_SPEAKERS: '0=Ana' }, 'TRANSCRIBE_SPEAKERS names speakers, but --no-diarize turns diarization off'],
+    [{ channelNames: '0=Agent', multichannel: false }, {}, '--channel-names names channels, but --no-multichannel turns per-channel transcription off'],
+    [{ speakers: '0=Ana' }, {}, null],
+    [{ speakers: '0=Ana', diarize: true }, {}, null],
+    [{ diarize: false, multichannel: false }, {}, null],
+  ])('%j %j', (flags, env, message) => {
+    const check = () => checkConflicts(resolveSettings(flags, env));
+    if (message) expect(check).toThrow(message);
+    else expect(check).not.toThrow();
+  });
 });

@@ -174,7 +174,7 @@ function addConfigCommand(program: Command, run: Runner): void {
     .description('store the API key and defaults (shows them all without a subcommand)')
     .addHelpText('after', CONFIG_EXAMPLES);
   const action = (name: ConfigAction, usage: string, description: string, showSecret = false) => {
-    const sub = config.command(`${name}${usage}`, { isDefault: name === 'list' }).description(description);
+    const sub = config.command(`${name}${usage}`).description(description);
     if (showSecret) sub.option('--show-secret', 'print the API key in full (for scripts)');
     sub.action(
       run(sub, async (ctx, globals) => {
@@ -189,6 +189,14 @@ function addConfigCommand(program: Command, run: Runner): void {
   action('unset', ' <key>', 'remove a default');
   action('path', '', 'print the config file path');
   action('profiles', '', 'list the profile names');
+  // `config` alone lists; an unknown word is an error with a suggestion, never the list.
+  config.allowExcessArguments().action(
+    run(config, async (ctx, globals) => {
+      const { runConfig, unknownConfigAction } = await import('./commands/config.js');
+      if (config.args.length > 0) throw unknownConfigAction(config.args[0]!);
+      return runConfig(ctx, 'list', [], globals.profile !== undefined ? { profile: globals.profile } : {});
+    }),
+  );
 }
 
 /** The entry point: the one place errors become messages and exit codes. */

@@ -45,7 +45,7 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
   checkConflicts(resolved);
   const { settings, describe } = resolved;
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
-  const warnings = [...config.warnings, ...checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure)];
+  const warnings = [...config.warnings, ...resolved.warnings, ...checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure)];
   if (flags.batch) {
     for (const warning of warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
     const { runBatch } = await import('./file-batch.js');

@@ -42,7 +42,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const transportWarnings = checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure);
   preloadTransport();
   const renderer = await createRenderer(context.stderr, context.color);
-  for (const warning of [...config.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
+  for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const outputs = openOutputs(context, settings, formatOf(recorder));
   try {
     const recording = startRecording(recorder);

@@ -8,9 +8,34 @@ import { closest } from './suggest.js';
 export type RawValue = string | number | boolean | string[];
 export type RawConfig = Partial<Record<OptionName, RawValue>>;
 
+/** A key this version does not know (left by an older or newer one): ignored, with a warning. */
+export interface UnknownKey {
+  key: string;
+  profile?: string;
+}
+
+/** A stored value its option's parser refuses: an error where it is used, a warning where a flag or the environment overrides it. */
+export interface RefusedValue {
+  name: OptionName;
+  reason: string;
+  profile?: string;
+}
+
 export interface ConfigData {
   base: RawConfig;
   profiles: Record<string, RawConfig>;
+  unknown: UnknownKey[];
+  refused: RefusedValue[];
+}
+
+/** Where a key sits in the file, as the user would look for it: `model`, `profiles.work.model`. */
+export function fieldOf(key: string, profile?: string): string {
+  return profile === undefined ? key : `profiles.${profile}.${key}`;
+}
+
+/** `config set`/`unset` arguments for a field: `model`, `model --profile work`, `model <value> --profile work`. */
+export function keyArgs(key: string, profile?: string): string {
+  return profile === undefined ? key : `${key} --profile ${profile}`;
 }
 
 const KEYS = new Map((Object.entries(options) as [OptionName, OptionSpec<unknown>][]).map(([name, spec]) => [spec.key, name]));
@@ -39,11 +64,17 @@ export function readConfigFile(path: string): { data: ConfigData; warnings: stri
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { data: { base: {}, profiles: {} }, warnings: [] };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { data: { base: {}, profiles: {}, unknown: [], refused: [] }, warnings: [] };
     throw new UsageError(`cannot read the config file ${path} (${code ?? String(error)})`, 'check its permissions, or set TRANSCRIBE_CONFIG_DIR');
   }
   const warnings = tightenPermissions(path);
   const data = parseConfig(text, path);
+  for (const { key, profile } of data.unknown) {
+    const guess = closest(key, CONFIG_KEYS);
+    warnings.push(
+      `the config file ${path} has an unknown key "${fieldOf(key, profile)}"${guess ? ` (did you mean ${guess}?)` : ''}, ignored; remove it with transcribe config unset ${keyArgs(key, profile)}`,
+    );
+  }
   return { data, warnings };
 }
 
@@ -59,30 +90,33 @@ export function parseConfig(text: string, path: string): ConfigData {
   if (!isObject(json)) throw new UsageError(`the config file ${path} must hold a JSON object`, 'fix it by hand, or delete it');
   const { profiles = {}, ...base } = json;
   if (!isObject(profiles)) throw new UsageError(`the config file ${path}: "profiles" must be an object of named settings`, 'fix it by hand');
+  const found: Pick<ConfigData, 'unknown' | 'refused'> = { unknown: [], refused: [] };
+  const baseValues = checkSection(base, found);
   // fromEntries defines own properties: a profile named "__proto__" stays a name, not a prototype.
   const named = Object.entries(profiles).map(([name, section]) => {
     if (!isObject(section)) throw new UsageError(`the config file ${path}: profile "${name}" must be an object`, 'fix it by hand');
-    return [name, checkSection(section, path, `profiles.${name}.`)] as const;
+    return [name, checkSection(section, found, name)] as const;
   });
-  return { base: checkSection(base, path, ''), profiles: Object.fromEntries(named) };
+  return { base: baseValues, profiles: Object.fromEntries(named), ...found };
 }
 
-function checkSection(section: Record<string, unknown>, path: string, prefix: string): RawConfig {
+/** The values the options accept; unknown keys and refused values are set aside in `found`. */
+function checkSection(section: Record<string, unknown>, found: Pick<ConfigData, 'unknown' | 'refused'>, profile?: string): RawConfig {
   const checked: RawConfig = {};
+  const at = profile === undefined ? {} : { profile };
   for (const [key, value] of Object.entries(section)) {
     const name = optionNameOf(key);
-    const field = `"${prefix}${key}"`;
     if (!name) {
-      const guess = closest(key, CONFIG_KEYS);
-      throw new UsageError(`the config file ${path} has an unknown key ${field}${guess ? ` (did you mean ${guess}?)` : ''}`, 'fix it by hand, or remove it with transcribe config unset');
+      found.unknown.push({ key, ...at });
+      continue;
     }
-    if (!isRawValue(value)) throw new UsageError(`the config file ${path}: ${field} must be a string, number, boolean or list of strings`, 'fix it by hand');
     try {
+      if (!isRawValue(value)) throw new Error('must be a string, number, boolean or list of strings');
       parseRaw(options[name], value);
+      checked[name] = value;
     } catch (error) {
-      throw new UsageError(`the config file ${path}: ${field} ${(error as Error).message}`, `fix it with transcribe config set ${key} <value>`);
+      found.refused.push({ name, reason: (error as Error).message, ...at });
     }
-    checked[name] = value;
   }
   return checked;
 }

@@ -28,9 +28,8 @@ export class ConfigStore {
     });
   }
 
-  /** Returns whether the key was set. */
-  async unset(name: OptionName, profile?: string): Promise<boolean> {
-    const key = options[name].key;
+  /** Removes a config key (also one this version does not know); returns whether it was set. */
+  async unset(key: string, profile?: string): Promise<boolean> {
     let found = false;
     await this.update((store) => {
       if (!profile) {

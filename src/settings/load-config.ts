@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { configDir } from './config-paths.js';
+import type { ConfigData } from './config-file.js';
 import { ConfigStore } from './config-store.js';
 import type { ConfigLayers } from './resolve.js';
 
@@ -12,11 +13,11 @@ export function requireProfileName(name: string): string {
 }
 
 /** Reads the config file and picks the profile (`--profile`, else TRANSCRIBE_PROFILE). */
-export function loadConfig(env: Record<string, string | undefined>, profileFlag?: string): { layers: ConfigLayers; warnings: string[]; store: ConfigStore } {
+export function loadConfig(env: Record<string, string | undefined>, profileFlag?: string): { layers: ConfigLayers; data: ConfigData; warnings: string[]; store: ConfigStore } {
   const store = new ConfigStore(configDir(env));
   const { data, warnings } = store.read();
   const profileName = profileFlag ?? (env.TRANSCRIBE_PROFILE || undefined);
-  const layers: ConfigLayers = { path: store.path, base: data.base };
+  const layers: ConfigLayers = { path: store.path, base: data.base, refused: data.refused };
   if (profileName !== undefined) {
     // Own properties only: "constructor" or "toString" is not a profile.
     const values = Object.hasOwn(data.profiles, profileName) ? data.profiles[profileName] : undefined;
@@ -29,5 +30,5 @@ export function loadConfig(env: Record<string, string | undefined>, profileFlag?
     }
     layers.profile = { name: profileName, values };
   }
-  return { layers, warnings, store };
+  return { layers, data, warnings, store };
 }

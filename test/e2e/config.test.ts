@@ -171,12 +171,78 @@ describe('transcribe config', () => {
     expect(readFileSync(file(), 'utf8')).toBe(broken);
   });
 
-  it('a hand-edited bad value names the field', async () => {
-    writeFileSync(file(), JSON.stringify({ profiles: { work: { endpointing: 'soon' } } }), { mode: 0o600 });
-    expect(await config(['list'])).toMatchObject({
+  it('a bad value in the file: an error where it is used (naming the field), a warning where a flag or the environment overrides it', async () => {
+    writeFileSync(file(), JSON.stringify({ endpointing: 'soon', profiles: { work: { speed: '0x10' } } }), { mode: 0o600 });
+    const base = `the config file ${file()}: "endpointing" must be milliseconds (e.g. 300) or false`;
+    const work = `the config file ${file()}: "profiles.work.speed" must be a decimal number of at least 0.1 (1 = real time) or "max"`;
+    expect(await config(['get', 'model'])).toEqual({ code: 2, signal: null, stdout: '', stderr: `transcribe: ${base} — fix it with transcribe config set endpointing <value>\n` });
+    expect(await config(['get', 'model', '--profile', 'work'], { env: { TRANSCRIBE_ENDPOINTING: '300' } })).toEqual({
       code: 2,
-      stderr: `transcribe: the config file ${file()}: "profiles.work.endpointing" must be milliseconds (e.g. 300) or false — fix it with transcribe config set endpointing <value>\n`,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: ${work} — fix it with transcribe config set speed <value> --profile work\n`,
     });
+    expect(await config(['get', 'endpointing'], { env: { TRANSCRIBE_ENDPOINTING: '300' } })).toEqual({
+      code: 0,
+      signal: null,
+      stdout: '300\n',
+      stderr: `transcribe: warning: ${base}; ignored, as TRANSCRIBE_ENDPOINTING overrides it — fix it with transcribe config set endpointing <value>\n`,
+    });
+
+    server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
+    const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };
+    expect(await runCli(['file', SAMPLE_WAV, '--profile', 'work', '--speed', 'max', '--endpointing', '300'], { env })).toEqual({
+      code: 0,
+      signal: null,
+      stdout: 'Hello from transcribe.\n',
+      stderr:
+        `transcribe: warning: ${base}; ignored, as --endpointing overrides it — fix it with transcribe config set endpointing <value>\n` +
+        `transcribe: warning: ${work}; ignored, as --speed overrides it — fix it with transcribe config set speed <value> --profile work\n`,
+    });
+    // The hints work: set replaces the bad values (it used to refuse the file it was asked to fix).
+    expect(await config(['set', 'endpointing', '300'])).toMatchObject({ code: 0, stderr: `transcribe: set endpointing in ${file()}\n` });
+    expect(await config(['set', 'speed', '2', '--profile', 'work'])).toMatchObject({ code: 0 });
+    expect(await config(['get', 'speed', '--profile', 'work'])).toEqual({ code: 0, signal: null, stdout: '2\n', stderr: '' });
+  });
+
+  it('an unknown key in the file (an older or newer version\'s) is a warning with a suggestion, and config unset removes it', async () => {
+    writeFileSync(file(), JSON.stringify({ model: 'nova-2', modle: 'x', profiles: { work: { langauge: 'de' } } }), { mode: 0o600 });
+    const warnings =
+      `transcribe: warning: the config file ${file()} has an unknown key "modle" (did you mean model?), ignored; remove it with transcribe config unset modle\n` +
+      `transcribe: warning: the config file ${file()} has an unknown key "profiles.work.langauge" (did you mean language?), ignored; remove it with transcribe config unset langauge --profile work\n`;
+    expect(await config(['get', 'model'])).toEqual({ code: 0, signal: null, stdout: 'nova-2\n', stderr: warnings });
+    server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
+    const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };
+    expect(await runCli(['file', SAMPLE_WAV, '--speed', 'max'], { env })).toEqual({ code: 0, signal: null, stdout: 'Hello from transcribe.\n', stderr: warnings });
+    expect(await config(['unset', 'modle'])).toEqual({ code: 0, signal: null, stdout: '', stderr: `${warnings}transcribe: removed modle from ${file()}\n` });
+    expect(await config(['unset', 'langauge', '--profile', 'work'])).toMatchObject({ code: 0, stderr: expect.stringMatching(/removed langauge from profile "work" of .*\n$/) });
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ model: 'nova-2', profiles: { work: {} } });
+    expect(await config(['unset', 'modle'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^transcribe: unknown config key "modle" \(did you mean model\?\)/) });
+  });
+
+  it.each([
+    ['sett', 'set'],
+    ['show', 'list'],
+    ['delete', 'unset'],
+    ['unste', 'unset'],
+  ])('config %s: exit 2 with "did you mean %s?", never the list', async (word, guess) => {
+    expect(await config([word, 'model'])).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: unknown config subcommand "${word}" (did you mean ${guess}?) — subcommands: set, get, list, unset, path, profiles (transcribe config --help)\n`,
+    });
+  });
+
+  it('config set while the environment sets the same key: stored, and it says the environment wins', async () => {
+    const result = await config(['set', 'api-key'], { stdin: `${KEY}\n`, env: { DEEPGRAM_API_KEY: 'from-env' } });
+    expect(result).toEqual({
+      code: 0,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: set api-key (****4b2c) in ${file()}\ntranscribe: warning: DEEPGRAM_API_KEY is set in this environment and takes precedence over the stored value until it is unset\n`,
+    });
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ 'api-key': KEY });
   });
 
   it('a config file readable by others is tightened to 0600, with a warning; the directory is left alone', async () => {

@@ -184,7 +184,7 @@ describe('transcribe file: Deepgram and network failures', () => {
   });
 
   it('a host that does not resolve: exit 5', async () => {
-    const result = await transcribe([SAMPLE_WAV], { DEEPGRAM_API_URL: 'http://deepgram.invalid' });
+    const result = await transcribe([SAMPLE_WAV], { DEEPGRAM_API_URL: 'https://deepgram.invalid' });
     expect(result).toMatchObject({ code: 5, stdout: '', stderr: 'transcribe: cannot resolve deepgram.invalid — check your network, and --api-url or DEEPGRAM_API_URL\n' });
   });
 

@@ -4,6 +4,7 @@ import type { ConfigAction } from './commands/config.js';
 import type { Context } from './context.js';
 import { ExitCode, exitCodeOf, formatError, type ExitCodeValue } from './errors.js';
 import { isRepeatable, optionsFor, type CommandName, type OptionSpec } from './settings/options.js';
+import { keepOperands } from './settings/optional-values.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -131,6 +132,9 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
     }),
   );
   addOptions(file, 'file');
+  // An optional-value flag must not take the path: `file --timestamps talk.wav`.
+  const parseFileOptions = file.parseOptions.bind(file);
+  file.parseOptions = (args) => parseFileOptions(keepOperands(args, optionsFor('file').map(([, spec]) => spec)));
 
   const live = program
     .command('live')
@@ -170,12 +174,12 @@ function addConfigCommand(program: Command, run: Runner): void {
     .description('store the API key and defaults (shows them all without a subcommand)')
     .addHelpText('after', CONFIG_EXAMPLES);
   const action = (name: ConfigAction, usage: string, description: string, showSecret = false) => {
-    const sub = config.command(`${name}${usage}`, { isDefault: name === 'list' }).description(description);
+    const sub = config.command(`${name}${usage}`).description(description);
     if (showSecret) sub.option('--show-secret', 'print the API key in full (for scripts)');
     sub.action(
       run(sub, async (ctx, globals) => {
         const { runConfig } = await import('./commands/config.js');
-        return runConfig(ctx, name, sub.args, { ...(globals.profile ? { profile: globals.profile } : {}), showSecret: Boolean(sub.opts().showSecret) });
+        return runConfig(ctx, name, sub.args, { ...(globals.profile !== undefined ? { profile: globals.profile } : {}), showSecret: Boolean(sub.opts().showSecret) });
       }),
     );
   };
@@ -185,6 +189,14 @@ function addConfigCommand(program: Command, run: Runner): void {
   action('unset', ' <key>', 'remove a default');
   action('path', '', 'print the config file path');
   action('profiles', '', 'list the profile names');
+  // `config` alone lists; an unknown word is an error with a suggestion, never the list.
+  config.allowExcessArguments().action(
+    run(config, async (ctx, globals) => {
+      const { runConfig, unknownConfigAction } = await import('./commands/config.js');
+      if (config.args.length > 0) throw unknownConfigAction(config.args[0]!);
+      return runConfig(ctx, 'list', [], globals.profile !== undefined ? { profile: globals.profile } : {});
+    }),
+  );
 }
 
 /** The entry point: the one place errors become messages and exit codes. */

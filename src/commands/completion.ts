@@ -39,10 +39,20 @@ function bashScript(): string {
   const fileFlags = [...specsOf('file').flatMap(longFlags), ...commandFlags('file'), ...GLOBAL_FLAGS].join(' ');
   const liveFlags = [...specsOf('live').flatMap(longFlags), ...commandFlags('live'), ...GLOBAL_FLAGS].join(' ');
   return `# transcribe completion for bash: eval "$(transcribe completion bash)" in ~/.bashrc
+# Profile names are data: matched as text and quoted, never expanded (compgen -W would run a $(...) in one).
+_transcribe_profiles() {
+  local name quoted
+  COMPREPLY=()
+  while IFS= read -r name; do
+    [[ -n "$name" && "$name" == "$cur"* ]] || continue
+    printf -v quoted '%q' "$name"
+    COMPREPLY+=("$quoted")
+  done <<< "$(${PROFILES_COMMAND})"
+}
 _transcribe() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
   case "$prev" in
-    --profile) COMPREPLY=($(compgen -W "$(${PROFILES_COMMAND})" -- "$cur")); return ;;
+    --profile) _transcribe_profiles; return ;;
     --output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   if [ "$COMP_CWORD" -eq 1 ]; then

@@ -1,13 +1,13 @@
 import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
-import { credentials } from '../deepgram/credentials.js';
+import { checkTransport, credentials, hostedSpeedWarning } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { parsePauseSeconds } from '../settings/parsers.js';
-import { resolveSettings, type Flags } from '../settings/resolve.js';
+import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
@@ -42,17 +42,22 @@ export interface FileFlags extends Flags {
 
 export async function runFile(context: Context, path: string, flags: FileFlags, profile?: string): Promise<ExitCodeValue> {
   const config = loadConfig(context.env, profile);
-  const { settings, describe } = resolveSettings(flags, context.env, config.layers);
+  const resolved = resolveSettings(flags, context.env, config.layers);
+  checkConflicts(resolved);
+  const { settings, describe } = resolved;
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
+  const warnings = [...config.warnings, ...resolved.warnings, ...checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure)];
   checkOutputPaths(settings, path);
   if (flags.batch) {
-    for (const warning of config.warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
+    for (const warning of warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
     const { runBatch } = await import('./file-batch.js');
     return runBatch(context, path, settings, auth, batchUnits(flags));
   }
   for (const [flag, name] of BATCH_ONLY) {
     if (flags[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
   }
+  const tooFast = hostedSpeedWarning(settings.apiUrl, settings.speed);
+  if (tooFast) warnings.push(tooFast);
   preloadTransport(); // loads while the audio is opened and sniffed
   const source = await openAudioSource(
     path,
@@ -71,7 +76,7 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
     throw error;
   }
   const renderer = await createRenderer(context.stderr, context.color);
-  for (const warning of [...config.warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
+  for (const warning of [...warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const total = source.totalSeconds;
   if (total !== undefined && total > LONG_FILE_SECONDS && Number.isFinite(settings.speed)) {
     const minutes = (total / settings.speed / 60).toFixed(1);

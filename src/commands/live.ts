@@ -2,14 +2,14 @@ import { listDevices } from '../audio/devices.js';
 import { SilenceGuard, type SilenceReport } from '../audio/levels.js';
 import { formatOf, startRecording, type RecorderOptions } from '../audio/recorder.js';
 import type { Context } from '../context.js';
-import { credentials } from '../deepgram/credentials.js';
+import { checkTransport, credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
-import { resolveSettings, type Flags } from '../settings/resolve.js';
+import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
 import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
 
@@ -21,7 +21,9 @@ export interface LiveFlags extends Flags {
 /** `transcribe live`: the microphone through Deepgram, words on the terminal as they are spoken. */
 export async function runLive(context: Context, flags: LiveFlags, profile?: string): Promise<ExitCodeValue> {
   const config = loadConfig(context.env, profile);
-  const { settings, describe } = resolveSettings(flags, context.env, config.layers);
+  const resolved = resolveSettings(flags, context.env, config.layers);
+  checkConflicts(resolved);
+  const { settings, describe } = resolved;
   const recorder: RecorderOptions = {
     sampleRate: settings.sampleRate ?? 16000,
     channels: settings.channels ?? 1,
@@ -38,10 +40,11 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     return runLevelCheck(context, recorder);
   }
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
+  const transportWarnings = checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure);
   checkOutputPaths(settings);
   preloadTransport();
   const renderer = await createRenderer(context.stderr, context.color);
-  for (const warning of config.warnings) renderer.notice(`transcribe: warning: ${warning}`);
+  for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const outputs = openOutputs(context, settings, formatOf(recorder));
   try {
     const recording = startRecording(recorder);

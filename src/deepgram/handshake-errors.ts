@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { displayUrl } from '../display-url.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, TranscribeError, UsageError } from '../errors.js';
 import { serverSnippet } from './sanitize.js';
 
@@ -56,7 +57,7 @@ export function rejectionError(rejection: Rejection, key: KeyDescription | undef
     case status === 400:
       return new RequestRejectedError(`Deepgram rejected the request${said}${id}`, 'check the options given (transcribe file --help)');
     case status === 404:
-      return new UsageError(`no Deepgram live endpoint at ${url} (HTTP 404)`, 'check --api-url or DEEPGRAM_API_URL');
+      return new UsageError(`no Deepgram live endpoint at ${displayUrl(url)} (HTTP 404)`, 'check --api-url or DEEPGRAM_API_URL');
     case status === 429:
       return new ServiceBusyError(`Deepgram is busy: too many requests${said}${id}`, 'wait a moment and try again');
     case status >= 500:

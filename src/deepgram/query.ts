@@ -18,9 +18,14 @@ export type QuerySettings = Pick<
   | 'channelNames'
 >;
 
-/** The live endpoint: https -> wss, http -> ws; `/v1/listen` appended unless the URL already names it. */
+/**
+ * The live endpoint: https -> wss, http -> ws; `/v1/listen` appended unless the URL already names it.
+ * A user:password in the URL is dropped: sent, it would become Basic auth; the API key authenticates.
+ */
 export function listenEndpoint(apiUrl: string, kind: 'live' | 'batch' = 'live'): URL {
   const url = new URL(apiUrl);
+  url.username = '';
+  url.password = '';
   const secure = url.protocol === 'https:' || url.protocol === 'wss:';
   url.protocol = kind === 'live' ? (secure ? 'wss:' : 'ws:') : secure ? 'https:' : 'http:';
   const path = url.pathname.replace(/\/+$/, '');

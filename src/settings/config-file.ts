@@ -1,5 +1,4 @@
-import { chmodSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { jsonErrorLocation } from './json-error.js';
 import { options, type OptionName, type OptionSpec } from './options.js';
@@ -9,9 +8,34 @@ import { closest } from './suggest.js';
 export type RawValue = string | number | boolean | string[];
 export type RawConfig = Partial<Record<OptionName, RawValue>>;
 
+/** A key this version does not know (left by an older or newer one): ignored, with a warning. */
+export interface UnknownKey {
+  key: string;
+  profile?: string;
+}
+
+/** A stored value its option's parser refuses: an error where it is used, a warning where a flag or the environment overrides it. */
+export interface RefusedValue {
+  name: OptionName;
+  reason: string;
+  profile?: string;
+}
+
 export interface ConfigData {
   base: RawConfig;
   profiles: Record<string, RawConfig>;
+  unknown: UnknownKey[];
+  refused: RefusedValue[];
+}
+
+/** Where a key sits in the file, as the user would look for it: `model`, `profiles.work.model`. */
+export function fieldOf(key: string, profile?: string): string {
+  return profile === undefined ? key : `profiles.${profile}.${key}`;
+}
+
+/** `config set`/`unset` arguments for a field: `model`, `model --profile work`, `model <value> --profile work`. */
+export function keyArgs(key: string, profile?: string): string {
+  return profile === undefined ? key : `${key} --profile ${profile}`;
 }
 
 const KEYS = new Map((Object.entries(options) as [OptionName, OptionSpec<unknown>][]).map(([name, spec]) => [spec.key, name]));
@@ -31,8 +55,8 @@ export function requireKey(key: string): OptionName {
 
 /**
  * Reads and checks the config file without ever writing it. A missing file is an empty config; a
- * broken one is a usage error naming the file and the line or field. Permissions looser than
- * 0600 (0700 for the directory) are tightened, with a warning: the file holds the API key.
+ * broken one is a usage error naming the file and the line or field. A file readable by others
+ * is tightened to 0600 (see tightenPermissions).
  */
 export function readConfigFile(path: string): { data: ConfigData; warnings: string[] } {
   let text: string;
@@ -40,11 +64,17 @@ export function readConfigFile(path: string): { data: ConfigData; warnings: stri
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { data: { base: {}, profiles: {} }, warnings: [] };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { data: { base: {}, profiles: {}, unknown: [], refused: [] }, warnings: [] };
     throw new UsageError(`cannot read the config file ${path} (${code ?? String(error)})`, 'check its permissions, or set TRANSCRIBE_CONFIG_DIR');
   }
   const warnings = tightenPermissions(path);
   const data = parseConfig(text, path);
+  for (const { key, profile } of data.unknown) {
+    const guess = closest(key, CONFIG_KEYS);
+    warnings.push(
+      `the config file ${path} has an unknown key "${fieldOf(key, profile)}"${guess ? ` (did you mean ${guess}?)` : ''}, ignored; remove it with transcribe config unset ${keyArgs(key, profile)}`,
+    );
+  }
   return { data, warnings };
 }
 
@@ -60,30 +90,33 @@ export function parseConfig(text: string, path: string): ConfigData {
   if (!isObject(json)) throw new UsageError(`the config file ${path} must hold a JSON object`, 'fix it by hand, or delete it');
   const { profiles = {}, ...base } = json;
   if (!isObject(profiles)) throw new UsageError(`the config file ${path}: "profiles" must be an object of named settings`, 'fix it by hand');
-  const data: ConfigData = { base: checkSection(base, path, ''), profiles: {} };
-  for (const [name, section] of Object.entries(profiles)) {
+  const found: Pick<ConfigData, 'unknown' | 'refused'> = { unknown: [], refused: [] };
+  const baseValues = checkSection(base, found);
+  // fromEntries defines own properties: a profile named "__proto__" stays a name, not a prototype.
+  const named = Object.entries(profiles).map(([name, section]) => {
     if (!isObject(section)) throw new UsageError(`the config file ${path}: profile "${name}" must be an object`, 'fix it by hand');
-    data.profiles[name] = checkSection(section, path, `profiles.${name}.`);
-  }
-  return data;
+    return [name, checkSection(section, found, name)] as const;
+  });
+  return { base: baseValues, profiles: Object.fromEntries(named), ...found };
 }
 
-function checkSection(section: Record<string, unknown>, path: string, prefix: string): RawConfig {
+/** The values the options accept; unknown keys and refused values are set aside in `found`. */
+function checkSection(section: Record<string, unknown>, found: Pick<ConfigData, 'unknown' | 'refused'>, profile?: string): RawConfig {
   const checked: RawConfig = {};
+  const at = profile === undefined ? {} : { profile };
   for (const [key, value] of Object.entries(section)) {
     const name = optionNameOf(key);
-    const field = `"${prefix}${key}"`;
     if (!name) {
-      const guess = closest(key, CONFIG_KEYS);
-      throw new UsageError(`the config file ${path} has an unknown key ${field}${guess ? ` (did you mean ${guess}?)` : ''}`, 'fix it by hand, or remove it with transcribe config unset');
+      found.unknown.push({ key, ...at });
+      continue;
     }
-    if (!isRawValue(value)) throw new UsageError(`the config file ${path}: ${field} must be a string, number, boolean or list of strings`, 'fix it by hand');
     try {
+      if (!isRawValue(value)) throw new Error('must be a string, number, boolean or list of strings');
       parseRaw(options[name], value);
+      checked[name] = value;
     } catch (error) {
-      throw new UsageError(`the config file ${path}: ${field} ${(error as Error).message}`, `fix it with transcribe config set ${key} <value>`);
+      found.refused.push({ name, reason: (error as Error).message, ...at });
     }
-    checked[name] = value;
   }
   return checked;
 }
@@ -94,23 +127,24 @@ export function parseRaw(spec: OptionSpec<unknown>, value: RawValue): unknown {
   return spec.parse(String(value));
 }
 
+/**
+ * The file holds the API key: a regular file looser than 0600 is tightened, with a warning. A
+ * symlink is never followed for a chmod (its target is someone else's file: a warning only), and
+ * the directory is left alone (it may be a shared one given by TRANSCRIBE_CONFIG_DIR).
+ */
 function tightenPermissions(path: string): string[] {
   if (process.platform === 'win32') return [];
-  const warnings: string[] = [];
-  for (const [target, wanted] of [
-    [dirname(path), 0o700],
-    [path, 0o600],
-  ] as const) {
-    const mode = statSync(target).mode & 0o777;
-    if ((mode & ~wanted) === 0) continue;
-    try {
-      chmodSync(target, wanted);
-      warnings.push(`tightened the permissions of ${target} to ${wanted.toString(8).padStart(4, '0')} (they were ${mode.toString(8).padStart(4, '0')}): it holds your API key`);
-    } catch {
-      warnings.push(`${target} is readable by others (mode ${mode.toString(8).padStart(4, '0')}) and could not be changed: it holds your API key`);
-    }
+  const octal = (mode: number) => mode.toString(8).padStart(4, '0');
+  const link = lstatSync(path).isSymbolicLink();
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & ~0o600) === 0) return [];
+  if (link) return [`${path} is a symlink to a file readable by others (mode ${octal(mode)}), left as it is: it holds your API key`];
+  try {
+    chmodSync(path, 0o600);
+    return [`tightened the permissions of ${path} to 0600 (they were ${octal(mode)}): it holds your API key`];
+  } catch {
+    return [`${path} is readable by others (mode ${octal(mode)}) and could not be changed: it holds your API key`];
   }
-  return warnings;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

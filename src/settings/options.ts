@@ -64,6 +64,11 @@ export const options = {
     help: 'Deepgram base URL; http:// or ws:// for a self-hosted server',
     parse: parseApiUrl, defaultValue: 'https://api.deepgram.com',
   }),
+  allowInsecure: option({
+    key: 'allow-insecure', flags: ['--allow-insecure', '--no-allow-insecure'], env: 'TRANSCRIBE_ALLOW_INSECURE', group: 'Connection',
+    commands: STREAMING, help: 'send the API key over plain http:// or ws:// to another machine (this machine needs no opt-in)',
+    parse: parseBoolean, defaultValue: false,
+  }),
   model: option({
     key: 'model', flags: ['--model <name>'], env: 'TRANSCRIBE_MODEL', group: 'Deepgram', commands: STREAMING,
     help: 'Deepgram model (nova-3, nova-3-medical, nova-2-meeting, ...)', parse: parseString, defaultValue: 'nova-3',
@@ -135,7 +140,7 @@ export const options = {
   }),
   speed: option({
     key: 'speed', flags: ['--speed <x>'], env: 'TRANSCRIBE_SPEED', group: 'Audio', commands: ['file'],
-    help: 'pace files at x times real time; max for self-hosted servers', parse: parseSpeed, defaultValue: 1,
+    help: 'pace files at x times real time (a decimal, at least 0.1); max for self-hosted servers', parse: parseSpeed, defaultValue: 1,
   }),
   output: option({
     key: 'output', flags: ['--output <file>'], env: 'TRANSCRIBE_OUTPUT', group: 'Output', commands: STREAMING,

@@ -23,20 +23,29 @@ export function parseInteger(min: number, max: number): (raw: string) => number 
   };
 }
 
-/** `--speed 1.2` or `--speed max` (no pacing: Infinity). */
-export function parseSpeed(raw: string): number {
-  const value = raw.trim().toLowerCase();
-  if (value === 'max') return Number.POSITIVE_INFINITY;
+/**
+ * A plain decimal such as `1.25` or `.5`, or undefined. Number() alone would also take `0x10`,
+ * `1e-300`, `Infinity` and an empty string (0).
+ */
+function decimal(raw: string): number | undefined {
+  const value = raw.trim();
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(value)) return undefined;
   const n = Number(value);
-  if (!value || !Number.isFinite(n) || n <= 0) throw new Error('must be a positive number (1 = real time) or "max"');
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** `--speed 1.2` or `--speed max` (no pacing: Infinity). Below 0.1 a file would take hours per minute. */
+export function parseSpeed(raw: string): number {
+  if (raw.trim().toLowerCase() === 'max') return Number.POSITIVE_INFINITY;
+  const n = decimal(raw);
+  if (n === undefined || n < 0.1) throw new Error('must be a decimal number of at least 0.1 (1 = real time) or "max"');
   return n;
 }
 
 /** A pause in seconds, e.g. Deepgram's utt_split: `0.8`, `1.5`. */
 export function parsePauseSeconds(raw: string): number {
-  const value = raw.trim();
-  const n = Number(value);
-  if (!value || !Number.isFinite(n) || n <= 0 || n > 60) throw new Error('must be a pause in seconds, more than 0 and at most 60');
+  const n = decimal(raw);
+  if (n === undefined || n <= 0 || n > 60) throw new Error('must be a pause in seconds, more than 0 and at most 60');
   return n;
 }
 

@@ -1,5 +1,6 @@
+import { displayUrl } from '../display-url.js';
 import { UsageError } from '../errors.js';
-import { parseRaw, type RawConfig } from './config-file.js';
+import { fieldOf, keyArgs, parseRaw, type RawConfig, type RefusedValue } from './config-file.js';
 import { options, type OptionName, type OptionSpec, type Settings } from './options.js';
 
 export type SettingSource = 'flag' | 'env' | 'profile' | 'config' | 'default';
@@ -10,10 +11,14 @@ export interface ConfigLayers {
   path: string;
   base: RawConfig;
   profile?: { name: string; values: RawConfig };
+  /** Stored values their parser refuses (left out of base and profile): errors where used. */
+  refused?: RefusedValue[];
 }
 
 export interface ResolvedSettings {
   settings: Settings;
+  /** Refused stored values that a flag, the environment or the profile overrides. */
+  warnings: string[];
   sources: Record<OptionName, SettingSource>;
   /** Where a setting came from, in words: `--model`, `TRANSCRIBE_MODEL`, `profile "work" (path)`... */
   describe(name: OptionName): string;
@@ -26,11 +31,15 @@ export interface ResolvedSettings {
 export function resolveSettings(flags: Flags, env: Record<string, string | undefined>, config?: ConfigLayers): ResolvedSettings {
   const settings: Record<string, unknown> = {};
   const sources = {} as Record<OptionName, SettingSource>;
+  const profileName = config?.profile?.name;
+  const refused = (name: OptionName, profile?: string) => config?.refused?.find((one) => one.name === name && one.profile === profile);
   for (const [name, spec] of Object.entries(options) as [OptionName, OptionSpec<unknown>][]) {
     const flag = flags[name];
     const envValue = env[spec.env];
     const profileValue = config?.profile?.values[name];
     const configValue = config?.base[name];
+    const profileRefused = profileName === undefined ? undefined : refused(name, profileName);
+    const baseRefused = refused(name);
     if (flag !== undefined) {
       settings[name] = fromFlag(spec, flag);
       sources[name] = 'flag';
@@ -40,9 +49,13 @@ export function resolveSettings(flags: Flags, env: Record<string, string | undef
     } else if (profileValue !== undefined) {
       settings[name] = parseRaw(spec, profileValue);
       sources[name] = 'profile';
+    } else if (profileRefused) {
+      throw refusedError(config!, profileRefused);
     } else if (configValue !== undefined) {
       settings[name] = parseRaw(spec, configValue);
       sources[name] = 'config';
+    } else if (baseRefused) {
+      throw refusedError(config!, baseRefused);
     } else {
       settings[name] = spec.defaultValue;
       sources[name] = 'default';
@@ -63,7 +76,36 @@ export function resolveSettings(flags: Flags, env: Record<string, string | undef
         return 'the default';
     }
   };
-  return { settings: settings as Settings, sources, describe };
+  // The run goes on when a refused value is not the one in effect: say so, and how to fix it.
+  const warnings: string[] = [];
+  for (const one of config?.refused ?? []) {
+    if (one.profile === undefined || one.profile === profileName) warnings.push(`${refusedText(config!, one)}; ignored, as ${describe(one.name)} overrides it — fix it with transcribe config set ${keyArgs(`${options[one.name].key} <value>`, one.profile)}`);
+  }
+  return { settings: settings as Settings, warnings, sources, describe };
+}
+
+/**
+ * Names imply the feature (`--speakers` asks for diarization); turning that feature off on
+ * purpose as well is a contradiction, not something to settle silently.
+ */
+export function checkConflicts({ settings, sources, describe }: ResolvedSettings): void {
+  const pairs = [
+    ['speakers', 'diarize', 'names speakers', 'diarization'],
+    ['channelNames', 'multichannel', 'names channels', 'per-channel transcription'],
+  ] as const;
+  for (const [names, feature, what, featureText] of pairs) {
+    if (settings[names] === undefined || settings[feature] !== false || sources[feature] === 'default') continue;
+    const off = sources[feature] === 'flag' ? `--no-${options[feature].key}` : describe(feature);
+    throw new UsageError(`${describe(names)} ${what}, but ${off} turns ${featureText} off`, `drop one of them (${flagName(options[names])} alone turns --${options[feature].key} on)`);
+  }
+}
+
+function refusedText(config: ConfigLayers, { name, reason, profile }: RefusedValue): string {
+  return `the config file ${config.path}: "${fieldOf(options[name].key, profile)}" ${reason}`;
+}
+
+function refusedError(config: ConfigLayers, value: RefusedValue): UsageError {
+  return new UsageError(refusedText(config, value), `fix it with transcribe config set ${keyArgs(`${options[value.name].key} <value>`, value.profile)}`);
 }
 
 function flagName(spec: OptionSpec<unknown>): string {
@@ -86,7 +128,7 @@ export function parseOrThrow(spec: OptionSpec<unknown>, raw: string, where: stri
     return spec.parse(raw);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const shown = spec.secret ? '' : ` "${raw}"`;
+    const shown = spec.secret ? '' : ` "${displayUrl(raw)}"`;
     throw new UsageError(`invalid value${shown} for ${where}: ${reason}`, `see transcribe ${spec.commands[0]} --help`);
   }
 }

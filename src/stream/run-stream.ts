@@ -11,6 +11,7 @@ import type { Renderer } from '../terminal/renderer.js';
 import { TranscriptModel, type TranscriptEvent } from '../transcript/model.js';
 import { closeError } from './close-error.js';
 import { DeepgramConnection, STILL_RECONNECTING, type ConnectionEvents } from './connection.js';
+import { displayUrl } from '../display-url.js';
 
 export interface StreamJob {
   url: string;
@@ -117,7 +118,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
   let connection: DeepgramConnection | undefined;
   try {
     await renderer.startSpinner('Connecting to Deepgram…');
-    log(context, `connecting to ${job.url}`);
+    log(context, `connecting to ${displayUrl(job.url)}`);
     const opening = DeepgramConnection.open(
       {
         session: { url: job.url, ...(job.apiKey ? { apiKey: job.apiKey } : {}), ...(job.key ? { key: job.key } : {}) },

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,5 +76,37 @@ describe.skipIf(missing('bash', 'zsh', 'fish'))('transcribe completion (apt-get 
         .filter(Boolean);
     expect(complete('transcribe config set utt')).toEqual(['utterance-end']);
     expect(complete('transcribe file x.wav --profile ')).toEqual(['home', 'work']);
+  });
+});
+
+describe.skipIf(missing('tmux', 'bash', 'zsh'))('completion of a hostile profile name on a real terminal (apt-get install -y tmux zsh)', () => {
+  it.each(['bash', 'zsh'])('%s: Tab after --profile inserts the name quoted and never runs it', async (shell) => {
+    const tmp = mkdtempSync(join(tmpdir(), 'transcribe-hostile-'));
+    try {
+      const bin = join(tmp, 'bin');
+      const config = join(tmp, 'config');
+      for (const [path, text, mode] of [
+        [join(bin, 'transcribe'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, 0o755],
+        [join(config, 'config.json'), JSON.stringify({ profiles: { '$(touch pwned)': {} } }), 0o600],
+        // Each shell starts in tmp, where a profile name that ran would leave its file.
+        [join(tmp, 'rc.bash'), `cd '${tmp}'\neval "$(transcribe completion bash)"\nPS1='$ '\n`, 0o600],
+        [join(tmp, '.zshrc'), `cd '${tmp}'\nautoload -U compinit && compinit -u -D\neval "$(transcribe completion zsh)"\nPS1='$ '\n`, 0o600],
+      ] as const) {
+        execFileSync('mkdir', ['-p', join(path, '..')]);
+        writeFileSync(path, text, { mode });
+      }
+      const env = { ...cliEnv({ TRANSCRIBE_CONFIG_DIR: config, ZDOTDIR: tmp }), PATH: `${bin}:${process.env.PATH}` };
+      const start = shell === 'bash' ? `bash --noprofile --rcfile '${tmp}/rc.bash' -i` : 'zsh -i';
+      screen = TmuxScreen.start(start, { width: 100, height: 10, env });
+      await until(() => screen!.capture().some((line) => line.startsWith('$')), 'the prompt');
+      execFileSync('tmux', ['send-keys', '-t', screen.name, '-l', 'transcribe file x.wav --profile ']);
+      execFileSync('tmux', ['send-keys', '-t', screen.name, 'Tab']);
+      const completed = '$ transcribe file x.wav --profile \\$\\(touch\\ pwned\\)';
+      await until(() => screen!.capture().includes(completed), `the completed line, on:\n${screen!.capture().join('\n')}`);
+      expect(readdirSync(tmp)).not.toContain('pwned');
+    } finally {
+      screen?.kill();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ beforeEach(() => {
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const config = (args: string[], options: { stdin?: string; env?: Record<string, string | undefined> } = {}) =>
@@ -41,6 +42,7 @@ describe('transcribe config', () => {
       table([
         ['api-key', '', 'default'],
         ['api-url', 'https://api.deepgram.com', 'default'],
+        ['allow-insecure', 'false', 'default'],
         ['model', 'nova-3-medical', 'config'],
         ['language', 'de', 'env'],
         ['smart-format', 'true', 'default'],
@@ -75,8 +77,8 @@ describe('transcribe config', () => {
   });
 
   it.each([
-    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n'],
-    [['set', 'speed', 'fast'], 'transcribe: invalid value "fast" for config key speed: must be a positive number (1 = real time) or "max" — see transcribe file --help\n'],
+    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n'],
+    [['set', 'speed', 'fast'], 'transcribe: invalid value "fast" for config key speed: must be a decimal number of at least 0.1 (1 = real time) or "max" — see transcribe file --help\n'],
     [['set', 'model'], 'transcribe: config set model needs a value — transcribe config set model <value>\n'],
     [['get', 'model', '--profile', 'home'], `transcribe: no profile "home" in CONFIG — create it with: transcribe config set <key> <value> --profile home\n`],
   ])('refuses %j with exit 2', async (args, stderr) => {
@@ -121,6 +123,31 @@ describe('transcribe config', () => {
     expect(server.connections[0]!.query.get('model')).toBe('nova-2-meeting');
   });
 
+  it('profile names: own properties only ("constructor", "toString", "__proto__" are not profiles); a new name uses [A-Za-z0-9._-]', async () => {
+    await config(['set', 'model', 'nova-2', '--profile', 'work']);
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const hint = 'profiles: work';
+      expect(await config(['get', 'model', '--profile', name])).toEqual({ code: 2, signal: null, stdout: '', stderr: `transcribe: no profile "${name}" in ${file()} — ${hint}\n` });
+      expect(await runCli(['file', SAMPLE_WAV, '--profile', name], { env: { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_URL: 'http://127.0.0.1:9' } })).toMatchObject({ code: 2, stderr: `transcribe: no profile "${name}" in ${file()} — ${hint}\n` });
+    }
+    for (const name of ['a b', '$(touch pwned)', 'x/y', '']) {
+      expect(await config(['set', 'model', 'nova-2', '--profile', name])).toEqual({
+        code: 2,
+        signal: null,
+        stdout: '',
+        stderr: `transcribe: invalid profile name "${name}" — use only letters, digits, ".", "_" and "-", e.g. --profile work\n`,
+      });
+    }
+    // A name that is also an Object.prototype member works once it is created, as its own profile.
+    expect(await config(['set', 'model', 'nova-3-medical', '--profile', '__proto__'])).toMatchObject({ code: 0 });
+    expect(await config(['set', 'language', 'de', '--profile', 'constructor'])).toMatchObject({ code: 0 });
+    expect(await config(['get', 'model', '--profile', '__proto__'])).toMatchObject({ code: 0, stdout: 'nova-3-medical\n' });
+    expect(await config(['get', 'model', '--profile', 'constructor'])).toMatchObject({ code: 0, stdout: 'nova-3\n' });
+    expect(await config(['unset', 'language', '--profile', 'constructor'])).toMatchObject({ code: 0, stderr: `transcribe: removed language from profile "constructor" of ${file()}\n` });
+    expect(await config(['unset', 'language', '--profile', 'toString'])).toMatchObject({ code: 0, stderr: `transcribe: language was not set in profile "toString" of ${file()}\n` });
+    expect(await config(['profiles'])).toMatchObject({ stdout: 'work\n__proto__\nconstructor\n' });
+  });
+
   it('the key stored in config is the one Deepgram receives; a 401 says where it came from', async () => {
     await config(['set', 'api-key'], { stdin: 'test-key\n' });
     server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
@@ -144,15 +171,81 @@ describe('transcribe config', () => {
     expect(readFileSync(file(), 'utf8')).toBe(broken);
   });
 
-  it('a hand-edited bad value names the field', async () => {
-    writeFileSync(file(), JSON.stringify({ profiles: { work: { endpointing: 'soon' } } }), { mode: 0o600 });
-    expect(await config(['list'])).toMatchObject({
+  it('a bad value in the file: an error where it is used (naming the field), a warning where a flag or the environment overrides it', async () => {
+    writeFileSync(file(), JSON.stringify({ endpointing: 'soon', profiles: { work: { speed: '0x10' } } }), { mode: 0o600 });
+    const base = `the config file ${file()}: "endpointing" must be milliseconds (e.g. 300) or false`;
+    const work = `the config file ${file()}: "profiles.work.speed" must be a decimal number of at least 0.1 (1 = real time) or "max"`;
+    expect(await config(['get', 'model'])).toEqual({ code: 2, signal: null, stdout: '', stderr: `transcribe: ${base} — fix it with transcribe config set endpointing <value>\n` });
+    expect(await config(['get', 'model', '--profile', 'work'], { env: { TRANSCRIBE_ENDPOINTING: '300' } })).toEqual({
       code: 2,
-      stderr: `transcribe: the config file ${file()}: "profiles.work.endpointing" must be milliseconds (e.g. 300) or false — fix it with transcribe config set endpointing <value>\n`,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: ${work} — fix it with transcribe config set speed <value> --profile work\n`,
+    });
+    expect(await config(['get', 'endpointing'], { env: { TRANSCRIBE_ENDPOINTING: '300' } })).toEqual({
+      code: 0,
+      signal: null,
+      stdout: '300\n',
+      stderr: `transcribe: warning: ${base}; ignored, as TRANSCRIBE_ENDPOINTING overrides it — fix it with transcribe config set endpointing <value>\n`,
+    });
+
+    server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
+    const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };
+    expect(await runCli(['file', SAMPLE_WAV, '--profile', 'work', '--speed', 'max', '--endpointing', '300'], { env })).toEqual({
+      code: 0,
+      signal: null,
+      stdout: 'Hello from transcribe.\n',
+      stderr:
+        `transcribe: warning: ${base}; ignored, as --endpointing overrides it — fix it with transcribe config set endpointing <value>\n` +
+        `transcribe: warning: ${work}; ignored, as --speed overrides it — fix it with transcribe config set speed <value> --profile work\n`,
+    });
+    // The hints work: set replaces the bad values (it used to refuse the file it was asked to fix).
+    expect(await config(['set', 'endpointing', '300'])).toMatchObject({ code: 0, stderr: `transcribe: set endpointing in ${file()}\n` });
+    expect(await config(['set', 'speed', '2', '--profile', 'work'])).toMatchObject({ code: 0 });
+    expect(await config(['get', 'speed', '--profile', 'work'])).toEqual({ code: 0, signal: null, stdout: '2\n', stderr: '' });
+  });
+
+  it('an unknown key in the file (an older or newer version\'s) is a warning with a suggestion, and config unset removes it', async () => {
+    writeFileSync(file(), JSON.stringify({ model: 'nova-2', modle: 'x', profiles: { work: { langauge: 'de' } } }), { mode: 0o600 });
+    const warnings =
+      `transcribe: warning: the config file ${file()} has an unknown key "modle" (did you mean model?), ignored; remove it with transcribe config unset modle\n` +
+      `transcribe: warning: the config file ${file()} has an unknown key "profiles.work.langauge" (did you mean language?), ignored; remove it with transcribe config unset langauge --profile work\n`;
+    expect(await config(['get', 'model'])).toEqual({ code: 0, signal: null, stdout: 'nova-2\n', stderr: warnings });
+    server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
+    const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };
+    expect(await runCli(['file', SAMPLE_WAV, '--speed', 'max'], { env })).toEqual({ code: 0, signal: null, stdout: 'Hello from transcribe.\n', stderr: warnings });
+    expect(await config(['unset', 'modle'])).toEqual({ code: 0, signal: null, stdout: '', stderr: `${warnings}transcribe: removed modle from ${file()}\n` });
+    expect(await config(['unset', 'langauge', '--profile', 'work'])).toMatchObject({ code: 0, stderr: expect.stringMatching(/removed langauge from profile "work" of .*\n$/) });
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ model: 'nova-2', profiles: { work: {} } });
+    expect(await config(['unset', 'modle'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^transcribe: unknown config key "modle" \(did you mean model\?\)/) });
+  });
+
+  it.each([
+    ['sett', 'set'],
+    ['show', 'list'],
+    ['delete', 'unset'],
+    ['unste', 'unset'],
+  ])('config %s: exit 2 with "did you mean %s?", never the list', async (word, guess) => {
+    expect(await config([word, 'model'])).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: unknown config subcommand "${word}" (did you mean ${guess}?) — subcommands: set, get, list, unset, path, profiles (transcribe config --help)\n`,
     });
   });
 
-  it('permissions looser than 0600/0700 are tightened, with a warning', async () => {
+  it('config set while the environment sets the same key: stored, and it says the environment wins', async () => {
+    const result = await config(['set', 'api-key'], { stdin: `${KEY}\n`, env: { DEEPGRAM_API_KEY: 'from-env' } });
+    expect(result).toEqual({
+      code: 0,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: set api-key (****4b2c) in ${file()}\ntranscribe: warning: DEEPGRAM_API_KEY is set in this environment and takes precedence over the stored value until it is unset\n`,
+    });
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ 'api-key': KEY });
+  });
+
+  it('a config file readable by others is tightened to 0600, with a warning; the directory is left alone', async () => {
     writeFileSync(file(), '{"model": "nova-3"}');
     chmodSync(file(), 0o644);
     chmodSync(dir, 0o755);
@@ -161,11 +254,31 @@ describe('transcribe config', () => {
       code: 0,
       signal: null,
       stdout: 'nova-3\n',
-      stderr:
-        `transcribe: warning: tightened the permissions of ${dir} to 0700 (they were 0755): it holds your API key\n` +
-        `transcribe: warning: tightened the permissions of ${file()} to 0600 (they were 0644): it holds your API key\n`,
+      stderr: `transcribe: warning: tightened the permissions of ${file()} to 0600 (they were 0644): it holds your API key\n`,
     });
-    expect([mode(dir), mode(file())]).toEqual(['700', '600']);
+    expect([mode(dir), mode(file())]).toEqual(['755', '600']);
+  });
+
+  it('config set never chmods an existing (shared) directory; a new one is 0700', async () => {
+    chmodSync(dir, 0o1777);
+    expect(await config(['set', 'model', 'nova-2'])).toMatchObject({ code: 0 });
+    expect([(statSync(dir).mode & 0o7777).toString(8), mode(file())]).toEqual(['1777', '600']);
+    const inside = join(dir, 'new', 'transcribe');
+    expect(await runCli(['config', 'set', 'model', 'nova-2'], { env: { TRANSCRIBE_CONFIG_DIR: inside } })).toMatchObject({ code: 0 });
+    expect([mode(inside), mode(join(inside, 'config.json'))]).toEqual(['700', '600']);
+  });
+
+  it('a symlinked config.json: read and written through, its target never chmodded', async () => {
+    const target = join(dir, 'dotfiles-config.json');
+    writeFileSync(target, '{"model": "nova-3"}');
+    chmodSync(target, 0o644);
+    symlinkSync(target, file());
+    const warning = `transcribe: warning: ${file()} is a symlink to a file readable by others (mode 0644), left as it is: it holds your API key\n`;
+    expect(await config(['get', 'model'])).toEqual({ code: 0, signal: null, stdout: 'nova-3\n', stderr: warning });
+    expect(await config(['set', 'language', 'de'])).toEqual({ code: 0, signal: null, stdout: '', stderr: `${warning}transcribe: set language in ${file()}\n` });
+    expect(lstatSync(file()).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual({ model: 'nova-3', language: 'de' });
+    expect(mode(target)).toBe('644');
   });
 
   it('an unwritable config directory: exit 1 with the path', async () => {

@@ -52,7 +52,7 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
     ],
     ['raw PCM on stdin without flags', () => ['-'], 2, 'transcribe: stdin is not WAV or a known audio container — add --encoding linear16 --sample-rate <hz> [--channels <n>] for raw PCM\n', Buffer.from('not audio, just text')],
     ['raw flags without a rate', () => ['-', '--encoding', 'linear16'], 2, 'transcribe: raw PCM needs its sample rate — add --encoding linear16 --sample-rate <hz> [--channels <n>] for raw PCM\n', PCM],
-    ['--speed 0', () => ['x.wav', '--speed', '0'], 2, 'transcribe: invalid value "0" for --speed: must be a positive number (1 = real time) or "max" — see transcribe file --help\n'],
+    ['--speed 0', () => ['x.wav', '--speed', '0'], 2, 'transcribe: invalid value "0" for --speed: must be a decimal number of at least 0.1 (1 = real time) or "max" — see transcribe file --help\n'],
     ['--sample-rate abc', () => ['x.wav', '--sample-rate', 'abc'], 2, 'transcribe: invalid value "abc" for --sample-rate: must be a whole number — see transcribe file --help\n'],
     ['--endpointing soon', () => ['x.wav', '--endpointing', 'soon'], 2, 'transcribe: invalid value "soon" for --endpointing: must be milliseconds (e.g. 300) or false — see transcribe file --help\n'],
     ['--encoding mp3', () => ['x.wav', '--encoding', 'mp3'], 2, 'transcribe: invalid value "mp3" for --encoding: must be linear16 (16-bit little-endian PCM); other formats are read from their container header — see transcribe file --help\n'],
@@ -184,7 +184,7 @@ describe('transcribe file: Deepgram and network failures', () => {
   });
 
   it('a host that does not resolve: exit 5', async () => {
-    const result = await transcribe([SAMPLE_WAV], { DEEPGRAM_API_URL: 'http://deepgram.invalid' });
+    const result = await transcribe([SAMPLE_WAV], { DEEPGRAM_API_URL: 'https://deepgram.invalid' });
     expect(result).toMatchObject({ code: 5, stdout: '', stderr: 'transcribe: cannot resolve deepgram.invalid — check your network, and --api-url or DEEPGRAM_API_URL\n' });
   });
 

@@ -42,21 +42,70 @@ describe('parseConfig: a hand-edited file is checked, and errors name the line o
     expect(parseConfig(text, PATH)).toEqual({
       base: { model: 'nova-3', diarize: true, endpointing: 300, keyterm: ['a, b'] },
       profiles: { work: { language: 'de' } },
+      unknown: [],
+      refused: [],
     });
+  });
+  it('a profile named "__proto__" is a profile, not a prototype', () => {
+    const { profiles } = parseConfig('{"profiles": {"__proto__": {"model": "nova-2"}}}', PATH);
+    expect(Object.hasOwn(profiles, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(profiles)).toBe(Object.prototype);
+    expect(Object.keys(profiles)).toEqual(['__proto__']);
   });
   it.each([
     ['empty file', '', null],
     ['broken JSON', '{\n  "model": "nova-3",\n  "language": en\n}', `the config file ${PATH} is not valid JSON (line 3, column 15)`],
     ['an array', '[]', `the config file ${PATH} must hold a JSON object`],
-    ['unknown key', '{"modle": "nova-3"}', `the config file ${PATH} has an unknown key "modle" (did you mean model?)`],
-    ['unknown key in a profile', '{"profiles": {"work": {"langauge": "de"}}}', `the config file ${PATH} has an unknown key "profiles.work.langauge" (did you mean language?)`],
-    ['bad value', '{"endpointing": "soon"}', `the config file ${PATH}: "endpointing" must be milliseconds (e.g. 300) or false`],
-    ['bad value in a profile', '{"profiles": {"x": {"speed": 0}}}', `the config file ${PATH}: "profiles.x.speed" must be a positive number (1 = real time) or "max"`],
-    ['object value', '{"model": {"name": "x"}}', `the config file ${PATH}: "model" must be a string, number, boolean or list of strings`],
     ['profiles not an object', '{"profiles": 3}', `the config file ${PATH}: "profiles" must be an object of named settings`],
   ])('%s', (_name, text, message) => {
-    if (message === null) expect(parseConfig(text, PATH)).toEqual({ base: {}, profiles: {} });
+    if (message === null) expect(parseConfig(text, PATH)).toEqual({ base: {}, profiles: {}, unknown: [], refused: [] });
     else expect(() => parseConfig(text, PATH)).toThrow(message);
+  });
+});
+
+describe('parseConfig: unknown keys and refused values are set aside, not fatal', () => {
+  it('keeps the good values and lists the rest with their profile', () => {
+    const text = JSON.stringify({ modle: 'x', model: 'nova-2', endpointing: 'soon', language: { name: 'x' }, profiles: { work: { langauge: 'de', speed: 0, diarize: true } } });
+    expect(parseConfig(text, PATH)).toEqual({
+      base: { model: 'nova-2' },
+      profiles: { work: { diarize: true } },
+      unknown: [{ key: 'modle' }, { key: 'langauge', profile: 'work' }],
+      refused: [
+        { name: 'endpointing', reason: 'must be milliseconds (e.g. 300) or false' },
+        { name: 'language', reason: 'must be a string, number, boolean or list of strings' },
+        { name: 'speed', reason: 'must be a decimal number of at least 0.1 (1 = real time) or "max"', profile: 'work' },
+      ],
+    });
+  });
+});
+
+describe('resolveSettings with refused stored values: an error where used, a warning where overridden', () => {
+  const refused = [
+    { name: 'endpointing' as const, reason: 'must be milliseconds (e.g. 300) or false' },
+    { name: 'speed' as const, reason: 'must be a decimal number of at least 0.1 (1 = real time) or "max"', profile: 'work' },
+  ];
+  const layers = (profile?: string): ConfigLayers => ({ path: PATH, base: { model: 'nova-2' }, refused, ...(profile ? { profile: { name: profile, values: {} } } : {}) });
+  const endpointingWarning = (by: string) =>
+    `the config file ${PATH}: "endpointing" must be milliseconds (e.g. 300) or false; ignored, as ${by} overrides it — fix it with transcribe config set endpointing <value>`;
+  it.each<[string, Record<string, unknown>, Record<string, string>, string | undefined, string[] | string]>([
+    ['used: an error', {}, {}, undefined, `the config file ${PATH}: "endpointing" must be milliseconds (e.g. 300) or false`],
+    ['overridden by a flag: a warning', { endpointing: '10' }, {}, undefined, [endpointingWarning('--endpointing')]],
+    ['overridden by the environment', {}, { TRANSCRIBE_ENDPOINTING: '10' }, undefined, [endpointingWarning('TRANSCRIBE_ENDPOINTING')]],
+    ['another profile\'s value is not looked at', { endpointing: '10' }, {}, 'home', [endpointingWarning('--endpointing')]],
+    ['the selected profile\'s value, used', { endpointing: '10' }, {}, 'work', `the config file ${PATH}: "profiles.work.speed" must be a decimal number of at least 0.1 (1 = real time) or "max"`],
+    [
+      'the selected profile\'s value, overridden',
+      { endpointing: '10', speed: '2' },
+      {},
+      'work',
+      [
+        endpointingWarning('--endpointing'),
+        `the config file ${PATH}: "profiles.work.speed" must be a decimal number of at least 0.1 (1 = real time) or "max"; ignored, as --speed overrides it — fix it with transcribe config set speed <value> --profile work`,
+      ],
+    ],
+  ])('%s', (_name, flags, env, profile, expected) => {
+    if (typeof expected === 'string') expect(() => resolveSettings(flags, env, layers(profile))).toThrow(expected);
+    else expect(resolveSettings(flags, env, layers(profile)).warnings).toEqual(expected);
   });
 });
 

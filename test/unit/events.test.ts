@@ -133,7 +133,7 @@ describe('finalEvents', () => {
 });
 
 describe('publicSettings', () => {
-  it('drops secrets, keeps keyterm, masks URL credentials, makes JSON of the rest', () => {
+  it('drops secrets, keeps keyterm, removes URL credentials, makes JSON of the rest; --speed max is "max"', () => {
     expect(
       publicSettings({
         apiKey: 'a',
@@ -154,8 +154,8 @@ describe('publicSettings', () => {
       }),
     ).toEqual({
       keyterm: ['Deepgram', 'Nova'],
-      'api-url': 'https://***@dg.example.com/v1',
-      speed: 'Infinity',
+      'api-url': 'https://dg.example.com/v1',
+      speed: 'max',
       endpointing: false,
       'channel-names': { 0: 'Agent' },
       since: '2025-01-01T00:00:00.000Z',

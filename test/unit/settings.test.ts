@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecret, parseEndpointing, parseParam, parseSpeed } from '../../src/settings/parsers.js';
-import { resolveSettings } from '../../src/settings/resolve.js';
+import { maskSecret, parseEndpointing, parseInteger, parseParam, parsePauseSeconds, parseSpeed } from '../../src/settings/parsers.js';
+import { optionsFor } from '../../src/settings/options.js';
+import { keepOperands } from '../../src/settings/optional-values.js';
+import { checkConflicts, resolveSettings } from '../../src/settings/resolve.js';
 
 describe('parsers', () => {
   it.each([
@@ -9,7 +11,22 @@ describe('parsers', () => {
     ['max', Infinity],
     ['MAX', Infinity],
   ])('speed %s', (raw, value) => expect(parseSpeed(raw)).toBe(value));
-  it.each(['0', '-1', 'fast', '', 'NaN'])('speed %j is refused', (raw) => expect(() => parseSpeed(raw)).toThrow(/positive number/));
+  it.each([
+    ['0.1', 0.1],
+    ['.5', 0.5],
+    [' 2 ', 2],
+    ['1000', 1000],
+  ])('speed %j', (raw, value) => expect(parseSpeed(raw)).toBe(value));
+  // Number() takes all of these: hex, exponents (1e-300 overflowed the pacer's timer), Infinity, blanks.
+  it.each(['0', '0.09', '-1', 'fast', '', ' ', 'NaN', 'Infinity', '0x10', '1e-300', '1e3', '1_000', '+2', '1 2', '9'.repeat(400)])('speed %j is refused', (raw) =>
+    expect(() => parseSpeed(raw)).toThrow('must be a decimal number of at least 0.1 (1 = real time) or "max"'),
+  );
+  it.each([
+    ['0.8', 0.8],
+    ['60', 60],
+  ])('pause %s', (raw, value) => expect(parsePauseSeconds(raw)).toBe(value));
+  it.each(['0', '61', '0x10', '1e1', 'Infinity', '', '-1'])('pause %j is refused', (raw) => expect(() => parsePauseSeconds(raw)).toThrow('must be a pause in seconds'));
+  it.each(['0x10', '1e3', '1.0', '', '+5', '-0', 'Infinity', '9'.repeat(400)])('whole number %j is refused', (raw) => expect(() => parseInteger(0, 1e9)(raw)).toThrow());
   it.each<[string, number | false]>([
     ['300', 300],
     ['0', 0],
@@ -51,12 +68,43 @@ describe('resolveSettings: flag > environment > default', () => {
   });
 
   it.each<[Record<string, unknown>, Record<string, string>, string]>([
-    [{ speed: 'fast' }, {}, 'invalid value "fast" for --speed: must be a positive number (1 = real time) or "max"'],
+    [{ speed: 'fast' }, {}, 'invalid value "fast" for --speed: must be a decimal number of at least 0.1 (1 = real time) or "max"'],
     [{ sampleRate: '16k' }, {}, 'invalid value "16k" for --sample-rate: must be a whole number'],
     [{}, { TRANSCRIBE_UTTERANCE_END: '200' }, 'invalid value "200" for environment variable TRANSCRIBE_UTTERANCE_END: must be between 1000 and 5000'],
     [{}, { DEEPGRAM_API_KEY: 'has space' }, 'invalid value for environment variable DEEPGRAM_API_KEY: must not contain spaces'],
     [{ apiUrl: 'ftp://x' }, {}, 'invalid value "ftp://x" for --api-url: must use https, wss, http or ws'],
   ])('refuses %j %j', (flags, env, message) => {
     expect(() => resolveSettings(flags, env)).toThrow(message);
+  });
+});
+
+describe('keepOperands: an optional-value flag never takes the path', () => {
+  const specs = optionsFor('file').map(([, spec]) => spec);
+  it.each<[string[], string[]]>([
+    [['--timestamps', 'talk.wav'], ['--timestamps=true', 'talk.wav']],
+    [['--timestamps', '-'], ['--timestamps=true', '-']],
+    [['--timestamps', 'wall', 'talk.wav'], ['--timestamps', 'wall', 'talk.wav']],
+    [['--timestamps', 'offset'], ['--timestamps', 'offset']],
+    [['--timestamps=wall', 'talk.wav'], ['--timestamps=wall', 'talk.wav']],
+    [['--timestamps', '--speed', 'max', 'talk.wav'], ['--timestamps', '--speed', 'max', 'talk.wav']],
+    [['talk.wav', '--timestamps'], ['talk.wav', '--timestamps']],
+    [['--model', 'talk.wav'], ['--model', 'talk.wav']],
+    [['--', '--timestamps', 'talk.wav'], ['--', '--timestamps', 'talk.wav']],
+  ])('%j -> %j', (args, expected) => expect(keepOperands(args, specs)).toEqual(expected));
+});
+
+describe('checkConflicts: names imply the feature; turning it off as well is a usage error', () => {
+  it.each<[Record<string, unknown>, Record<string, string>, string | null]>([
+    [{ speakers: '0=Ana', diarize: false }, {}, '--speakers names speakers, but --no-diarize turns diarization off'],
+    [{ speakers: '0=Ana' }, { TRANSCRIBE_DIARIZE: 'false' }, '--speakers names speakers, but TRANSCRIBE_DIARIZE turns diarization off'],
+    [{ diarize: false }, { TRANSCRIBE_SPEAKERS: '0=Ana' }, 'TRANSCRIBE_SPEAKERS names speakers, but --no-diarize turns diarization off'],
+    [{ channelNames: '0=Agent', multichannel: false }, {}, '--channel-names names channels, but --no-multichannel turns per-channel transcription off'],
+    [{ speakers: '0=Ana' }, {}, null],
+    [{ speakers: '0=Ana', diarize: true }, {}, null],
+    [{ diarize: false, multichannel: false }, {}, null],
+  ])('%j %j', (flags, env, message) => {
+    const check = () => checkConflicts(resolveSettings(flags, env));
+    if (message) expect(check).toThrow(message);
+    else expect(check).not.toThrow();
   });
 });

@@ -22,7 +22,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 describe.skipIf(missing('tmux'))('transcribe config set api-key on a terminal (apt-get install -y tmux)', () => {
   it('asks for the key without echoing it', async () => {
     const dir = tempDir('transcribe-prompt-');
-    screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" config set api-key`, { width: 80, height: 10, env: cliEnv({ TRANSCRIBE_CONFIG_DIR: dir }) });
+    screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" config set api-key`, { width: 200, height: 10, env: cliEnv({ TRANSCRIBE_CONFIG_DIR: dir }) }); // wide: the path must not wrap
     await until(() => screen!.capture().join('\n').includes('Deepgram API key (input hidden):'), 'the prompt');
     execFileSync('tmux', ['send-keys', '-t', screen.name, '-l', `Token ${KEY}x`]);
     execFileSync('tmux', ['send-keys', '-t', screen.name, 'BSpace', 'Enter']);

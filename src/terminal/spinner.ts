@@ -34,7 +34,7 @@ function move(by: number, forward: string, back: string): string {
 }
 
 /** A running spinner; its colour follows ours (ora's own chalk ignores NO_COLOR and --no-color). */
-export async function startSpinner(stream: TerminalStream, text: string, color: boolean): Promise<Ora> {
+export async function startOra(stream: TerminalStream, text: string, color: boolean): Promise<Ora> {
   const { default: ora } = await import('ora');
   // discardStdin off: stdin may be the audio we are transcribing.
   return ora({ text, stream: oraView(stream), discardStdin: false, color: color ? 'cyan' : false, isEnabled: true }).start();

@@ -3,7 +3,7 @@ import type { Ora } from 'ora';
 import { eraseRows, fitHead, fitTail, printable, rowsFor, stringWidth } from './interim-line.js';
 import type { Renderer } from './renderer.js';
 import { layoutColumns } from './size.js';
-import { startSpinner } from './spinner.js';
+import { startOra } from './spinner.js';
 
 export interface TerminalStream {
   write(text: string): boolean;
@@ -42,7 +42,7 @@ export class TtyRenderer implements Renderer {
 
   /** `text` is cut to the terminal's width: a wrapped spinner line is not fully erased when it stops. */
   async startSpinner(text: string): Promise<void> {
-    this.spinner = await startSpinner(this.stream, fitHead(printable(text), layoutColumns(this.stream) - 3), this.color);
+    this.spinner = await startOra(this.stream, fitHead(printable(text), layoutColumns(this.stream) - 3), this.color);
   }
 
   spinnerText(text: string): void {

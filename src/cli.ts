@@ -5,6 +5,7 @@ import type { Context } from './context.js';
 import { ExitCode, exitCodeOf, formatError, type ExitCodeValue } from './errors.js';
 import { isRepeatable, optionsFor, type CommandName, type OptionSpec } from './settings/options.js';
 import { keepOperands } from './settings/optional-values.js';
+import { layoutColumns } from './terminal/size.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -102,7 +103,12 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
     .showSuggestionAfterError()
     .addHelpText('after', ROOT_EXAMPLES + '\n' + EXIT_CODES_HELP)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`transcribe: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({
+      outputError: (text, write) => write(`transcribe: ${text.replace(/^error: /, '')}`),
+      // commander takes a terminal's 0 columns (`stty cols 0`) as the width and then wraps nothing.
+      getOutHelpWidth: () => layoutColumns(context.stdout),
+      getErrHelpWidth: () => layoutColumns(context.stderr),
+    });
 
   /** Runs a command module with the context its global flags ask for. */
   const run = (command: Command, task: (ctx: Context, globals: Globals) => Promise<ExitCodeValue>) => async () => {

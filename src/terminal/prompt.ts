@@ -39,12 +39,17 @@ function readHidden(stdin: Input, stderr: NodeJS.WritableStream, question: strin
   });
 }
 
+/** Far longer than any API key: stdin without a newline this early is not a key (and could be endless). */
+const MAX_LINE = 4096;
+
 async function readFirstLine(stdin: Input): Promise<string> {
   let text = '';
   for await (const chunk of stdin) {
-    text += chunk.toString();
-    const end = text.indexOf('\n');
-    if (end >= 0) return text.slice(0, end).replace(/\r$/, '');
+    const piece = chunk.toString();
+    const end = piece.indexOf('\n'); // in the new piece only: searching all of it each time was quadratic
+    text += end >= 0 ? piece.slice(0, end) : piece;
+    if (text.length > MAX_LINE) throw new UsageError('the first line of stdin is too long to be an API key', 'pipe only the key: echo "$DEEPGRAM_API_KEY" | transcribe config set api-key');
+    if (end >= 0) return text.replace(/\r$/, '');
   }
   return text;
 }

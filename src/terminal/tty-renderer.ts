@@ -1,14 +1,20 @@
 import { Chalk } from 'chalk';
 import type { Ora } from 'ora';
-import { eraseRows, fitHead, fitTail, rowsFor, stringWidth } from './interim-line.js';
+import { eraseRows, fitHead, fitTail, printable, rowsFor, stringWidth } from './interim-line.js';
 import type { Renderer } from './renderer.js';
+import { layoutColumns } from './size.js';
+import { startOra } from './spinner.js';
 
 export interface TerminalStream {
   write(text: string): boolean;
   isTTY?: boolean;
+  /** 0 or missing when the terminal does not say (see layoutColumns). */
   columns?: number;
+  rows?: number;
   on?(event: 'resize', listener: () => void): unknown;
   off?(event: 'resize', listener: () => void): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
+  removeListener?(event: 'drain', listener: () => void): unknown;
 }
 
 /**
@@ -36,15 +42,11 @@ export class TtyRenderer implements Renderer {
 
   /** `text` is cut to the terminal's width: a wrapped spinner line is not fully erased when it stops. */
   async startSpinner(text: string): Promise<void> {
-    text = fitHead(text, (this.stream.columns ?? 80) - 3);
-    const { default: ora } = await import('ora');
-    // discardStdin off: stdin may be the audio we are transcribing.
-    this.spinner = ora({ text, stream: this.stream as NodeJS.WritableStream, discardStdin: false, color: 'cyan', isEnabled: true }).start();
-    if (!this.color) this.spinner.color = 'white';
+    this.spinner = await startOra(this.stream, fitHead(printable(text), layoutColumns(this.stream) - 3), this.color);
   }
 
   spinnerText(text: string): void {
-    if (this.spinner) this.spinner.text = fitHead(text, (this.stream.columns ?? 80) - 3);
+    if (this.spinner) this.spinner.text = fitHead(printable(text), layoutColumns(this.stream) - 3);
   }
 
   stopSpinner(): void {
@@ -54,7 +56,7 @@ export class TtyRenderer implements Renderer {
 
   /** Shows the current utterance's text, replacing what was there; only its tail when it is too wide. */
   interim(text: string): void {
-    this.interimText = text;
+    this.interimText = printable(text);
     this.draw();
   }
 
@@ -64,7 +66,7 @@ export class TtyRenderer implements Renderer {
   }
 
   progress(text: string): void {
-    this.progressText = text;
+    this.progressText = printable(text);
     this.draw();
   }
 
@@ -89,7 +91,7 @@ export class TtyRenderer implements Renderer {
 
   private draw(): void {
     this.stopSpinner(); // interim text means we are connected and hearing words
-    const columns = this.stream.columns ?? 80;
+    const columns = layoutColumns(this.stream);
     const prefix = this.progressText ? fitHead(`[${this.progressText}] `, columns - 1) : '';
     const room = columns - 1 - stringWidth(prefix);
     const shown = prefix + (room > 0 ? fitTail(this.interimText, room) : '');
@@ -102,7 +104,7 @@ export class TtyRenderer implements Renderer {
   /** Erases exactly the rows the interim text occupies at the current width (it may have wrapped after a resize). */
   private erase(): void {
     if (this.drawnWidth === 0) return;
-    this.stream.write(eraseRows(rowsFor(this.drawnWidth, this.stream.columns ?? 80)));
+    this.stream.write(eraseRows(rowsFor(this.drawnWidth, layoutColumns(this.stream))));
     this.drawnWidth = 0;
   }
 

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pcmOfWav, SAMPLE_WAV, sha256 } from '../support/audio.js';
 import { scriptFromText, startDeepgramServer, type DeepgramServer, type ScriptWord } from '../support/deepgram-server/index.js';
 import { collect, runCli, startCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp.js';
 import { parseCaptions } from '../unit/transcript-helpers.js';
 
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
@@ -13,7 +13,7 @@ const DIALOGUE: ScriptWord[] = [
   ...scriptFromText('Hi, Ana.', { startAt: 1.4, wordSec: 0.3, speaker: 1 }),
   ...scriptFromText('How are you?', { startAt: 3.5, wordSec: 0.3, speaker: 0 }),
 ];
-const tmp = mkdtempSync(join(tmpdir(), 'transcribe-batch-'));
+const tmp = tempDir('transcribe-batch-');
 
 let server: DeepgramServer | undefined;
 afterEach(async () => {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, cliEnv } from '../support/run-cli.js';
 import { missing } from '../support/system-tools.js';
 import { TmuxScreen } from '../support/tmux.js';
+import { tempDir } from '../support/temp.js';
 
 const KEY = 'dg0123456789abcdef0123456789abcdef4b2c';
 let screen: TmuxScreen | undefined;
@@ -21,8 +22,8 @@ async function until(check: () => boolean, what: string): Promise<void> {
 
 describe.skipIf(missing('tmux'))('transcribe config set api-key on a terminal (apt-get install -y tmux)', () => {
   it('asks for the key without echoing it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'transcribe-prompt-'));
-    screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" config set api-key`, { width: 80, height: 10, env: cliEnv({ TRANSCRIBE_CONFIG_DIR: dir }) });
+    const dir = tempDir('transcribe-prompt-');
+    screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" config set api-key`, { width: 200, height: 10, env: cliEnv({ TRANSCRIBE_CONFIG_DIR: dir }) }); // wide: the path must not wrap
     await until(() => screen!.capture().join('\n').includes('Deepgram API key (input hidden):'), 'the prompt');
     execFileSync('tmux', ['send-keys', '-t', screen.name, '-l', `Token ${KEY}x`]);
     execFileSync('tmux', ['send-keys', '-t', screen.name, 'BSpace', 'Enter']);
@@ -34,8 +35,8 @@ describe.skipIf(missing('tmux'))('transcribe config set api-key on a terminal (a
 });
 
 describe.skipIf(missing('bash', 'zsh', 'fish'))('transcribe completion (apt-get install -y zsh fish)', () => {
-  const bin = mkdtempSync(join(tmpdir(), 'transcribe-bin-'));
-  const config = mkdtempSync(join(tmpdir(), 'transcribe-completion-'));
+  const bin = tempDir('transcribe-bin-');
+  const config = tempDir('transcribe-completion-');
   // `transcribe` on PATH, as an installed CLI would be, for the scripts' profile lookup.
   writeFileSync(join(bin, 'transcribe'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
   chmodSync(join(bin, 'transcribe'), 0o755);

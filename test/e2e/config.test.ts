@@ -1,16 +1,16 @@
-import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, readFileSync, statSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_WAV } from '../support/audio.js';
 import { scriptFromText, startDeepgramServer, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { runCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp.js';
 
 const KEY = 'dg0123456789abcdef0123456789abcdef4b2c';
 let dir: string;
 let server: DeepgramServer | undefined;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'transcribe-config-e2e-'));
+  dir = tempDir('transcribe-config-e2e-');
 });
 afterEach(async () => {
   await server?.close();

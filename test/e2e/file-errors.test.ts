@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeWithFfmpeg, pcmOfWav, SAMPLE_WAV, wavOf } from '../support/audio.js';
 import { scriptFromText, startDeepgramServer, type ConnectionFault, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { runCli } from '../support/run-cli.js';
 import { missing } from '../support/system-tools.js';
+import { tempDir } from '../support/temp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'transcribe-errors-'));
+const tmp = tempDir('transcribe-errors-');
 const at = (name: string, content: Buffer | string) => (writeFileSync(join(tmp, name), content), join(tmp, name));
 const PCM = pcmOfWav(SAMPLE_WAV);
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak.', { startAt: 0.5, wordSec: 0.3 });

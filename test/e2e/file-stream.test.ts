@@ -1,17 +1,17 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeWithFfmpeg, ffmpegPcm, pcmOfWav, SAMPLE_WAV, sha256, wavOf } from '../support/audio.js';
 import { expectedLines, scriptFromText, startDeepgramServer, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { runCli } from '../support/run-cli.js';
 import { missing } from '../support/system-tools.js';
+import { tempDir } from '../support/temp.js';
 
 // The shipped sample is 8.4 s long; the server "hears" these words at these times.
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
 const LINES = expectedLines(SCRIPT, { endpointingMs: 300, utteranceEndMs: 1000 });
 const PCM = pcmOfWav(SAMPLE_WAV);
-const tmp = mkdtempSync(join(tmpdir(), 'transcribe-e2e-'));
+const tmp = tempDir('transcribe-e2e-');
 
 let server: DeepgramServer;
 afterEach(async () => server?.close());

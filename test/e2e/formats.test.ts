@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pcmOfWav, SAMPLE_WAV, sha256, wavOf } from '../support/audio.js';
 import { expectedUtterances, scriptFromText, startDeepgramServer, type DeepgramServer, type ScriptWord } from '../support/deepgram-server/index.js';
 import { collect, runCli, startCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp.js';
 import { parseCaptions } from '../unit/transcript-helpers.js';
 
 const PCM = pcmOfWav(SAMPLE_WAV);
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
-const tmp = mkdtempSync(join(tmpdir(), 'transcribe-formats-'));
+const tmp = tempDir('transcribe-formats-');
 
 /** Two speakers inside one utterance (no pause between them), then a second utterance by the first. */
 const DIALOGUE: ScriptWord[] = [

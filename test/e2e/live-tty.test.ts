@@ -1,13 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectedLines, scriptFromText, startDeepgramServer, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { BIN, cliEnv } from '../support/run-cli.js';
 import { missing } from '../support/system-tools.js';
 import { TmuxScreen } from '../support/tmux.js';
 import { makeSpeech, startVirtmic, type Virtmic } from '../support/virtmic/index.js';
+import { tempDir } from '../support/temp.js';
 
 const SCRIPT = scriptFromText('Hello world. This is a test of the live transcription pipeline.', { startAt: 1.0, wordSec: 0.3 });
 const FINALS = expectedLines(SCRIPT, { endpointingMs: 300 });
@@ -20,7 +18,7 @@ describe.skipIf(missing('tmux', 'pulseaudio', 'arecord', 'espeak-ng'))('transcri
   let screen: TmuxScreen | undefined;
   beforeAll(() => {
     mic = startVirtmic();
-    speech = makeSpeech(mkdtempSync(join(tmpdir(), 'transcribe-speech-')));
+    speech = makeSpeech(tempDir('transcribe-speech-'));
   });
   afterAll(() => mic?.stop());
   afterEach(async () => {

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectedLines, scriptFromText, startDeepgramServer, type DeepgramServer, type ScriptWord } from '../support/deepgram-server/index.js';
 import { collect, startCli, type CliResult } from '../support/run-cli.js';
 import { missing } from '../support/system-tools.js';
 import { makeSpeech, startVirtmic, type Virtmic } from '../support/virtmic/index.js';
+import { tempDir } from '../support/temp.js';
 
 const BYTES_PER_SECOND = 32000;
 // What the server "hears" on the audio timeline of the session (the speech itself starts later).
@@ -20,7 +19,7 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'arecord', 'sox', 'espeak-ng'))(
     let server: DeepgramServer | undefined;
     beforeAll(() => {
       mic = startVirtmic();
-      speech = makeSpeech(mkdtempSync(join(tmpdir(), 'transcribe-speech-')));
+      speech = makeSpeech(tempDir('transcribe-speech-'));
     });
     afterAll(() => mic?.stop());
     afterEach(async () => {

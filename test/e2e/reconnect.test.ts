@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pcmOfWav, SAMPLE_WAV, sha256, wavOf } from '../support/audio.js';
 import {
@@ -13,6 +12,7 @@ import {
   type DeepgramServer,
 } from '../support/deepgram-server/index.js';
 import { collect, startCli, type CliResult } from '../support/run-cli.js';
+import { tempDir } from '../support/temp.js';
 
 const PCM = pcmOfWav(SAMPLE_WAV);
 const BYTES_PER_SECOND = 32000;
@@ -183,7 +183,7 @@ describe('Ctrl+C during an outage', () => {
 describe('a half-open connection mid-stream', () => {
   it('audio goes out, nothing comes back for 15 s: treated as a drop', async () => {
     const long = Buffer.concat([PCM, PCM, PCM]); // 25 s, so that the stall is noticed while audio still flows
-    const path = join(mkdtempSync(join(tmpdir(), 'transcribe-stall-')), 'long.wav');
+    const path = join(tempDir('transcribe-stall-'), 'long.wav');
     writeFileSync(path, wavOf(long, { sampleRate: 16000, channels: 1, bits: 16 }));
     server = await startDeepgramServer({ script: SCRIPT, reference: long, faults: [{ stall: { afterBytes: 2 * BYTES_PER_SECOND } }] });
     const child = startCli(['file', path, '--speed', '1'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url } });

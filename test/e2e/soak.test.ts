@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wavOf } from '../support/audio.js';
 import { expectedLines, scriptFromText, startDeepgramServer, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { BIN, cliEnv } from '../support/run-cli.js';
 import { missing } from '../support/system-tools.js';
+import { tempDir } from '../support/temp.js';
 
 const BYTES_PER_SECOND = 32000;
 const MINUTES = 60;
@@ -28,7 +28,7 @@ function noise(seconds: number): Buffer {
 describe.skipIf(missing('time'))('soak: an hour of audio through a server that drops every 5 minutes (apt-get install -y time)', () => {
   it('every word once, in order; peak memory bounded (an hour of audio is 115 MB: it must not be held)', async () => {
     const pcm = noise(MINUTES * 60);
-    const path = join(mkdtempSync(join(tmpdir(), 'transcribe-soak-')), 'hour.wav');
+    const path = join(tempDir('transcribe-soak-'), 'hour.wav');
     writeFileSync(path, wavOf(pcm, { sampleRate: 16000, channels: 1, bits: 16 }));
     // A sentence every 20 s for the whole hour.
     const text = Array.from({ length: MINUTES * 3 }, (_, i) => `Sentence number ${i + 1} is here.`).join(' ');

@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/transcribe.js', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,8 +29,8 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): Record<s
     if (value === undefined || key.startsWith('DEEPGRAM_') || key.startsWith('TRANSCRIBE_')) continue;
     env[key] = value;
   }
-  // Never the user's own config: an empty directory unless the test gives one.
-  Object.assign(env, { FORCE_COLOR: '0', NO_COLOR: '1', TRANSCRIBE_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'transcribe-config-')) });
+  // Never the user's own config: an empty directory (removed after the test) unless the test gives one.
+  Object.assign(env, { FORCE_COLOR: '0', NO_COLOR: '1', TRANSCRIBE_CONFIG_DIR: tempDir('transcribe-config-') });
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

@@ -4,32 +4,58 @@ import { execFileSync } from 'node:child_process';
 export class TmuxScreen {
   private constructor(readonly name: string) {}
 
-  static start(command: string, options: { width: number; height: number; env: Record<string, string> }): TmuxScreen {
+  /** `stty`: settings for the pane's terminal before the command runs (`cols 0`: a terminal that reports no width). */
+  static start(command: string, options: { width: number; height: number; env: Record<string, string>; stty?: string }): TmuxScreen {
     const name = `transcribe-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const exports = Object.entries(options.env)
       .map(([key, value]) => `${key}='${value.replace(/'/g, "'\\''")}'`)
       .join(' ');
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(options.width), '-y', String(options.height), `env ${exports} ${command}; echo "EXIT=$?"; sleep 60`]);
+    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(options.width), '-y', String(options.height), `${options.stty ? `stty ${options.stty}; ` : ''}env ${exports} ${command}; echo "EXIT=$?"; sleep 60`]);
     return new TmuxScreen(name);
   }
 
   /** The visible screen (with `history`, the scrollback above it too), trailing blank lines removed. */
-  capture(history = false): string[] {
-    const text = execFileSync('tmux', ['capture-pane', '-p', ...(history ? ['-S', '-'] : []), '-t', this.name], { encoding: 'utf8' });
+  /** With `escapes`, colours and other attributes as escape codes. */
+  capture(history = false, escapes = false): string[] {
+    const text = execFileSync('tmux', ['capture-pane', '-p', ...(history ? ['-S', '-'] : []), ...(escapes ? ['-e'] : []), '-t', this.name], { encoding: 'utf8' });
     const lines = text.split('\n').map((line) => line.trimEnd());
     while (lines.length && !lines.at(-1)) lines.pop();
     return lines;
+  }
+
+  /** Keys as tmux names them (`C-c`: the terminal's own SIGINT, to the whole process group). */
+  sendKeys(...keys: string[]): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
   }
 
   resize(width: number, height: number): void {
     execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
   }
 
+  /** The processes the pane's shell is running now (the CLI, or the final `sleep`). */
+  children(): number[] {
+    try {
+      const shell = execFileSync('tmux', ['display-message', '-p', '-t', this.name, '#{pane_pid}'], { encoding: 'utf8' }).trim();
+      return execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    } catch {
+      return []; // no such session, or no children
+    }
+  }
+
+  /** Ends the session, and the CLI too: one stuck in a loop outlives its terminal's SIGHUP. */
   kill(): void {
+    const children = this.children();
     try {
       execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
     } catch {
       // already gone
+    }
+    for (const pid of children) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
   }
 }

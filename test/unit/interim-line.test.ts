@@ -41,3 +41,18 @@ describe('rowsFor and eraseRows', () => {
     expect(eraseRows(rows)).toBe(codes);
   });
 });
+
+describe('fitTail and fitHead on huge text from a server', () => {
+  // Grapheme segmentation takes time quadratic in the length on Node 20: 40,000 CJK characters
+  // took seconds, with Ctrl+C unheard. Only the end that can show is looked at.
+  const huge = '語'.repeat(40_000);
+  it.each([
+    ['fitTail', () => fitTail(huge + 'end', 20), '…' + '語'.repeat(8) + 'end'],
+    ['fitHead', () => fitHead('start' + huge, 20), 'start' + '語'.repeat(7) + '…'],
+    ['fitTail of zero-width spaces', () => fitTail('\u200b'.repeat(20_000) + 'abc', 3), '…bc'],
+  ])('%s returns at once', (_name, fit, shown) => {
+    const started = performance.now();
+    expect(fit()).toBe(shown);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,15 @@ export interface Virtmic {
 
 export function startVirtmic(): Virtmic {
   const dir = mkdtempSync(join(tmpdir(), 'virtmic-'));
-  const out = execFileSync('sh', [join(HERE, 'start-virtmic.sh'), dir], { encoding: 'utf8', timeout: 15_000 });
+  let out: string;
+  try {
+    out = execFileSync('sh', [join(HERE, 'start-virtmic.sh'), dir], { encoding: 'utf8', timeout: 15_000 });
+  } catch (error) {
+    // The daemon's log goes into the error: the directory it was in does not outlive the run.
+    const log = readFileSync(join(dir, 'pulse.log'), { encoding: 'utf8', flag: 'a+' });
+    execFileSync('sh', [join(HERE, 'stop-virtmic.sh'), dir], { stdio: 'ignore', timeout: 15_000 });
+    throw new Error(`${(error as Error).message}\npulse.log:\n${log.slice(-2000)}`);
+  }
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of INHERITED_NOISE) delete env[name];
   for (const [, name, value] of out.matchAll(/(\w+)='([^']*)'/g)) if (name) env[name] = value;

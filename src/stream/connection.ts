@@ -1,4 +1,5 @@
 import { BYTES_PER_SAMPLE } from '../audio/format.js';
+import { systemClock, type Clock } from '../audio/pacer.js';
 import type { ServerMessage } from '../deepgram/messages.js';
 import { LiveSession } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
@@ -29,9 +30,10 @@ export class DeepgramConnection {
   private generation = 0;
   private reconnecting: Promise<void> | undefined;
   private readonly stopRequest = new StopRequest();
-  private lastMessageAt = performance.now();
+  private readonly clock: Clock;
+  private lastMessageAt: number;
   private lastAudioAt = 0;
-  private readonly stallTimer: NodeJS.Timeout;
+  private readonly stopStallChecks: () => void;
   private fail!: (error: TranscribeError) => void;
   /** Settles when the session cannot go on (a refused reconnection, a close we cannot recover from). */
   readonly failed = new Promise<TranscribeError>((resolve) => (this.fail = resolve));
@@ -42,8 +44,9 @@ export class DeepgramConnection {
   ) {
     const block = options.format.channels * BYTES_PER_SAMPLE;
     this.buffer = new ReplayBuffer(Math.ceil(options.bufferSeconds * options.format.sampleRate) * block, block);
-    this.stallTimer = setInterval(() => this.checkStall(), 1000);
-    this.stallTimer.unref();
+    this.clock = options.clock ?? systemClock;
+    this.lastMessageAt = this.clock.now();
+    this.stopStallChecks = this.clock.every(1000, () => this.checkStall());
   }
 
   /**
@@ -52,19 +55,19 @@ export class DeepgramConnection {
    */
   static async open(options: ConnectionOptions, events: ConnectionEvents): Promise<DeepgramConnection> {
     const connection = new DeepgramConnection(options, events);
-    const started = performance.now();
+    const started = connection.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        connection.session = await LiveSession.open(options.session, connection.handlers(), options.factory);
+        connection.session = await connection.openSession();
         return connection;
       } catch (error) {
         const delay = backoffMs(attempt, options.random ?? Math.random);
-        if (!(error instanceof ServiceBusyError) || performance.now() - started + delay > options.reconnectTimeoutMs) {
-          clearInterval(connection.stallTimer);
+        if (!(error instanceof ServiceBusyError) || connection.clock.now() - started + delay > options.reconnectTimeoutMs) {
+          connection.stopStallChecks();
           throw error;
         }
         events.reconnecting(attempt, error.message);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await connection.clock.sleep(delay);
       }
     }
   }
@@ -99,14 +102,14 @@ export class DeepgramConnection {
   async closeStream(timeoutMs: number, retry: boolean): Promise<{ code: number; reason: string; timedOut: boolean }> {
     for (;;) {
       // Stopping (Ctrl+C: no retry) waits for a reconnection only as long as it would for a close.
-      if (this.state === 'down' && !(await this.stopRequest.waitFor(this.reconnecting, retry ? Infinity : timeoutMs))) {
+      if (this.state === 'down' && !(await this.stopRequest.waitFor(this.reconnecting, retry ? Infinity : timeoutMs, this.clock))) {
         this.abort();
         return { code: 1006, reason: STILL_RECONNECTING, timedOut: true };
       }
       if (this.state === 'failed') return { code: 1006, reason: 'failed', timedOut: false };
       await this.drain();
       this.state = 'closing';
-      clearInterval(this.stallTimer);
+      this.stopStallChecks();
       const closed = await this.session.closeStream(timeoutMs);
       const unconfirmed = this.buffer.start < this.buffer.produced;
       if (!closed.timedOut || !retry || !unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
@@ -123,7 +126,7 @@ export class DeepgramConnection {
   abort(): void {
     this.state = 'failed';
     this.wakeSenders();
-    clearInterval(this.stallTimer);
+    this.stopStallChecks();
     this.session?.abort();
   }
 
@@ -160,7 +163,7 @@ export class DeepgramConnection {
       const piece = this.buffer.pieceAt(this.sent);
       if (!piece) return undefined;
       this.sent += piece.length;
-      this.lastAudioAt = performance.now();
+      this.lastAudioAt = this.clock.now();
       const blocked = this.session.send(piece);
       if (blocked) return blocked;
     }
@@ -172,7 +175,7 @@ export class DeepgramConnection {
     return {
       onMessage: (message: ServerMessage) => {
         if (generation !== this.generation) return;
-        this.lastMessageAt = performance.now();
+        this.lastMessageAt = this.clock.now();
         if (message.kind === 'results' && message.message.is_final) this.covered(message.message);
         this.events.message(message);
       },
@@ -212,7 +215,7 @@ export class DeepgramConnection {
   }
 
   private checkStall(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     // Audio went out after the last message, and nothing has come back for 15 s: a half-open socket.
     if (this.state === 'open' && this.lastAudioAt > this.lastMessageAt && now - this.lastMessageAt > STALL_MS) {
       this.lastMessageAt = now;
@@ -221,14 +224,14 @@ export class DeepgramConnection {
   }
 
   private async reconnect(why: string): Promise<void> {
-    const started = performance.now();
+    const started = this.clock.now();
     const random = this.options.random ?? Math.random;
     let lastError = why;
     for (let attempt = 1; ; attempt++) {
       if (this.isFailed()) return; // stopped meanwhile (Ctrl+C while down)
       this.events.reconnecting(attempt, why);
       try {
-        const session = await LiveSession.open(this.options.session, this.handlers(), this.options.factory);
+        const session = await this.openSession();
         if (this.state === 'failed') return session.abort();
         this.session = session;
         // Audio past the last final that the buffer no longer holds will never be transcribed.
@@ -238,12 +241,12 @@ export class DeepgramConnection {
         this.offset = this.buffer.start;
         this.sent = this.offset;
         this.state = 'open';
-        this.lastMessageAt = performance.now();
+        this.lastMessageAt = this.clock.now();
         this.events.reconnected({
           attempt,
           offsetSeconds: this.offset / this.bytesPerSecond,
           replayedSeconds: (this.buffer.produced - this.offset) / this.bytesPerSecond,
-          downSeconds: (performance.now() - started) / 1000,
+          downSeconds: (this.clock.now() - started) / 1000,
         });
         void this.drain();
         return;
@@ -257,13 +260,17 @@ export class DeepgramConnection {
         lastError = error instanceof Error ? error.message : String(error);
       }
       const delay = backoffMs(attempt, random);
-      if (performance.now() - started + delay > this.options.reconnectTimeoutMs || this.state === 'failed') {
+      if (this.clock.now() - started + delay > this.options.reconnectTimeoutMs || this.state === 'failed') {
         this.state = 'failed';
         this.wakeSenders();
         const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
         return this.fail(new NetworkError(`could not reconnect to Deepgram within ${seconds} s (${lastError})`, 'check your network; --reconnect-timeout sets how long to keep trying'));
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await this.clock.sleep(delay);
     }
+  }
+
+  private openSession(): Promise<LiveSession> {
+    return LiveSession.open({ ...this.options.session, clock: this.clock }, this.handlers(), this.options.factory);
   }
 }

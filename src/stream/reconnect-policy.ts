@@ -1,5 +1,6 @@
 // What a DeepgramConnection is told and tells, and when it reconnects: which closes, how soon, when to give up on a silent socket.
 import type { PcmFormat } from '../audio/format.js';
+import type { Clock } from '../audio/pacer.js';
 import type { ServerMessage } from '../deepgram/messages.js';
 import type { SessionOptions, WebSocketFactory } from '../deepgram/session.js';
 import { settlesWithin } from '../settles-within.js';
@@ -30,6 +31,8 @@ export interface ConnectionOptions {
   /** A live source keeps producing while we are down (the buffer may overflow); a file waits. */
   live: boolean;
   random?: () => number;
+  /** Every timer (stall checks, backoff, close waits) runs on it; the system clock by default. */
+  clock?: Clock;
 }
 
 /** About 0.5 s doubling to 10 s, with jitter so that many clients do not come back at once. */
@@ -50,7 +53,7 @@ export class StopRequest {
   }
 
   /** Whether `reconnecting` settles within `limitMs`, or within the grace once stop() is called. */
-  waitFor(reconnecting: Promise<unknown> | undefined, limitMs: number): Promise<boolean> {
-    return Promise.race([settlesWithin(reconnecting, limitMs), this.requested.then((graceMs) => settlesWithin(reconnecting, graceMs))]);
+  waitFor(reconnecting: Promise<unknown> | undefined, limitMs: number, clock?: Clock): Promise<boolean> {
+    return Promise.race([settlesWithin(reconnecting, limitMs, clock), this.requested.then((graceMs) => settlesWithin(reconnecting, graceMs, clock))]);
   }
 }

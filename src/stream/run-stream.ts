@@ -126,6 +126,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
         bufferSeconds: job.replayBufferSeconds,
         reconnectTimeoutMs: job.reconnectTimeoutMs,
         live: job.live,
+        clock: context.clock,
       },
       events,
     );

@@ -1,11 +1,13 @@
 import { systemClock } from './audio/pacer.js';
 import { main } from './cli.js';
-import type { Context } from './context.js';
+import type { Context, StopSignal } from './context.js';
 import { ExitCode } from './errors.js';
 
 // dist/ is a bundle: with --verbose, frames in the lazily loaded command code point into src/*.ts
 // through the shipped source maps (modules evaluated before this line, the entry's, stay unmapped).
 if (process.argv.includes('--verbose')) process.setSourceMapsEnabled(true);
+
+const STOP_SIGNALS: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Wires the real world into the CLI and turns its result into the process exit code. */
 const context: Context = {
@@ -28,15 +30,13 @@ const context: Context = {
     let count = 0;
     const handler = (signal: NodeJS.Signals) => {
       count += 1;
-      listener(signal as 'SIGINT' | 'SIGTERM');
+      listener(signal as StopSignal);
       // A third signal means the user is done waiting for anything.
       if (count >= 3) process.exit(ExitCode.interrupted);
     };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
+    for (const signal of STOP_SIGNALS) process.on(signal, handler);
     return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const signal of STOP_SIGNALS) process.off(signal, handler);
     };
   },
   verbose: false,

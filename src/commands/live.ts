@@ -9,7 +9,7 @@ import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { loadConfig } from '../settings/load-config.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
-import { runStream } from '../stream/run-stream.js';
+import { closingAfter, runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
 
 export interface LiveFlags extends Flags {
@@ -41,7 +41,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const renderer = await createRenderer(context.stderr, context.color);
   for (const warning of config.warnings) renderer.notice(`transcribe: warning: ${warning}`);
   const outputs = openOutputs(context, settings, formatOf(recorder));
-  try {
+  return closingAfter(context, async () => {
     const recording = startRecording(recorder);
     const guard = new SilenceGuard(recording.format);
     return await runStream(context, {
@@ -59,9 +59,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
         if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
       },
     });
-  } finally {
-    outputs.close();
-  }
+  }, () => outputs.close());
 }
 
 /** Said once, when the first seconds of capture were silent: what is likely wrong on this platform. Capture goes on. */

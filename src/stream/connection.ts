@@ -1,18 +1,20 @@
 import { BYTES_PER_SAMPLE } from '../audio/format.js';
-import { systemClock, type Clock } from '../audio/pacer.js';
+import { pacingDelayMs, systemClock, type Clock } from '../audio/pacer.js';
 import type { ServerMessage } from '../deepgram/messages.js';
 import { LiveSession } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
-import { backoffMs, RECONNECT_CODES, STALL_MS, STILL_RECONNECTING, StopRequest, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
+import { backoffMs, FINAL_WAIT_MS, ReconnectBudget, RECONNECT_CODES, STALL_MS, STILL_RECONNECTING, StopRequest, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 
+type Closed = { code: number; reason: string; timedOut: boolean };
+
 /**
  * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
  * stall: audio sent, nothing heard for 15 s) a new connection is opened with backoff, the audio
- * no final covered is sent again first, and the caller shifts the new connection's times.
+ * no final covered is sent again first (paced), and the caller shifts the new connection's times.
  */
 export class DeepgramConnection {
   private session!: LiveSession;
@@ -30,9 +32,18 @@ export class DeepgramConnection {
   private generation = 0;
   private reconnecting: Promise<void> | undefined;
   private readonly stopRequest = new StopRequest();
+  /** Ctrl+C: no more new connections. */
+  private stopped = false;
   private readonly clock: Clock;
+  private readonly budget: ReconnectBudget;
   private lastMessageAt: number;
-  private lastAudioAt = 0;
+  private lastAudioAt = -Infinity;
+  /** The current connection sent its Metadata: its close, whatever the code, is the end. */
+  private metadataSeen = false;
+  /** Pacing of a replayed connection: since when, from which position. */
+  private paced: { at: number; from: number } | undefined;
+  /** A file's buffer is full and Finalize went out: cancels the deadline for a final. */
+  private cancelFinalWait: (() => void) | undefined;
   private readonly stopStallChecks: () => void;
   private fail!: (error: TranscribeError) => void;
   /** Settles when the session cannot go on (a refused reconnection, a close we cannot recover from). */
@@ -45,6 +56,7 @@ export class DeepgramConnection {
     const block = options.format.channels * BYTES_PER_SAMPLE;
     this.buffer = new ReplayBuffer(Math.ceil(options.bufferSeconds * options.format.sampleRate) * block, block);
     this.clock = options.clock ?? systemClock;
+    this.budget = new ReconnectBudget(this.clock, options.reconnectTimeoutMs, options.random ?? Math.random);
     this.lastMessageAt = this.clock.now();
     this.stopStallChecks = this.clock.every(1000, () => this.checkStall());
   }
@@ -59,6 +71,7 @@ export class DeepgramConnection {
     for (let attempt = 1; ; attempt++) {
       try {
         connection.session = await connection.openSession();
+        connection.budget.connected();
         return connection;
       } catch (error) {
         const delay = backoffMs(attempt, options.random ?? Math.random);
@@ -66,7 +79,7 @@ export class DeepgramConnection {
           connection.stopStallChecks();
           throw error;
         }
-        events.reconnecting(attempt, error.message);
+        events.reconnecting(attempt, attempt === 1 ? error.message : '');
         await connection.clock.sleep(delay);
       }
     }
@@ -82,12 +95,16 @@ export class DeepgramConnection {
    * audio is dropped (reported as a gap if a reconnection then needs it).
    */
   send(frame: Buffer): Promise<void> | undefined {
-    if (!this.options.live && this.buffer.full && this.state !== 'failed')
+    if (!this.options.live && this.buffer.full && this.state !== 'failed') {
+      this.awaitFinal();
       return new Promise<void>((resolve) => this.spaceWaiters.push(resolve)).then(() => this.send(frame));
+    }
     this.buffer.append(frame);
     this.buffer.takeDropped();
     // A promise only while something must be waited for (a full buffer): the per-frame path makes none.
-    return this.drain();
+    const draining = this.drain();
+    // A live source is never held back by the pacing of a replay: the buffer takes the audio meanwhile.
+    return this.options.live && this.paced ? undefined : draining;
   }
 
   finalize(): void {
@@ -96,30 +113,35 @@ export class DeepgramConnection {
 
   /**
    * The clean end: once reconnected (if down), the rest is sent, then CloseStream, bounded by
-   * `timeoutMs`. A connection that goes silent here with audio still unconfirmed is half-open: with
-   * `retry`, it is replaced like a dropped one and the rest sent again.
+   * `timeoutMs`. A connection that drops here, or goes silent, with audio still unconfirmed is
+   * replaced like any dropped one (with `retry`, until interrupted) and the rest sent again.
    */
-  async closeStream(timeoutMs: number, retry: boolean): Promise<{ code: number; reason: string; timedOut: boolean }> {
+  async closeStream(timeoutMs: number, retry: boolean): Promise<Closed> {
+    this.stopFinalWait();
     for (;;) {
       // Stopping (Ctrl+C: no retry) waits for a reconnection only as long as it would for a close.
-      if (this.state === 'down' && !(await this.stopRequest.waitFor(this.reconnecting, retry ? Infinity : timeoutMs, this.clock))) {
+      // Still down once it settled: the reconnection stopped trying (Ctrl+C).
+      if (this.state === 'down' && (!(await this.stopRequest.waitFor(this.reconnecting, retry ? Infinity : timeoutMs, this.clock)) || this.isDown())) {
         this.abort();
         return { code: 1006, reason: STILL_RECONNECTING, timedOut: true };
       }
       if (this.state === 'failed') return { code: 1006, reason: 'failed', timedOut: false };
       await this.drain();
+      if (this.state !== 'open') continue; // dropped while the rest went out
       this.state = 'closing';
       this.stopStallChecks();
-      const closed = await this.session.closeStream(timeoutMs);
+      const closed = await this.session.closeStream(timeoutMs, (done, ms) => this.stopRequest.waitFor(done, ms, this.clock));
+      if (this.isFailed()) return closed;
+      const dropped = closed.timedOut || (RECONNECT_CODES.has(closed.code) && !this.metadataSeen);
       const unconfirmed = this.buffer.start < this.buffer.produced;
-      if (!closed.timedOut || !retry || !unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
-      this.state = 'down';
-      this.reconnecting = this.reconnect(`no answer to CloseStream within ${timeoutMs / 1000} s`);
+      if (!dropped || !retry || this.stopped || !unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
+      this.goDown(closed.timedOut ? `no answer to CloseStream within ${timeoutMs / 1000} s` : dropReason(closed.code, closed.reason));
     }
   }
 
-  /** Ctrl+C: a closeStream waiting for a reconnection waits at most `graceMs` more. */
+  /** Ctrl+C: no new connection is started, and a closeStream waits at most `graceMs` more (for a reconnection or the close). */
   interrupt(graceMs: number): void {
+    this.stopped = true;
     this.stopRequest.stop(graceMs);
   }
 
@@ -127,12 +149,17 @@ export class DeepgramConnection {
     this.state = 'failed';
     this.wakeSenders();
     this.stopStallChecks();
+    this.stopFinalWait();
     this.session?.abort();
   }
 
   /** A method, not a comparison inline: TypeScript would narrow `state` across the awaits of the reconnect loop. */
   private isFailed(): boolean {
     return this.state === 'failed';
+  }
+
+  private isDown(): boolean {
+    return this.state === 'down';
   }
 
   private get bytesPerSecond(): number {
@@ -154,11 +181,13 @@ export class DeepgramConnection {
     }));
   }
 
-  /** Sends until done or until the socket's buffer is full: then the promise of that send. */
+  /** Sends until done, until the socket's buffer is full, or until a replay must wait for its pace: then what to wait for. */
   private sendPending(): Promise<void> | undefined {
     while (this.state === 'open' && this.session.accepting && this.sent < this.buffer.produced) {
       // A live source overflowed the buffer while the socket was full: the dropped audio is gone.
       if (this.sent < this.buffer.start) this.sent = this.buffer.start;
+      const wait = this.paced ? pacingDelayMs((this.sent - this.paced.from) / this.bytesPerSecond, this.options.paceSpeed!, this.clock.now() - this.paced.at) : 0;
+      if (wait >= 1) return this.clock.sleep(wait);
       // Looked up afresh each time: finals may release frames while a send waits.
       const piece = this.buffer.pieceAt(this.sent);
       if (!piece) return undefined;
@@ -172,23 +201,19 @@ export class DeepgramConnection {
 
   private handlers() {
     const generation = ++this.generation;
+    this.metadataSeen = false;
     return {
       onMessage: (message: ServerMessage) => {
         if (generation !== this.generation) return;
         this.lastMessageAt = this.clock.now();
+        if (message.kind === 'metadata') this.metadataSeen = true;
         if (message.kind === 'results' && message.message.is_final) this.covered(message.message);
         this.events.message(message);
       },
       onClose: (code: number, reason: string) => {
         if (generation !== this.generation || this.state === 'closing' || this.state === 'failed') return;
-        if (RECONNECT_CODES.has(code) && this.options.reconnectTimeoutMs > 0) {
-          this.state = 'down';
-          this.reconnecting = this.reconnect(`the connection dropped (code ${code}${reason ? `: ${reason}` : ''})`);
-        } else {
-          this.state = 'failed';
-          this.wakeSenders();
-          this.fail(closeError(code, reason));
-        }
+        if (RECONNECT_CODES.has(code) && this.options.reconnectTimeoutMs > 0) this.goDown(dropReason(code, reason));
+        else this.giveUp(closeError(code, reason));
       },
     };
   }
@@ -205,7 +230,25 @@ export class DeepgramConnection {
     const position = this.offset + Math.round(end * sampleRate) * channels * BYTES_PER_SAMPLE;
     this.confirmed = Math.max(this.confirmed, position);
     this.buffer.release(position);
+    this.budget.progress();
+    this.stopFinalWait();
     this.wakeSenders();
+  }
+
+  /** A file's buffer is full: ask for the finals that free it, and give up if none comes (a server that never finalizes). */
+  private awaitFinal(): void {
+    if (this.cancelFinalWait || this.state !== 'open') return;
+    this.session.finalize();
+    this.cancelFinalWait = this.clock.after(FINAL_WAIT_MS, () => {
+      const seconds = this.options.bufferSeconds;
+      this.abort();
+      this.fail(new NetworkError(`Deepgram sent no final transcript for ${seconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`, 'try again; if it persists, check status.deepgram.com'));
+    });
+  }
+
+  private stopFinalWait(): void {
+    this.cancelFinalWait?.();
+    this.cancelFinalWait = undefined;
   }
 
   private wakeSenders(): void {
@@ -216,24 +259,50 @@ export class DeepgramConnection {
 
   private checkStall(): void {
     const now = this.clock.now();
-    // Audio went out after the last message, and nothing has come back for 15 s: a half-open socket.
-    if (this.state === 'open' && this.lastAudioAt > this.lastMessageAt && now - this.lastMessageAt > STALL_MS) {
-      this.lastMessageAt = now;
+    // Audio went out since the last message, and nothing has come back for 15 s: a half-open socket.
+    if (this.state === 'open' && this.lastAudioAt >= this.lastMessageAt && now - this.lastMessageAt > STALL_MS) {
+      this.generation += 1; // its close is ours, not news
       this.session.abort();
+      const why = `no answer from Deepgram for ${STALL_MS / 1000} s`;
+      if (this.options.reconnectTimeoutMs > 0) this.goDown(why);
+      else this.giveUp(new NetworkError(why, 'check your network and try again'));
     }
+  }
+
+  /** The current connection is gone: reconnect, unless too many in a row did nothing. */
+  private goDown(why: string): void {
+    this.stopFinalWait();
+    const tooMany = this.budget.lost();
+    if (tooMany) return this.giveUp(new NetworkError(`${tooMany} (${why})`, 'try again later; if it persists, check status.deepgram.com'));
+    this.state = 'down';
+    this.reconnecting = this.reconnect(why);
+  }
+
+  private giveUp(error: TranscribeError): void {
+    this.state = 'failed';
+    this.wakeSenders();
+    this.stopFinalWait();
+    this.fail(error);
   }
 
   private async reconnect(why: string): Promise<void> {
     const started = this.clock.now();
-    const random = this.options.random ?? Math.random;
     let lastError = why;
-    for (let attempt = 1; ; attempt++) {
-      if (this.isFailed()) return; // stopped meanwhile (Ctrl+C while down)
-      this.events.reconnecting(attempt, why);
+    for (let first = true; ; first = false) {
+      if (this.stopped) return; // Ctrl+C: closeStream waits out its grace, then gives up
+      const delay = this.budget.nextDelay();
+      if (delay === undefined) {
+        const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
+        return this.giveUp(new NetworkError(`could not reconnect to Deepgram within ${seconds} s (${lastError})`, 'check your network; --reconnect-timeout sets how long to keep trying'));
+      }
+      if (delay > 0) await this.clock.sleep(delay);
+      if (this.isFailed() || this.stopped) return; // stopped meanwhile (Ctrl+C while down)
+      this.events.reconnecting(this.budget.attempt, first ? why : '');
       try {
         const session = await this.openSession();
-        if (this.state === 'failed') return session.abort();
+        if (this.isFailed()) return session.abort();
         this.session = session;
+        this.budget.connected();
         // Audio past the last final that the buffer no longer holds will never be transcribed.
         const lost = this.buffer.start - this.confirmed;
         if (lost > 0) this.events.gap(lost / this.bytesPerSecond);
@@ -242,35 +311,30 @@ export class DeepgramConnection {
         this.sent = this.offset;
         this.state = 'open';
         this.lastMessageAt = this.clock.now();
+        // Deepgram's limit on real-time speed holds for audio sent again too.
+        this.paced = Number.isFinite(this.options.paceSpeed ?? Infinity) ? { at: this.clock.now(), from: this.offset } : undefined;
         this.events.reconnected({
-          attempt,
+          attempt: this.budget.attempt,
           offsetSeconds: this.offset / this.bytesPerSecond,
           replayedSeconds: (this.buffer.produced - this.offset) / this.bytesPerSecond,
           downSeconds: (this.clock.now() - started) / 1000,
         });
         void this.drain();
+        if (this.buffer.full && !this.options.live) this.awaitFinal();
         return;
       } catch (error) {
         if (this.isFailed()) return; // stopped while this attempt was under way: nothing more to report
-        if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) {
-          this.state = 'failed';
-          this.wakeSenders();
-          return this.fail(error);
-        }
+        if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) return this.giveUp(error as TranscribeError);
         lastError = error instanceof Error ? error.message : String(error);
       }
-      const delay = backoffMs(attempt, random);
-      if (this.clock.now() - started + delay > this.options.reconnectTimeoutMs || this.state === 'failed') {
-        this.state = 'failed';
-        this.wakeSenders();
-        const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
-        return this.fail(new NetworkError(`could not reconnect to Deepgram within ${seconds} s (${lastError})`, 'check your network; --reconnect-timeout sets how long to keep trying'));
-      }
-      await this.clock.sleep(delay);
     }
   }
 
   private openSession(): Promise<LiveSession> {
     return LiveSession.open({ ...this.options.session, clock: this.clock }, this.handlers(), this.options.factory);
   }
+}
+
+function dropReason(code: number, reason: string): string {
+  return `the connection dropped (code ${code}${reason ? `: ${reason}` : ''})`;
 }

@@ -5,7 +5,7 @@ import { Framer } from '../audio/framer.js';
 import { Pacer } from '../audio/pacer.js';
 import { log, type Context } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
-import { ExitCode, exitCodeOf, type ExitCodeValue } from '../errors.js';
+import { ExitCode, exitCodeOf, formatError, NetworkError, type ExitCodeValue } from '../errors.js';
 import type { TranscriptOutput } from '../output/transcript-output.js';
 import type { Renderer } from '../terminal/renderer.js';
 import { TranscriptModel, type TranscriptEvent } from '../transcript/model.js';
@@ -35,6 +35,8 @@ export interface StreamJob {
 const FRAME_MS = 50;
 const CLOSE_TIMEOUT_MS = 10_000;
 const INTERRUPT_CLOSE_TIMEOUT_MS = 1_500;
+/** Deepgram's limit on speed (about 1.25x real time), which a live source's replay keeps to. */
+const LIVE_REPLAY_SPEED = 1.25;
 
 /**
  * The pipeline: PCM source -> frames -> pacer -> Deepgram session -> transcript model -> sink and
@@ -44,16 +46,47 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
   const sent = { seconds: 0 };
   let closed = false;
   const close = (exitCode: number, reason: string) => {
-    if (!closed) job.output.close({ exitCode, reason, audioSeconds: sent.seconds });
+    if (closed) return;
     closed = true;
+    job.output.close({ exitCode, reason, audioSeconds: sent.seconds });
   };
+  let code: ExitCodeValue;
   try {
-    const code = await stream(context, job, sent);
-    close(code, code === ExitCode.interrupted ? 'interrupted' : 'end');
-    return code;
+    code = await stream(context, job, sent);
   } catch (error) {
-    close(exitCodeOf(error), error instanceof Error ? error.message : String(error));
+    // The run's own error stands: one from closing the output is only reported.
+    withheld(context, () => close(exitCodeOf(error), error instanceof Error ? error.message : String(error)));
     throw error;
+  }
+  const finish = () => close(code, code === ExitCode.interrupted || code === ExitCode.hangup ? 'interrupted' : 'end');
+  if (code === ExitCode.ok) finish();
+  else withheld(context, finish);
+  return code;
+}
+
+/**
+ * Runs a command's stream, then closes its outputs (`--output`, `--save-audio`). An error while
+ * closing becomes the result only of a run that succeeded: it never replaces the run's own error
+ * or exit code (which the NDJSON `close` event already gave), and is then only reported.
+ */
+export async function closingAfter(context: Context, run: () => Promise<ExitCodeValue>, closeOutputs: () => void): Promise<ExitCodeValue> {
+  let code: ExitCodeValue;
+  try {
+    code = await run();
+  } catch (error) {
+    withheld(context, closeOutputs);
+    throw error;
+  }
+  if (code === ExitCode.ok) closeOutputs();
+  else withheld(context, closeOutputs);
+  return code;
+}
+
+function withheld(context: Context, action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    context.stderr.write(formatError(error, context.verbose));
   }
 }
 
@@ -65,6 +98,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
   const stopped = new Promise<'interrupt' | 'reader-gone'>((resolve) => (stopRequested = resolve));
   void output.readerGone.then(() => stopRequested?.('reader-gone'));
   let interrupts = 0;
+  let stopCode: ExitCodeValue = ExitCode.interrupted;
   let forceStop: (() => void) | undefined;
   const forced = new Promise<undefined>((resolve) => (forceStop = () => resolve(undefined)));
   let metadataSeen = false;
@@ -88,7 +122,8 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       } else if (message.kind === 'metadata') {
         metadataSeen = true;
         log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);
-        output.metadata(message.message);
+        // Deepgram counts the last connection's audio: on the session timeline it is the whole run's.
+        output.metadata({ ...message.message, duration: model.onTimeline(message.message.duration) });
       }
       show(model.apply(message));
       // After the model, so that the utterance it ends is written first; times on the session timeline.
@@ -96,7 +131,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       if (message.kind === 'speech-started') output.speechStarted(message.message.channel[0] ?? 0, model.onTimeline(message.message.timestamp));
     },
     reconnecting(attempt, why) {
-      renderer.status(`transcribe: ${attempt === 1 ? `${why}; ` : ''}reconnecting (attempt ${attempt})...`);
+      renderer.status(`transcribe: ${why ? `${why}; ` : ''}reconnecting (attempt ${attempt})...`);
     },
     reconnected({ attempt, offsetSeconds, replayedSeconds, downSeconds }) {
       model.setOffset(offsetSeconds);
@@ -108,8 +143,9 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       output.gap(seconds);
     },
   };
-  const unsubscribe = context.onSignal(() => {
+  const unsubscribe = context.onSignal((signal) => {
     interrupts += 1;
+    if (interrupts === 1 && signal === 'SIGHUP') stopCode = ExitCode.hangup; // the terminal is gone: end like SIGTERM
     stopRequested?.('interrupt');
     connection?.interrupt(INTERRUPT_CLOSE_TIMEOUT_MS); // also when the source had already ended
     if (interrupts > 1) forceStop?.(); // second Ctrl+C: stop waiting for Deepgram
@@ -126,6 +162,8 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
         bufferSeconds: job.replayBufferSeconds,
         reconnectTimeoutMs: job.reconnectTimeoutMs,
         live: job.live,
+        // A file's replay at its own --speed (max: unpaced); a live source's at Deepgram's limit, or --speed if faster.
+        paceSpeed: job.live ? Math.max(LIVE_REPLAY_SPEED, Number.isFinite(job.speed) ? job.speed : 0) : job.speed,
         clock: context.clock,
       },
       events,
@@ -133,7 +171,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     connection = await Promise.race([opening, stopped.then(() => undefined)]);
     if (!connection) {
       void opening.then((late) => late.abort(), () => {});
-      return ExitCode.interrupted; // Ctrl+C while connecting: nothing was heard yet
+      return stopCode; // Ctrl+C while connecting: nothing was heard yet
     }
     renderer.stopSpinner();
     output.open({ ...(connection.requestId ? { requestId: connection.requestId } : {}), startedAt: new Date() });
@@ -156,15 +194,19 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     if (outcome === 'interrupt') connection.finalize(); // flush what Deepgram has heard, then close
     const closed = await Promise.race([connection.closeStream(timeout, outcome !== 'interrupt'), forced, failed]);
     if (closed && 'failed' in closed) throw closed.failed;
+    // A stop during the close cut the wait to the grace: say so, and the stop decides the exit code.
+    const waited = interrupts > 0 ? INTERRUPT_CLOSE_TIMEOUT_MS : timeout;
+    const unfinished = closed?.timedOut ? `Deepgram did not finish within ${waited / 1000} s; the last words may be missing` : undefined;
     if (closed?.timedOut && closed.reason === STILL_RECONNECTING) renderer.notice('transcribe: stopped while reconnecting; the audio after the last line was not transcribed');
-    else if (closed?.timedOut) renderer.notice(`transcribe: Deepgram did not finish within ${timeout / 1000} s; the last words may be missing`);
+    else if (unfinished && interrupts > 0) renderer.notice(`transcribe: ${unfinished}`);
     await sourceStopped;
     show(model.flush());
     if (audioError) throw audioError;
+    if (unfinished && interrupts === 0) throw new NetworkError(unfinished, 'try again; if it persists, check status.deepgram.com');
     // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.
     if (closed && !closed.timedOut && closed.code !== 1000 && !metadataSeen) throw closeError(closed.code, closed.reason);
     if (unknownMessages) log(context, `${unknownMessages} unrecognised message(s) ignored`);
-    return outcome === 'interrupt' || interrupts > 0 ? ExitCode.interrupted : ExitCode.ok;
+    return outcome === 'interrupt' || interrupts > 0 ? stopCode : ExitCode.ok;
   } finally {
     unsubscribe();
     show(model.flush());

@@ -7,7 +7,8 @@ import { openOutputs } from '../output/open-outputs.js';
 import { loadConfig } from '../settings/load-config.js';
 import { parsePauseSeconds } from '../settings/parsers.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
-import { closingAfter, runStream } from '../stream/run-stream.js';
+import { closingAfter } from '../stream/closing.js';
+import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
 

@@ -9,7 +9,8 @@ import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { loadConfig } from '../settings/load-config.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
-import { closingAfter, runStream } from '../stream/run-stream.js';
+import { closingAfter } from '../stream/closing.js';
+import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
 
 export interface LiveFlags extends Flags {

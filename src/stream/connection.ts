@@ -1,11 +1,10 @@
-import { BYTES_PER_SAMPLE } from '../audio/format.js';
-import { pacingDelayMs, systemClock, type Clock } from '../audio/pacer.js';
-import type { ServerMessage } from '../deepgram/messages.js';
+import { systemClock, type Clock } from '../audio/pacer.js';
+import type { ResultsMessage, ServerMessage } from '../deepgram/messages.js';
 import { LiveSession } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
 import { backoffMs, FINAL_WAIT_MS, ReconnectBudget, RECONNECT_CODES, STALL_MS, STILL_RECONNECTING, StopRequest, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
-import { ReplayBuffer } from './replay-buffer.js';
+import { ReplaySender } from './replay-sender.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 
@@ -18,16 +17,8 @@ type Closed = { code: number; reason: string; timedOut: boolean };
  */
 export class DeepgramConnection {
   private session!: LiveSession;
-  private readonly buffer: ReplayBuffer;
-  /** Session byte positions: where the current connection's audio starts, and how far it was sent. */
-  private offset = 0;
-  private sent = 0;
+  private readonly sender: ReplaySender;
   private state: 'open' | 'down' | 'closing' | 'failed' = 'open';
-  /** The running send loop, if any: one at a time, and everyone waits for the same one. */
-  private drainer: Promise<void> | undefined;
-  /** Session position up to which finals have confirmed the audio. */
-  private confirmed = 0;
-  private spaceWaiters: (() => void)[] = [];
   /** Which connection's events count: those of older ones (already closed) are ignored. */
   private generation = 0;
   private reconnecting: Promise<void> | undefined;
@@ -37,15 +28,14 @@ export class DeepgramConnection {
   private readonly clock: Clock;
   private readonly budget: ReconnectBudget;
   private lastMessageAt: number;
-  private lastAudioAt = -Infinity;
   /** The current connection sent its Metadata: its close, whatever the code, is the end. */
   private metadataSeen = false;
-  /** Pacing of a replayed connection: since when, from which position. */
-  private paced: { at: number; from: number } | undefined;
   /** A file's buffer is full and Finalize went out: cancels the deadline for a final. */
   private cancelFinalWait: (() => void) | undefined;
   private readonly stopStallChecks: () => void;
   private fail!: (error: TranscribeError) => void;
+  /** Why the session cannot go on, once it cannot (what `failed` settles with). */
+  failure: TranscribeError | undefined;
   /** Settles when the session cannot go on (a refused reconnection, a close we cannot recover from). */
   readonly failed = new Promise<TranscribeError>((resolve) => (this.fail = resolve));
 
@@ -53,9 +43,8 @@ export class DeepgramConnection {
     private readonly options: ConnectionOptions,
     private readonly events: ConnectionEvents,
   ) {
-    const block = options.format.channels * BYTES_PER_SAMPLE;
-    this.buffer = new ReplayBuffer(Math.ceil(options.bufferSeconds * options.format.sampleRate) * block, block);
     this.clock = options.clock ?? systemClock;
+    this.sender = new ReplaySender(options.format, options.bufferSeconds, options.live, options.paceSpeed ?? Infinity, this.clock);
     this.budget = new ReconnectBudget(this.clock, options.reconnectTimeoutMs, options.random ?? Math.random);
     this.lastMessageAt = this.clock.now();
     this.stopStallChecks = this.clock.every(1000, () => this.checkStall());
@@ -72,6 +61,7 @@ export class DeepgramConnection {
       try {
         connection.session = await connection.openSession();
         connection.budget.connected();
+        connection.sender.attach(connection.session, false);
         return connection;
       } catch (error) {
         const delay = backoffMs(attempt, options.random ?? Math.random);
@@ -85,6 +75,11 @@ export class DeepgramConnection {
     }
   }
 
+  /** Audio sent now still reaches Deepgram (now, or in the replay after a reconnection). */
+  get takingAudio(): boolean {
+    return this.state === 'open' || this.state === 'down';
+  }
+
   get requestId(): string | undefined {
     return this.session.requestId;
   }
@@ -95,16 +90,12 @@ export class DeepgramConnection {
    * audio is dropped (reported as a gap if a reconnection then needs it).
    */
   send(frame: Buffer): Promise<void> | undefined {
-    if (!this.options.live && this.buffer.full && this.state !== 'failed') {
+    if (this.sender.mustWait && this.state !== 'failed') {
       this.awaitFinal();
-      return new Promise<void>((resolve) => this.spaceWaiters.push(resolve)).then(() => this.send(frame));
+      return this.sender.waitForRoom().then(() => this.send(frame));
     }
-    this.buffer.append(frame);
-    this.buffer.takeDropped();
-    // A promise only while something must be waited for (a full buffer): the per-frame path makes none.
-    const draining = this.drain();
-    // A live source is never held back by the pacing of a replay: the buffer takes the audio meanwhile.
-    return this.options.live && this.paced ? undefined : draining;
+    // A promise only while something must be waited for (a full socket, a paced replay): the per-frame path makes none.
+    return this.sender.push(frame);
   }
 
   finalize(): void {
@@ -126,15 +117,15 @@ export class DeepgramConnection {
         return { code: 1006, reason: STILL_RECONNECTING, timedOut: true };
       }
       if (this.state === 'failed') return { code: 1006, reason: 'failed', timedOut: false };
-      await this.drain();
+      await this.sender.flush();
       if (this.state !== 'open') continue; // dropped while the rest went out
       this.state = 'closing';
+      this.sender.detach();
       this.stopStallChecks();
       const closed = await this.session.closeStream(timeoutMs, (done, ms) => this.stopRequest.waitFor(done, ms, this.clock));
       if (this.isFailed()) return closed;
       const dropped = closed.timedOut || (RECONNECT_CODES.has(closed.code) && !this.metadataSeen);
-      const unconfirmed = this.buffer.start < this.buffer.produced;
-      if (!dropped || !retry || this.stopped || !unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
+      if (!dropped || !retry || this.stopped || !this.sender.unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
       this.goDown(closed.timedOut ? `no answer to CloseStream within ${timeoutMs / 1000} s` : dropReason(closed.code, closed.reason));
     }
   }
@@ -147,7 +138,8 @@ export class DeepgramConnection {
 
   abort(): void {
     this.state = 'failed';
-    this.wakeSenders();
+    this.sender.detach();
+    this.sender.wake();
     this.stopStallChecks();
     this.stopFinalWait();
     this.session?.abort();
@@ -160,43 +152,6 @@ export class DeepgramConnection {
 
   private isDown(): boolean {
     return this.state === 'down';
-  }
-
-  private get bytesPerSecond(): number {
-    return this.options.format.sampleRate * this.options.format.channels * BYTES_PER_SAMPLE;
-  }
-
-  /**
-   * Sends what the current connection has not had yet, including what is appended meanwhile.
-   * Undefined when all of it went out at once; else a promise that settles when all of it has
-   * (one send loop at a time: everyone waits for the same one).
-   */
-  private drain(): Promise<void> | undefined {
-    if (this.drainer) return this.drainer;
-    const blocked = this.sendPending();
-    if (!blocked) return undefined;
-    return (this.drainer = blocked.then(() => {
-      this.drainer = undefined;
-      return this.drain();
-    }));
-  }
-
-  /** Sends until done, until the socket's buffer is full, or until a replay must wait for its pace: then what to wait for. */
-  private sendPending(): Promise<void> | undefined {
-    while (this.state === 'open' && this.session.accepting && this.sent < this.buffer.produced) {
-      // A live source overflowed the buffer while the socket was full: the dropped audio is gone.
-      if (this.sent < this.buffer.start) this.sent = this.buffer.start;
-      const wait = this.paced ? pacingDelayMs((this.sent - this.paced.from) / this.bytesPerSecond, this.options.paceSpeed!, this.clock.now() - this.paced.at) : 0;
-      if (wait >= 1) return this.clock.sleep(wait);
-      // Looked up afresh each time: finals may release frames while a send waits.
-      const piece = this.buffer.pieceAt(this.sent);
-      if (!piece) return undefined;
-      this.sent += piece.length;
-      this.lastAudioAt = this.clock.now();
-      const blocked = this.session.send(piece);
-      if (blocked) return blocked;
-    }
-    return undefined;
   }
 
   private handlers() {
@@ -218,21 +173,10 @@ export class DeepgramConnection {
     };
   }
 
-  /**
-   * A final covers its audio up to its last word: no need to send that again. A final without
-   * words only shows that nothing was said before its start: a word may already be under way at
-   * its end, and cutting the replay there would cut that word.
-   */
-  private covered(results: { start: number; duration: number; channel: { alternatives: { words: { end: number }[] }[] } }): void {
-    const words = results.channel.alternatives[0]?.words ?? [];
-    const end = words.length ? words[words.length - 1]!.end : results.start;
-    const { sampleRate, channels } = this.options.format;
-    const position = this.offset + Math.round(end * sampleRate) * channels * BYTES_PER_SAMPLE;
-    this.confirmed = Math.max(this.confirmed, position);
-    this.buffer.release(position);
+  private covered(results: ResultsMessage): void {
+    this.sender.confirm(results);
     this.budget.progress();
     this.stopFinalWait();
-    this.wakeSenders();
   }
 
   /** A file's buffer is full: ask for the finals that free it, and give up if none comes (a server that never finalizes). */
@@ -242,7 +186,7 @@ export class DeepgramConnection {
     this.cancelFinalWait = this.clock.after(FINAL_WAIT_MS, () => {
       const seconds = this.options.bufferSeconds;
       this.abort();
-      this.fail(new NetworkError(`Deepgram sent no final transcript for ${seconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`, 'try again; if it persists, check status.deepgram.com'));
+      this.giveUp(new NetworkError(`Deepgram sent no final transcript for ${seconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`, 'try again; if it persists, check status.deepgram.com'));
     });
   }
 
@@ -251,16 +195,10 @@ export class DeepgramConnection {
     this.cancelFinalWait = undefined;
   }
 
-  private wakeSenders(): void {
-    const waiters = this.spaceWaiters;
-    this.spaceWaiters = [];
-    for (const wake of waiters) wake();
-  }
-
   private checkStall(): void {
     const now = this.clock.now();
     // Audio went out since the last message, and nothing has come back for 15 s: a half-open socket.
-    if (this.state === 'open' && this.lastAudioAt >= this.lastMessageAt && now - this.lastMessageAt > STALL_MS) {
+    if (this.state === 'open' && this.sender.lastSentAt >= this.lastMessageAt && now - this.lastMessageAt > STALL_MS) {
       this.generation += 1; // its close is ours, not news
       this.session.abort();
       const why = `no answer from Deepgram for ${STALL_MS / 1000} s`;
@@ -275,12 +213,15 @@ export class DeepgramConnection {
     const tooMany = this.budget.lost();
     if (tooMany) return this.giveUp(new NetworkError(`${tooMany} (${why})`, 'try again later; if it persists, check status.deepgram.com'));
     this.state = 'down';
+    this.sender.detach();
     this.reconnecting = this.reconnect(why);
   }
 
   private giveUp(error: TranscribeError): void {
+    this.failure ??= error;
     this.state = 'failed';
-    this.wakeSenders();
+    this.sender.detach();
+    this.sender.wake();
     this.stopFinalWait();
     this.fail(error);
   }
@@ -303,24 +244,15 @@ export class DeepgramConnection {
         if (this.isFailed()) return session.abort();
         this.session = session;
         this.budget.connected();
-        // Audio past the last final that the buffer no longer holds will never be transcribed.
-        const lost = this.buffer.start - this.confirmed;
-        if (lost > 0) this.events.gap(lost / this.bytesPerSecond);
-        this.confirmed = Math.max(this.confirmed, this.buffer.start);
-        this.offset = this.buffer.start;
-        this.sent = this.offset;
         this.state = 'open';
         this.lastMessageAt = this.clock.now();
-        // Deepgram's limit on real-time speed holds for audio sent again too.
-        this.paced = Number.isFinite(this.options.paceSpeed ?? Infinity) ? { at: this.clock.now(), from: this.offset } : undefined;
-        this.events.reconnected({
-          attempt: this.budget.attempt,
-          offsetSeconds: this.offset / this.bytesPerSecond,
-          replayedSeconds: (this.buffer.produced - this.offset) / this.bytesPerSecond,
-          downSeconds: (this.clock.now() - started) / 1000,
-        });
-        void this.drain();
-        if (this.buffer.full && !this.options.live) this.awaitFinal();
+        const { lostSeconds, offsetSeconds, replayedSeconds } = this.sender.attach(session, true);
+        // Audio past the last final that the buffer no longer held will never be transcribed.
+        if (lostSeconds > 0) this.events.gap(lostSeconds);
+        // Before the replay goes out: the caller shifts the new connection's times first.
+        this.events.reconnected({ attempt: this.budget.attempt, offsetSeconds, replayedSeconds, downSeconds: (this.clock.now() - started) / 1000 });
+        void this.sender.flush();
+        if (this.sender.mustWait) this.awaitFinal();
         return;
       } catch (error) {
         if (this.isFailed()) return; // stopped while this attempt was under way: nothing more to report

@@ -15,6 +15,7 @@ export const FINAL_WAIT_MS = 15_000;
 export interface ConnectionEvents {
   /** A server message; its times are relative to the current connection. */
   message(message: ServerMessage): void;
+  /** `why` is given on the first attempt after a loss, empty on the attempts after it. */
   reconnecting(attempt: number, why: string): void;
   /** Called before the replay is sent, so that times of the new connection can be shifted by `offsetSeconds`. */
   reconnected(info: { attempt: number; offsetSeconds: number; replayedSeconds: number; downSeconds: number }): void;

@@ -5,11 +5,12 @@ import { Framer } from '../audio/framer.js';
 import { Pacer } from '../audio/pacer.js';
 import { log, type Context } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
-import { ExitCode, exitCodeOf, formatError, NetworkError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, exitCodeOf, NetworkError, type ExitCodeValue } from '../errors.js';
 import type { TranscriptOutput } from '../output/transcript-output.js';
 import type { Renderer } from '../terminal/renderer.js';
 import { TranscriptModel, type TranscriptEvent } from '../transcript/model.js';
 import { closeError } from './close-error.js';
+import { withheld } from './closing.js';
 import { DeepgramConnection, STILL_RECONNECTING, type ConnectionEvents } from './connection.js';
 
 export interface StreamJob {
@@ -62,32 +63,6 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
   if (code === ExitCode.ok) finish();
   else withheld(context, finish);
   return code;
-}
-
-/**
- * Runs a command's stream, then closes its outputs (`--output`, `--save-audio`). An error while
- * closing becomes the result only of a run that succeeded: it never replaces the run's own error
- * or exit code (which the NDJSON `close` event already gave), and is then only reported.
- */
-export async function closingAfter(context: Context, run: () => Promise<ExitCodeValue>, closeOutputs: () => void): Promise<ExitCodeValue> {
-  let code: ExitCodeValue;
-  try {
-    code = await run();
-  } catch (error) {
-    withheld(context, closeOutputs);
-    throw error;
-  }
-  if (code === ExitCode.ok) closeOutputs();
-  else withheld(context, closeOutputs);
-  return code;
-}
-
-function withheld(context: Context, action: () => void): void {
-  try {
-    action();
-  } catch (error) {
-    context.stderr.write(formatError(error, context.verbose));
-  }
 }
 
 async function stream(context: Context, job: StreamJob, sent: { seconds: number }): Promise<ExitCodeValue> {
@@ -194,6 +169,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     if (outcome === 'interrupt') connection.finalize(); // flush what Deepgram has heard, then close
     const closed = await Promise.race([connection.closeStream(timeout, outcome !== 'interrupt'), forced, failed]);
     if (closed && 'failed' in closed) throw closed.failed;
+    if (connection.failure) throw connection.failure; // gave up while closing (reconnect budget spent)
     // A stop during the close cut the wait to the grace: say so, and the stop decides the exit code.
     const waited = interrupts > 0 ? INTERRUPT_CLOSE_TIMEOUT_MS : timeout;
     const unfinished = closed?.timedOut ? `Deepgram did not finish within ${waited / 1000} s; the last words may be missing` : undefined;
@@ -224,6 +200,8 @@ async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context
   const framer = new Framer(frameBytes(format, FRAME_MS), format.channels * BYTES_PER_SAMPLE);
   const pacer = new Pacer(speed, context.clock);
   const deliver = (frame: Buffer, seconds: number): Promise<void> | undefined => {
+    // A frame that comes out of the pacer after a stop is not sent, so not saved either (--save-audio is what was sent).
+    if (!connection.takingAudio) return undefined;
     onFrame?.(frame);
     sent.seconds += seconds;
     progress?.(sent.seconds);

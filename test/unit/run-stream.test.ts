@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import type { Context } from '../../src/context.js';
 import { NetworkError, TranscribeError } from '../../src/errors.js';
-import { closingAfter } from '../../src/stream/run-stream.js';
+import { closingAfter } from '../../src/stream/closing.js';
 import { startStream } from '../support/stream-harness.js';
 
 describe('runStream: the end of a run', () => {

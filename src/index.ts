@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { systemClock } from './audio/pacer.js';
 import { main } from './cli.js';
 import type { Context, StopSignal } from './context.js';
@@ -30,6 +31,8 @@ const context: Context = {
     let count = 0;
     const handler = (signal: NodeJS.Signals) => {
       count += 1;
+      // The terminal is gone: writing to it fails (EIO, an unhandled 'error' event) and would show nothing anyway.
+      if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) if (stream.isTTY) stream.on('error', () => {});
       listener(signal as StopSignal);
       // A third signal means the user is done waiting for anything.
       if (count >= 3) process.exit(ExitCode.interrupted);
@@ -43,6 +46,15 @@ const context: Context = {
   color: false,
 };
 
+// Node 20 aborts (SIGSEGV) when it resets a terminal that has gone away at exit (nodejs/node#51519,
+// fixed in Node 24): after SIGHUP on a terminal, end by SIGHUP itself, which a shell reports as 129 too.
+const onTerminal = [0, 1, 2].some((fd) => isatty(fd));
+
 const code = await main(process.argv, context);
 // Let stdout drain (a pipe is asynchronous), then exit even if stdin is still open.
-process.stdout.write('', () => process.exit(code));
+process.stdout.write('', () => {
+  if (code !== ExitCode.hangup || !onTerminal) process.exit(code);
+  process.removeAllListeners('SIGHUP'); // back to the default action: the process ends
+  process.kill(process.pid, 'SIGHUP');
+  setTimeout(() => process.exit(code), 1000);
+});

@@ -3,7 +3,7 @@ import type { ResultsMessage, ServerMessage } from '../deepgram/messages.js';
 import { LiveSession } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
-import { backoffMs, FINAL_WAIT_MS, ReconnectBudget, RECONNECT_CODES, STALL_MS, STILL_RECONNECTING, StopRequest, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
+import { backoffMs, FINAL_WAIT_MS, FINALIZE_AFTER_MS, ReconnectBudget, RECONNECT_CODES, STALL_MS, STILL_RECONNECTING, StopRequest, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 import { ReplaySender } from './replay-sender.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
@@ -30,7 +30,7 @@ export class DeepgramConnection {
   private lastMessageAt: number;
   /** The current connection sent its Metadata: its close, whatever the code, is the end. */
   private metadataSeen = false;
-  /** A file's buffer is full and Finalize went out: cancels the deadline for a final. */
+  /** A file's buffer is full: cancels the Finalize, or the deadline for a final after it. */
   private cancelFinalWait: (() => void) | undefined;
   private readonly stopStallChecks: () => void;
   private fail!: (error: TranscribeError) => void;
@@ -182,11 +182,13 @@ export class DeepgramConnection {
   /** A file's buffer is full: ask for the finals that free it, and give up if none comes (a server that never finalizes). */
   private awaitFinal(): void {
     if (this.cancelFinalWait || this.state !== 'open') return;
-    this.session.finalize();
-    this.cancelFinalWait = this.clock.after(FINAL_WAIT_MS, () => {
-      const seconds = this.options.bufferSeconds;
-      this.abort();
-      this.giveUp(new NetworkError(`Deepgram sent no final transcript for ${seconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`, 'try again; if it persists, check status.deepgram.com'));
+    this.cancelFinalWait = this.clock.after(FINALIZE_AFTER_MS, () => {
+      this.session.finalize();
+      this.cancelFinalWait = this.clock.after(FINAL_WAIT_MS, () => {
+        const seconds = this.options.bufferSeconds;
+        this.abort();
+        this.giveUp(new NetworkError(`Deepgram sent no final transcript for ${seconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`, 'try again; if it persists, check status.deepgram.com'));
+      });
     });
   }
 

@@ -9,7 +9,12 @@ import { settlesWithin } from '../settles-within.js';
 export const RECONNECT_CODES = new Set([1006, 1011, 1012, 1013]);
 /** Audio sent and nothing heard for this long: a half-open socket. */
 export const STALL_MS = 15_000;
-/** A file's replay buffer is full and Finalize was sent: how long to wait for a final before giving up. */
+/**
+ * A file's replay buffer is full: Finalize is sent if no final came for this long (at --speed max
+ * the buffer is full most of the time, and a Finalize on every fill would cut utterances short)...
+ */
+export const FINALIZE_AFTER_MS = 5_000;
+/** ...and the run fails if none came this long after the Finalize. */
 export const FINAL_WAIT_MS = 15_000;
 
 export interface ConnectionEvents {

@@ -205,12 +205,14 @@ describe('a server that closes every connection right after the handshake', () =
 });
 
 describe('a file whose server never sends finals', () => {
-  it('sends Finalize when the replay buffer fills and fails (exit 5) when no final comes', async () => {
+  it('sends Finalize when the replay buffer stays full and fails (exit 5) when no final comes', async () => {
     const { connection, clock, server, failure } = await openConnection({ bufferSeconds: 2 });
     const interims = clock.every(1000, () => server.last.say({ ...finalResults(0, 1, 'word'), is_final: false }));
     void sendAudio(connection, 5);
     await clock.advance(100);
     expect(server.last.audioSeconds).toBe(2);
+    expect(server.last.controls).not.toContain('Finalize'); // a final may still come on its own
+    await clock.advance(5000);
     expect(server.last.controls).toContain('Finalize');
     await clock.advance(14_000);
     expect(failure()).toBeUndefined();
@@ -223,10 +225,23 @@ describe('a file whose server never sends finals', () => {
     const { connection, clock, server, failure } = await openConnection({ bufferSeconds: 2 });
     let done = false;
     void sendAudio(connection, 3).then(() => (done = true));
-    await clock.advance(100);
+    await clock.advance(6000);
+    expect(server.last.controls).toContain('Finalize');
     server.last.final(0, 1.5);
     await clock.advance(5000);
     expect({ done, failure: failure(), sent: server.last.audioSeconds }).toEqual({ done: true, failure: undefined, sent: 3 });
+    connection.abort();
+  });
+
+  it('finals that come on their own (a file at --speed max keeps the buffer full): no Finalize', async () => {
+    const { connection, clock, server, failure } = await openConnection({ bufferSeconds: 2 });
+    let done = false;
+    void sendAudio(connection, 10).then(() => (done = true));
+    for (let end = 1; !done; end += 1) {
+      await clock.advance(2000);
+      server.last.final(0, end);
+    }
+    expect({ failure: failure(), finalize: server.last.controls.includes('Finalize') }).toEqual({ failure: undefined, finalize: false });
     connection.abort();
   });
 });

@@ -110,8 +110,8 @@ export class DeepgramConnection {
   async closeStream(timeoutMs: number, retry: boolean): Promise<Closed> {
     this.stopFinalWait();
     for (;;) {
-      // Stopping (Ctrl+C: no retry) waits for a reconnection only as long as it would for a close.
-      // Still down once it settled: the reconnection stopped trying (Ctrl+C).
+      // Stopping (Ctrl+C: no retry) waits for a reconnection only as long as it would for a close;
+      // still down once that settled means the reconnection stopped trying (Ctrl+C).
       if (this.state === 'down' && (!(await this.stopRequest.waitFor(this.reconnecting, retry ? Infinity : timeoutMs, this.clock)) || this.isDown())) {
         this.abort();
         return { code: 1006, reason: STILL_RECONNECTING, timedOut: true };

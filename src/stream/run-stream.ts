@@ -172,8 +172,9 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     if (connection.failure) throw connection.failure; // gave up while closing (reconnect budget spent)
     // A stop during the close cut the wait to the grace: say so, and the stop decides the exit code.
     const waited = interrupts > 0 ? INTERRUPT_CLOSE_TIMEOUT_MS : timeout;
-    const unfinished = closed?.timedOut ? `Deepgram did not finish within ${waited / 1000} s; the last words may be missing` : undefined;
-    if (closed?.timedOut && closed.reason === STILL_RECONNECTING) renderer.notice('transcribe: stopped while reconnecting; the audio after the last line was not transcribed');
+    const reconnecting = closed?.timedOut && closed.reason === STILL_RECONNECTING;
+    const unfinished = closed?.timedOut && !reconnecting ? `Deepgram did not finish within ${waited / 1000} s; the last words may be missing` : undefined;
+    if (reconnecting) renderer.notice('transcribe: stopped while reconnecting; the audio after the last line was not transcribed');
     else if (unfinished && interrupts > 0) renderer.notice(`transcribe: ${unfinished}`);
     await sourceStopped;
     show(model.flush());

@@ -191,6 +191,20 @@ describe('a server that closes every connection right after the handshake', () =
     expect(clock.now()).toBeGreaterThan(3000); // 0, 0.5, 1, 2 s between them
   });
 
+  it('so does a connection that lived 30 s (no final: a quiet live source)', async () => {
+    const { connection, clock, server, log, failure } = await openConnection({ live: true });
+    const interims = clock.every(1000, () => server.last.say({ ...finalResults(0, 1, 'word'), is_final: false }));
+    for (let i = 0; i < 6; i++) {
+      await clock.advance(30_000);
+      server.last.drop(1011);
+      await clock.until(() => server.last.readyState === 1 && server.sockets.length === i + 2, 1000);
+    }
+    expect(failure()).toBeUndefined();
+    expect(log.filter((line) => line.startsWith('reconnecting'))).toEqual(Array(6).fill('reconnecting 1: the connection dropped (code 1011)'));
+    interims();
+    connection.abort();
+  });
+
   it('a connection that delivered a final starts the backoff over', async () => {
     const { connection, clock, server, log } = await openConnection();
     await sendAudio(connection, 1);

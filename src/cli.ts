@@ -15,6 +15,7 @@ Exit codes:
   3    Deepgram refused the credentials or the plan (401, 402, 403)
   4    audio source error: file missing or undecodable, decoder missing
   5    network or service error: unreachable, 429/5xx, connection dropped
+  129  the terminal closed (SIGHUP), after writing everything already heard
   130  interrupted by Ctrl+C, after writing everything already heard`;
 
 const ROOT_EXAMPLES = `

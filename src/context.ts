@@ -1,6 +1,9 @@
 import type { Clock } from './audio/pacer.js';
 import type { WebSocketFactory } from './deepgram/session.js';
 
+/** The signals that stop a run: Ctrl+C, `kill`, and the terminal closing. */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
 export type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 /**
@@ -14,8 +17,8 @@ export interface Context {
   env: Record<string, string | undefined>;
   clock: Clock;
   connect: WebSocketFactory;
-  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
-  onSignal(listener: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Subscribes to SIGINT/SIGTERM/SIGHUP; returns the unsubscribe function. */
+  onSignal(listener: (signal: StopSignal) => void): () => void;
   verbose: boolean;
   /** Colour allowed on stderr (a TTY, no NO_COLOR, no --no-color). */
   color: boolean;

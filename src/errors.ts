@@ -6,6 +6,8 @@ export const ExitCode = {
   auth: 3,
   audio: 4,
   network: 5,
+  /** SIGHUP: the terminal went away; everything already heard was written. */
+  hangup: 129,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

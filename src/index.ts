@@ -1,11 +1,14 @@
+import { isatty } from 'node:tty';
 import { systemClock } from './audio/pacer.js';
 import { main } from './cli.js';
-import type { Context } from './context.js';
+import type { Context, StopSignal } from './context.js';
 import { ExitCode } from './errors.js';
 
 // dist/ is a bundle: with --verbose, frames in the lazily loaded command code point into src/*.ts
 // through the shipped source maps (modules evaluated before this line, the entry's, stay unmapped).
 if (process.argv.includes('--verbose')) process.setSourceMapsEnabled(true);
+
+const STOP_SIGNALS: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Wires the real world into the CLI and turns its result into the process exit code. */
 const context: Context = {
@@ -28,21 +31,30 @@ const context: Context = {
     let count = 0;
     const handler = (signal: NodeJS.Signals) => {
       count += 1;
-      listener(signal as 'SIGINT' | 'SIGTERM');
+      // The terminal is gone: writing to it fails (EIO, an unhandled 'error' event) and would show nothing anyway.
+      if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) if (stream.isTTY) stream.on('error', () => {});
+      listener(signal as StopSignal);
       // A third signal means the user is done waiting for anything.
       if (count >= 3) process.exit(ExitCode.interrupted);
     };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
+    for (const signal of STOP_SIGNALS) process.on(signal, handler);
     return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const signal of STOP_SIGNALS) process.off(signal, handler);
     };
   },
   verbose: false,
   color: false,
 };
 
+// Node 20 aborts (SIGSEGV) when it resets a terminal that has gone away at exit (nodejs/node#51519,
+// fixed in Node 24): after SIGHUP on a terminal, end by SIGHUP itself, which a shell reports as 129 too.
+const onTerminal = [0, 1, 2].some((fd) => isatty(fd));
+
 const code = await main(process.argv, context);
 // Let stdout drain (a pipe is asynchronous), then exit even if stdin is still open.
-process.stdout.write('', () => process.exit(code));
+process.stdout.write('', () => {
+  if (code !== ExitCode.hangup || !onTerminal) process.exit(code);
+  process.removeAllListeners('SIGHUP'); // back to the default action: the process ends
+  process.kill(process.pid, 'SIGHUP');
+  setTimeout(() => process.exit(code), 1000);
+});

@@ -8,6 +8,7 @@ import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { parsePauseSeconds } from '../settings/parsers.js';
 import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
+import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
@@ -82,11 +83,10 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
     const minutes = (total / settings.speed / 60).toFixed(1);
     renderer.notice(`transcribe: tip: streaming this ${(total / 60).toFixed(1)}-minute file takes about ${minutes} minutes at --speed ${settings.speed}; --batch transcribes it in seconds`);
   }
-  try {
-    const url = listenUrl(settings, source.format);
-    const reconnect = { live: path === '-', replayBufferSeconds: settings.replayBuffer, reconnectTimeoutMs: settings.reconnectTimeout * 1000 };
-    return await runStream(context, { url, ...auth, source, speed: settings.speed, renderer, ...outputs, ...reconnect });
-  } finally {
-    outputs.close();
-  }
+  const reconnect = { live: path === '-', replayBufferSeconds: settings.replayBuffer, reconnectTimeoutMs: settings.reconnectTimeout * 1000 };
+  return closingAfter(
+    context,
+    async () => runStream(context, { url: listenUrl(settings, source.format), ...auth, source, speed: settings.speed, renderer, ...outputs, ...reconnect }),
+    () => outputs.close(),
+  );
 }

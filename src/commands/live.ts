@@ -10,6 +10,7 @@ import { openOutputs } from '../output/open-outputs.js';
 import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
+import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
 
@@ -46,7 +47,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const renderer = await createRenderer(context.stderr, context.color);
   for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const outputs = openOutputs(context, settings, formatOf(recorder));
-  try {
+  return closingAfter(context, async () => {
     const recording = startRecording(recorder);
     const guard = new SilenceGuard(recording.format);
     return await runStream(context, {
@@ -64,9 +65,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
         if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
       },
     });
-  } finally {
-    outputs.close();
-  }
+  }, () => outputs.close());
 }
 
 /** Said once, when the first seconds of capture were silent: what is likely wrong on this platform. Capture goes on. */

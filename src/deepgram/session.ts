@@ -1,4 +1,5 @@
 import type WebSocket from 'ws';
+import { systemClock, type Clock } from '../audio/pacer.js';
 import { NetworkError } from '../errors.js';
 import { connectError, readRejection, readRejectionBody, rejectionError, type KeyDescription } from './handshake-errors.js';
 import { parseServerMessage, type ServerMessage } from './messages.js';
@@ -13,6 +14,8 @@ export interface SessionOptions {
   connectTimeoutMs?: number;
   /** Idle time after which a KeepAlive is sent (Deepgram closes after ~10 s without any frame). */
   keepAliveMs?: number;
+  /** Every timer of the session (connect timeout, KeepAlive, close wait) runs on it. */
+  clock?: Clock;
 }
 
 export interface SessionHandlers {
@@ -48,15 +51,17 @@ const BINARY = { binary: true } as const;
 
 /** One Deepgram live connection: honest handshake errors, backpressure, KeepAlive, a clean close. */
 export class LiveSession {
-  private lastSentAt = performance.now();
-  private readonly keepAliveTimer: NodeJS.Timeout;
-  private closed: Promise<{ code: number; reason: string }>;
+  private lastSentAt: number;
+  private readonly stopKeepAlive: () => void;
+  /** Settles when the socket has closed, with its code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>;
   private closeStreamSent = false;
 
   private constructor(
     private readonly socket: WebSocket,
     handlers: SessionHandlers,
     keepAliveMs: number,
+    private readonly clock: Clock,
     /** Deepgram's id for this session (`dg-request-id` of the handshake), for support and logs. */
     readonly requestId: string | undefined,
   ) {
@@ -64,9 +69,10 @@ export class LiveSession {
       if (!isBinary) handlers.onMessage(parseServerMessage(data.toString()));
     });
     let oversize = false;
+    this.lastSentAt = clock.now();
     this.closed = new Promise((resolve) => {
       socket.on('close', (wireCode, reason) => {
-        clearInterval(this.keepAliveTimer);
+        this.stopKeepAlive();
         // The reason is server text that may be printed: no escape sequences.
         const code = oversize ? 1009 : wireCode;
         const text = oversize ? OVERSIZE_REASON : sanitizeServerText(reason.toString()).slice(0, 200);
@@ -81,13 +87,13 @@ export class LiveSession {
       oversize = true;
       socket.terminate();
     });
-    this.keepAliveTimer = setInterval(() => {
-      if (performance.now() - this.lastSentAt >= keepAliveMs) this.control('KeepAlive');
-    }, Math.min(1000, keepAliveMs));
-    this.keepAliveTimer.unref();
+    this.stopKeepAlive = clock.every(Math.min(1000, keepAliveMs), () => {
+      if (clock.now() - this.lastSentAt >= keepAliveMs) this.control('KeepAlive');
+    });
   }
 
   static async open(options: SessionOptions, handlers: SessionHandlers, factory = defaultWebSocketFactory): Promise<LiveSession> {
+    const clock = options.clock ?? systemClock;
     const headers: Record<string, string> = options.apiKey ? { Authorization: `Token ${options.apiKey}` } : {};
     const socket = await factory(options.url, headers);
     let requestId: string | undefined;
@@ -97,16 +103,16 @@ export class LiveSession {
       requestId = first === undefined ? undefined : serverSnippet(first, 100); // shown in logs and NDJSON: no escape sequences
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancelTimer = clock.after(options.connectTimeoutMs ?? 10_000, () => {
         socket.terminate();
         reject(new NetworkError(`no answer from ${new URL(options.url).host} within ${(options.connectTimeoutMs ?? 10_000) / 1000} s`, 'check your network and --api-url'));
-      }, options.connectTimeoutMs ?? 10_000);
+      });
       socket.once('open', () => {
-        clearTimeout(timer);
+        cancelTimer();
         resolve();
       });
       socket.once('unexpected-response', (_request, response) => {
-        clearTimeout(timer); // the answer came; reading its body is bounded on its own
+        cancelTimer(); // the answer came; reading its body is bounded on its own
         void readRejectionBody(response).then((body) => {
           reject(rejectionError(readRejection(response.statusCode ?? 0, response.headers, body), options.key, options.url));
           socket.terminate();
@@ -114,11 +120,11 @@ export class LiveSession {
       });
       // `on`, not `once`: aborting a rejected handshake emits a second error that must not go unhandled.
       socket.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
+        cancelTimer();
         reject(connectError(error, options.url));
       });
     });
-    return new LiveSession(socket, handlers, options.keepAliveMs ?? 4000, requestId);
+    return new LiveSession(socket, handlers, options.keepAliveMs ?? 4000, clock, requestId);
   }
 
   get isOpen(): boolean {
@@ -136,7 +142,7 @@ export class LiveSession {
    */
   send(frame: Buffer): Promise<void> | undefined {
     if (!this.accepting || frame.length === 0) return undefined;
-    this.lastSentAt = performance.now();
+    this.lastSentAt = this.clock.now();
     // Even with the largest frame header added, the buffer stays under the mark: nothing to wait for.
     if (this.socket.bufferedAmount + frame.length + MAX_FRAME_HEADER_BYTES < HIGH_WATER_BYTES) {
       this.socket.send(frame, BINARY);
@@ -152,24 +158,30 @@ export class LiveSession {
     this.control('Finalize');
   }
 
-  /** The clean end: Deepgram sends the last Results and Metadata, then closes. Bounded by `timeoutMs`. */
-  async closeStream(timeoutMs: number): Promise<{ code: number; reason: string; timedOut: boolean }> {
+  /**
+   * The clean end: Deepgram sends the last Results and Metadata, then closes. Bounded by
+   * `timeoutMs`, or by `waitFor` (which may cut the wait short, as a Ctrl+C does).
+   */
+  async closeStream(
+    timeoutMs: number,
+    waitFor: (closed: Promise<unknown>, ms: number) => Promise<boolean> = (closed, ms) => settlesWithin(closed, ms, this.clock),
+  ): Promise<{ code: number; reason: string; timedOut: boolean }> {
     if (!this.closeStreamSent) this.control('CloseStream');
     this.closeStreamSent = true;
-    if (await settlesWithin(this.closed, timeoutMs)) return { ...(await this.closed), timedOut: false };
+    if (await waitFor(this.closed, timeoutMs)) return { ...(await this.closed), timedOut: false };
     this.socket.terminate();
     return { ...(await this.closed), timedOut: true };
   }
 
   /** Ends the connection now, without waiting for Deepgram (second Ctrl+C, fatal error). */
   abort(): void {
-    clearInterval(this.keepAliveTimer);
+    this.stopKeepAlive();
     this.socket.terminate();
   }
 
   private control(type: 'KeepAlive' | 'Finalize' | 'CloseStream'): void {
     if (!this.isOpen) return;
-    this.lastSentAt = performance.now();
+    this.lastSentAt = this.clock.now();
     this.socket.send(JSON.stringify({ type }));
   }
 }

@@ -1,38 +1,41 @@
-import { BYTES_PER_SAMPLE } from '../audio/format.js';
-import type { ServerMessage } from '../deepgram/messages.js';
+import { systemClock, type Clock } from '../audio/pacer.js';
+import type { ResultsMessage, ServerMessage } from '../deepgram/messages.js';
 import { LiveSession } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
-import { backoffMs, RECONNECT_CODES, STALL_MS, STILL_RECONNECTING, StopRequest, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
-import { ReplayBuffer } from './replay-buffer.js';
+import { backoffMs, FINAL_WAIT_MS, FINALIZE_AFTER_MS, ReconnectBudget, RECONNECT_CODES, STALL_MS, STILL_RECONNECTING, StopRequest, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
+import { ReplaySender } from './replay-sender.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
+
+type Closed = { code: number; reason: string; timedOut: boolean };
 
 /**
  * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
  * stall: audio sent, nothing heard for 15 s) a new connection is opened with backoff, the audio
- * no final covered is sent again first, and the caller shifts the new connection's times.
+ * no final covered is sent again first (paced), and the caller shifts the new connection's times.
  */
 export class DeepgramConnection {
   private session!: LiveSession;
-  private readonly buffer: ReplayBuffer;
-  /** Session byte positions: where the current connection's audio starts, and how far it was sent. */
-  private offset = 0;
-  private sent = 0;
+  private readonly sender: ReplaySender;
   private state: 'open' | 'down' | 'closing' | 'failed' = 'open';
-  /** The running send loop, if any: one at a time, and everyone waits for the same one. */
-  private drainer: Promise<void> | undefined;
-  /** Session position up to which finals have confirmed the audio. */
-  private confirmed = 0;
-  private spaceWaiters: (() => void)[] = [];
   /** Which connection's events count: those of older ones (already closed) are ignored. */
   private generation = 0;
   private reconnecting: Promise<void> | undefined;
   private readonly stopRequest = new StopRequest();
-  private lastMessageAt = performance.now();
-  private lastAudioAt = 0;
-  private readonly stallTimer: NodeJS.Timeout;
+  /** Ctrl+C: no more new connections. */
+  private stopped = false;
+  private readonly clock: Clock;
+  private readonly budget: ReconnectBudget;
+  private lastMessageAt: number;
+  /** The current connection sent its Metadata: its close, whatever the code, is the end. */
+  private metadataSeen = false;
+  /** A file's buffer is full: cancels the Finalize, or the deadline for a final after it. */
+  private cancelFinalWait: (() => void) | undefined;
+  private readonly stopStallChecks: () => void;
   private fail!: (error: TranscribeError) => void;
+  /** Why the session cannot go on, once it cannot (what `failed` settles with). */
+  failure: TranscribeError | undefined;
   /** Settles when the session cannot go on (a refused reconnection, a close we cannot recover from). */
   readonly failed = new Promise<TranscribeError>((resolve) => (this.fail = resolve));
 
@@ -40,10 +43,11 @@ export class DeepgramConnection {
     private readonly options: ConnectionOptions,
     private readonly events: ConnectionEvents,
   ) {
-    const block = options.format.channels * BYTES_PER_SAMPLE;
-    this.buffer = new ReplayBuffer(Math.ceil(options.bufferSeconds * options.format.sampleRate) * block, block);
-    this.stallTimer = setInterval(() => this.checkStall(), 1000);
-    this.stallTimer.unref();
+    this.clock = options.clock ?? systemClock;
+    this.sender = new ReplaySender(options.format, options.bufferSeconds, options.live, options.paceSpeed ?? Infinity, this.clock);
+    this.budget = new ReconnectBudget(this.clock, options.reconnectTimeoutMs, options.random ?? Math.random);
+    this.lastMessageAt = this.clock.now();
+    this.stopStallChecks = this.clock.every(1000, () => this.checkStall());
   }
 
   /**
@@ -52,21 +56,28 @@ export class DeepgramConnection {
    */
   static async open(options: ConnectionOptions, events: ConnectionEvents): Promise<DeepgramConnection> {
     const connection = new DeepgramConnection(options, events);
-    const started = performance.now();
+    const started = connection.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        connection.session = await LiveSession.open(options.session, connection.handlers(), options.factory);
+        connection.session = await connection.openSession();
+        connection.budget.connected();
+        connection.sender.attach(connection.session, false);
         return connection;
       } catch (error) {
         const delay = backoffMs(attempt, options.random ?? Math.random);
-        if (!(error instanceof ServiceBusyError) || performance.now() - started + delay > options.reconnectTimeoutMs) {
-          clearInterval(connection.stallTimer);
+        if (!(error instanceof ServiceBusyError) || connection.clock.now() - started + delay > options.reconnectTimeoutMs) {
+          connection.stopStallChecks();
           throw error;
         }
-        events.reconnecting(attempt, error.message);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        events.reconnecting(attempt, attempt === 1 ? error.message : '');
+        await connection.clock.sleep(delay);
       }
     }
+  }
+
+  /** Audio sent now still reaches Deepgram (now, or in the replay after a reconnection). */
+  get takingAudio(): boolean {
+    return this.state === 'open' || this.state === 'down';
   }
 
   get requestId(): string | undefined {
@@ -79,12 +90,12 @@ export class DeepgramConnection {
    * audio is dropped (reported as a gap if a reconnection then needs it).
    */
   send(frame: Buffer): Promise<void> | undefined {
-    if (!this.options.live && this.buffer.full && this.state !== 'failed')
-      return new Promise<void>((resolve) => this.spaceWaiters.push(resolve)).then(() => this.send(frame));
-    this.buffer.append(frame);
-    this.buffer.takeDropped();
-    // A promise only while something must be waited for (a full buffer): the per-frame path makes none.
-    return this.drain();
+    if (this.sender.mustWait && this.state !== 'failed') {
+      this.awaitFinal();
+      return this.sender.waitForRoom().then(() => this.send(frame));
+    }
+    // A promise only while something must be waited for (a full socket, a paced replay): the per-frame path makes none.
+    return this.sender.push(frame);
   }
 
   finalize(): void {
@@ -93,37 +104,44 @@ export class DeepgramConnection {
 
   /**
    * The clean end: once reconnected (if down), the rest is sent, then CloseStream, bounded by
-   * `timeoutMs`. A connection that goes silent here with audio still unconfirmed is half-open: with
-   * `retry`, it is replaced like a dropped one and the rest sent again.
+   * `timeoutMs`. A connection that drops here, or goes silent, with audio still unconfirmed is
+   * replaced like any dropped one (with `retry`, until interrupted) and the rest sent again.
    */
-  async closeStream(timeoutMs: number, retry: boolean): Promise<{ code: number; reason: string; timedOut: boolean }> {
+  async closeStream(timeoutMs: number, retry: boolean): Promise<Closed> {
+    this.stopFinalWait();
     for (;;) {
-      // Stopping (Ctrl+C: no retry) waits for a reconnection only as long as it would for a close.
-      if (this.state === 'down' && !(await this.stopRequest.waitFor(this.reconnecting, retry ? Infinity : timeoutMs))) {
+      // Stopping (Ctrl+C: no retry) waits for a reconnection only as long as it would for a close;
+      // still down once that settled means the reconnection stopped trying (Ctrl+C).
+      if (this.state === 'down' && (!(await this.stopRequest.waitFor(this.reconnecting, retry ? Infinity : timeoutMs, this.clock)) || this.isDown())) {
         this.abort();
         return { code: 1006, reason: STILL_RECONNECTING, timedOut: true };
       }
       if (this.state === 'failed') return { code: 1006, reason: 'failed', timedOut: false };
-      await this.drain();
+      await this.sender.flush();
+      if (this.state !== 'open') continue; // dropped while the rest went out
       this.state = 'closing';
-      clearInterval(this.stallTimer);
-      const closed = await this.session.closeStream(timeoutMs);
-      const unconfirmed = this.buffer.start < this.buffer.produced;
-      if (!closed.timedOut || !retry || !unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
-      this.state = 'down';
-      this.reconnecting = this.reconnect(`no answer to CloseStream within ${timeoutMs / 1000} s`);
+      this.sender.detach();
+      this.stopStallChecks();
+      const closed = await this.session.closeStream(timeoutMs, (done, ms) => this.stopRequest.waitFor(done, ms, this.clock));
+      if (this.isFailed()) return closed;
+      const dropped = closed.timedOut || (RECONNECT_CODES.has(closed.code) && !this.metadataSeen);
+      if (!dropped || !retry || this.stopped || !this.sender.unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
+      this.goDown(closed.timedOut ? `no answer to CloseStream within ${timeoutMs / 1000} s` : dropReason(closed.code, closed.reason));
     }
   }
 
-  /** Ctrl+C: a closeStream waiting for a reconnection waits at most `graceMs` more. */
+  /** Ctrl+C: no new connection is started, and a closeStream waits at most `graceMs` more (for a reconnection or the close). */
   interrupt(graceMs: number): void {
+    this.stopped = true;
     this.stopRequest.stop(graceMs);
   }
 
   abort(): void {
     this.state = 'failed';
-    this.wakeSenders();
-    clearInterval(this.stallTimer);
+    this.sender.detach();
+    this.sender.wake();
+    this.stopStallChecks();
+    this.stopFinalWait();
     this.session?.abort();
   }
 
@@ -132,138 +150,125 @@ export class DeepgramConnection {
     return this.state === 'failed';
   }
 
-  private get bytesPerSecond(): number {
-    return this.options.format.sampleRate * this.options.format.channels * BYTES_PER_SAMPLE;
-  }
-
-  /**
-   * Sends what the current connection has not had yet, including what is appended meanwhile.
-   * Undefined when all of it went out at once; else a promise that settles when all of it has
-   * (one send loop at a time: everyone waits for the same one).
-   */
-  private drain(): Promise<void> | undefined {
-    if (this.drainer) return this.drainer;
-    const blocked = this.sendPending();
-    if (!blocked) return undefined;
-    return (this.drainer = blocked.then(() => {
-      this.drainer = undefined;
-      return this.drain();
-    }));
-  }
-
-  /** Sends until done or until the socket's buffer is full: then the promise of that send. */
-  private sendPending(): Promise<void> | undefined {
-    while (this.state === 'open' && this.session.accepting && this.sent < this.buffer.produced) {
-      // A live source overflowed the buffer while the socket was full: the dropped audio is gone.
-      if (this.sent < this.buffer.start) this.sent = this.buffer.start;
-      // Looked up afresh each time: finals may release frames while a send waits.
-      const piece = this.buffer.pieceAt(this.sent);
-      if (!piece) return undefined;
-      this.sent += piece.length;
-      this.lastAudioAt = performance.now();
-      const blocked = this.session.send(piece);
-      if (blocked) return blocked;
-    }
-    return undefined;
+  private isDown(): boolean {
+    return this.state === 'down';
   }
 
   private handlers() {
     const generation = ++this.generation;
+    this.metadataSeen = false;
     return {
       onMessage: (message: ServerMessage) => {
         if (generation !== this.generation) return;
-        this.lastMessageAt = performance.now();
+        this.lastMessageAt = this.clock.now();
+        if (message.kind === 'metadata') this.metadataSeen = true;
         if (message.kind === 'results' && message.message.is_final) this.covered(message.message);
         this.events.message(message);
       },
       onClose: (code: number, reason: string) => {
         if (generation !== this.generation || this.state === 'closing' || this.state === 'failed') return;
-        if (RECONNECT_CODES.has(code) && this.options.reconnectTimeoutMs > 0) {
-          this.state = 'down';
-          this.reconnecting = this.reconnect(`the connection dropped (code ${code}${reason ? `: ${reason}` : ''})`);
-        } else {
-          this.state = 'failed';
-          this.wakeSenders();
-          this.fail(closeError(code, reason));
-        }
+        if (RECONNECT_CODES.has(code) && this.options.reconnectTimeoutMs > 0) this.goDown(dropReason(code, reason));
+        else this.giveUp(closeError(code, reason));
       },
     };
   }
 
-  /**
-   * A final covers its audio up to its last word: no need to send that again. A final without
-   * words only shows that nothing was said before its start: a word may already be under way at
-   * its end, and cutting the replay there would cut that word.
-   */
-  private covered(results: { start: number; duration: number; channel: { alternatives: { words: { end: number }[] }[] } }): void {
-    const words = results.channel.alternatives[0]?.words ?? [];
-    const end = words.length ? words[words.length - 1]!.end : results.start;
-    const { sampleRate, channels } = this.options.format;
-    const position = this.offset + Math.round(end * sampleRate) * channels * BYTES_PER_SAMPLE;
-    this.confirmed = Math.max(this.confirmed, position);
-    this.buffer.release(position);
-    this.wakeSenders();
+  private covered(results: ResultsMessage): void {
+    this.sender.confirm(results);
+    this.budget.progress();
+    this.stopFinalWait();
   }
 
-  private wakeSenders(): void {
-    const waiters = this.spaceWaiters;
-    this.spaceWaiters = [];
-    for (const wake of waiters) wake();
+  /** A file's buffer is full: ask for the finals that free it, and give up if none comes (a server that never finalizes). */
+  private awaitFinal(): void {
+    if (this.cancelFinalWait || this.state !== 'open') return;
+    this.cancelFinalWait = this.clock.after(FINALIZE_AFTER_MS, () => {
+      this.session.finalize();
+      this.cancelFinalWait = this.clock.after(FINAL_WAIT_MS, () => {
+        const seconds = this.options.bufferSeconds;
+        this.abort();
+        this.giveUp(new NetworkError(`Deepgram sent no final transcript for ${seconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`, 'try again; if it persists, check status.deepgram.com'));
+      });
+    });
+  }
+
+  private stopFinalWait(): void {
+    this.cancelFinalWait?.();
+    this.cancelFinalWait = undefined;
   }
 
   private checkStall(): void {
-    const now = performance.now();
-    // Audio went out after the last message, and nothing has come back for 15 s: a half-open socket.
-    if (this.state === 'open' && this.lastAudioAt > this.lastMessageAt && now - this.lastMessageAt > STALL_MS) {
-      this.lastMessageAt = now;
+    const now = this.clock.now();
+    // Audio went out since the last message, and nothing has come back for 15 s: a half-open socket.
+    if (this.state === 'open' && this.sender.lastSentAt >= this.lastMessageAt && now - this.lastMessageAt > STALL_MS) {
+      this.generation += 1; // its close is ours, not news
       this.session.abort();
+      const why = `no answer from Deepgram for ${STALL_MS / 1000} s`;
+      if (this.options.reconnectTimeoutMs > 0) this.goDown(why);
+      else this.giveUp(new NetworkError(why, 'check your network and try again'));
     }
   }
 
+  /** The current connection is gone: reconnect, unless too many in a row did nothing. */
+  private goDown(why: string): void {
+    this.stopFinalWait();
+    const tooMany = this.budget.lost();
+    if (tooMany) return this.giveUp(new NetworkError(`${tooMany} (${why})`, 'try again later; if it persists, check status.deepgram.com'));
+    this.state = 'down';
+    this.sender.detach();
+    this.reconnecting = this.reconnect(why);
+  }
+
+  private giveUp(error: TranscribeError): void {
+    this.failure ??= error;
+    this.state = 'failed';
+    this.sender.detach();
+    this.sender.wake();
+    this.stopFinalWait();
+    this.fail(error);
+  }
+
   private async reconnect(why: string): Promise<void> {
-    const started = performance.now();
-    const random = this.options.random ?? Math.random;
+    const started = this.clock.now();
     let lastError = why;
-    for (let attempt = 1; ; attempt++) {
-      if (this.isFailed()) return; // stopped meanwhile (Ctrl+C while down)
-      this.events.reconnecting(attempt, why);
+    for (let first = true; ; first = false) {
+      if (this.stopped) return; // Ctrl+C: closeStream waits out its grace, then gives up
+      const delay = this.budget.nextDelay();
+      if (delay === undefined) {
+        const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
+        return this.giveUp(new NetworkError(`could not reconnect to Deepgram within ${seconds} s (${lastError})`, 'check your network; --reconnect-timeout sets how long to keep trying'));
+      }
+      if (delay > 0) await this.clock.sleep(delay);
+      if (this.isFailed() || this.stopped) return; // stopped meanwhile (Ctrl+C while down)
+      this.events.reconnecting(this.budget.attempt, first ? why : '');
       try {
-        const session = await LiveSession.open(this.options.session, this.handlers(), this.options.factory);
-        if (this.state === 'failed') return session.abort();
+        const session = await this.openSession();
+        if (this.isFailed()) return session.abort();
         this.session = session;
-        // Audio past the last final that the buffer no longer holds will never be transcribed.
-        const lost = this.buffer.start - this.confirmed;
-        if (lost > 0) this.events.gap(lost / this.bytesPerSecond);
-        this.confirmed = Math.max(this.confirmed, this.buffer.start);
-        this.offset = this.buffer.start;
-        this.sent = this.offset;
+        this.budget.connected();
         this.state = 'open';
-        this.lastMessageAt = performance.now();
-        this.events.reconnected({
-          attempt,
-          offsetSeconds: this.offset / this.bytesPerSecond,
-          replayedSeconds: (this.buffer.produced - this.offset) / this.bytesPerSecond,
-          downSeconds: (performance.now() - started) / 1000,
-        });
-        void this.drain();
+        this.lastMessageAt = this.clock.now();
+        const { lostSeconds, offsetSeconds, replayedSeconds } = this.sender.attach(session, true);
+        // Audio past the last final that the buffer no longer held will never be transcribed.
+        if (lostSeconds > 0) this.events.gap(lostSeconds);
+        // Before the replay goes out: the caller shifts the new connection's times first.
+        this.events.reconnected({ attempt: this.budget.attempt, offsetSeconds, replayedSeconds, downSeconds: (this.clock.now() - started) / 1000 });
+        void this.sender.flush();
+        if (this.sender.mustWait) this.awaitFinal();
         return;
       } catch (error) {
         if (this.isFailed()) return; // stopped while this attempt was under way: nothing more to report
-        if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) {
-          this.state = 'failed';
-          this.wakeSenders();
-          return this.fail(error);
-        }
+        if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) return this.giveUp(error as TranscribeError);
         lastError = error instanceof Error ? error.message : String(error);
       }
-      const delay = backoffMs(attempt, random);
-      if (performance.now() - started + delay > this.options.reconnectTimeoutMs || this.state === 'failed') {
-        this.state = 'failed';
-        this.wakeSenders();
-        const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
-        return this.fail(new NetworkError(`could not reconnect to Deepgram within ${seconds} s (${lastError})`, 'check your network; --reconnect-timeout sets how long to keep trying'));
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+
+  private openSession(): Promise<LiveSession> {
+    return LiveSession.open({ ...this.options.session, clock: this.clock }, this.handlers(), this.options.factory);
+  }
+}
+
+function dropReason(code: number, reason: string): string {
+  return `the connection dropped (code ${code}${reason ? `: ${reason}` : ''})`;
 }

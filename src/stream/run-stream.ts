@@ -5,11 +5,12 @@ import { Framer } from '../audio/framer.js';
 import { Pacer } from '../audio/pacer.js';
 import { log, type Context } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
-import { ExitCode, exitCodeOf, type ExitCodeValue } from '../errors.js';
+import { ExitCode, exitCodeOf, NetworkError, type ExitCodeValue } from '../errors.js';
 import type { TranscriptOutput } from '../output/transcript-output.js';
 import type { Renderer } from '../terminal/renderer.js';
 import { TranscriptModel, type TranscriptEvent } from '../transcript/model.js';
 import { closeError } from './close-error.js';
+import { withheld } from './closing.js';
 import { DeepgramConnection, STILL_RECONNECTING, type ConnectionEvents } from './connection.js';
 import { displayUrl } from '../display-url.js';
 
@@ -36,6 +37,8 @@ export interface StreamJob {
 const FRAME_MS = 50;
 const CLOSE_TIMEOUT_MS = 10_000;
 const INTERRUPT_CLOSE_TIMEOUT_MS = 1_500;
+/** Deepgram's limit on speed (about 1.25x real time), which a live source's replay keeps to. */
+const LIVE_REPLAY_SPEED = 1.25;
 
 /**
  * The pipeline: PCM source -> frames -> pacer -> Deepgram session -> transcript model -> sink and
@@ -45,17 +48,22 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
   const sent = { seconds: 0 };
   let closed = false;
   const close = (exitCode: number, reason: string) => {
-    if (!closed) job.output.close({ exitCode, reason, audioSeconds: sent.seconds });
+    if (closed) return;
     closed = true;
+    job.output.close({ exitCode, reason, audioSeconds: sent.seconds });
   };
+  let code: ExitCodeValue;
   try {
-    const code = await stream(context, job, sent);
-    close(code, code === ExitCode.interrupted ? 'interrupted' : 'end');
-    return code;
+    code = await stream(context, job, sent);
   } catch (error) {
-    close(exitCodeOf(error), error instanceof Error ? error.message : String(error));
+    // The run's own error stands: one from closing the output is only reported.
+    withheld(context, () => close(exitCodeOf(error), error instanceof Error ? error.message : String(error)));
     throw error;
   }
+  const finish = () => close(code, code === ExitCode.interrupted || code === ExitCode.hangup ? 'interrupted' : 'end');
+  if (code === ExitCode.ok) finish();
+  else withheld(context, finish);
+  return code;
 }
 
 async function stream(context: Context, job: StreamJob, sent: { seconds: number }): Promise<ExitCodeValue> {
@@ -66,6 +74,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
   const stopped = new Promise<'interrupt' | 'reader-gone'>((resolve) => (stopRequested = resolve));
   void output.readerGone.then(() => stopRequested?.('reader-gone'));
   let interrupts = 0;
+  let stopCode: ExitCodeValue = ExitCode.interrupted;
   let forceStop: (() => void) | undefined;
   const forced = new Promise<undefined>((resolve) => (forceStop = () => resolve(undefined)));
   let metadataSeen = false;
@@ -89,7 +98,8 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       } else if (message.kind === 'metadata') {
         metadataSeen = true;
         log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);
-        output.metadata(message.message);
+        // Deepgram counts the last connection's audio: on the session timeline it is the whole run's.
+        output.metadata({ ...message.message, duration: model.onTimeline(message.message.duration) });
       }
       show(model.apply(message));
       // After the model, so that the utterance it ends is written first; times on the session timeline.
@@ -97,7 +107,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       if (message.kind === 'speech-started') output.speechStarted(message.message.channel[0] ?? 0, model.onTimeline(message.message.timestamp));
     },
     reconnecting(attempt, why) {
-      renderer.status(`transcribe: ${attempt === 1 ? `${why}; ` : ''}reconnecting (attempt ${attempt})...`);
+      renderer.status(`transcribe: ${why ? `${why}; ` : ''}reconnecting (attempt ${attempt})...`);
     },
     reconnected({ attempt, offsetSeconds, replayedSeconds, downSeconds }) {
       model.setOffset(offsetSeconds);
@@ -109,8 +119,9 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       output.gap(seconds);
     },
   };
-  const unsubscribe = context.onSignal(() => {
+  const unsubscribe = context.onSignal((signal) => {
     interrupts += 1;
+    if (interrupts === 1 && signal === 'SIGHUP') stopCode = ExitCode.hangup; // the terminal is gone: end like SIGTERM
     stopRequested?.('interrupt');
     connection?.interrupt(INTERRUPT_CLOSE_TIMEOUT_MS); // also when the source had already ended
     if (interrupts > 1) forceStop?.(); // second Ctrl+C: stop waiting for Deepgram
@@ -127,13 +138,16 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
         bufferSeconds: job.replayBufferSeconds,
         reconnectTimeoutMs: job.reconnectTimeoutMs,
         live: job.live,
+        // A file's replay at its own --speed (max: unpaced); a live source's at Deepgram's limit, or --speed if faster.
+        paceSpeed: job.live ? Math.max(LIVE_REPLAY_SPEED, Number.isFinite(job.speed) ? job.speed : 0) : job.speed,
+        clock: context.clock,
       },
       events,
     );
     connection = await Promise.race([opening, stopped.then(() => undefined)]);
     if (!connection) {
       void opening.then((late) => late.abort(), () => {});
-      return ExitCode.interrupted; // Ctrl+C while connecting: nothing was heard yet
+      return stopCode; // Ctrl+C while connecting: nothing was heard yet
     }
     renderer.stopSpinner();
     output.open({ ...(connection.requestId ? { requestId: connection.requestId } : {}), startedAt: new Date() });
@@ -156,15 +170,21 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     if (outcome === 'interrupt') connection.finalize(); // flush what Deepgram has heard, then close
     const closed = await Promise.race([connection.closeStream(timeout, outcome !== 'interrupt'), forced, failed]);
     if (closed && 'failed' in closed) throw closed.failed;
-    if (closed?.timedOut && closed.reason === STILL_RECONNECTING) renderer.notice('transcribe: stopped while reconnecting; the audio after the last line was not transcribed');
-    else if (closed?.timedOut) renderer.notice(`transcribe: Deepgram did not finish within ${timeout / 1000} s; the last words may be missing`);
+    if (connection.failure) throw connection.failure; // gave up while closing (reconnect budget spent)
+    // A stop during the close cut the wait to the grace: say so, and the stop decides the exit code.
+    const waited = interrupts > 0 ? INTERRUPT_CLOSE_TIMEOUT_MS : timeout;
+    const reconnecting = closed?.timedOut && closed.reason === STILL_RECONNECTING;
+    const unfinished = closed?.timedOut && !reconnecting ? `Deepgram did not finish within ${waited / 1000} s; the last words may be missing` : undefined;
+    if (reconnecting) renderer.notice('transcribe: stopped while reconnecting; the audio after the last line was not transcribed');
+    else if (unfinished && interrupts > 0) renderer.notice(`transcribe: ${unfinished}`);
     await sourceStopped;
     show(model.flush());
     if (audioError) throw audioError;
+    if (unfinished && interrupts === 0) throw new NetworkError(unfinished, 'try again; if it persists, check status.deepgram.com');
     // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.
     if (closed && !closed.timedOut && closed.code !== 1000 && !metadataSeen) throw closeError(closed.code, closed.reason);
     if (unknownMessages) log(context, `${unknownMessages} unrecognised message(s) ignored`);
-    return outcome === 'interrupt' || interrupts > 0 ? ExitCode.interrupted : ExitCode.ok;
+    return outcome === 'interrupt' || interrupts > 0 ? stopCode : ExitCode.ok;
   } finally {
     unsubscribe();
     show(model.flush());
@@ -182,6 +202,8 @@ async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context
   const framer = new Framer(frameBytes(format, FRAME_MS), format.channels * BYTES_PER_SAMPLE);
   const pacer = new Pacer(speed, context.clock);
   const deliver = (frame: Buffer, seconds: number): Promise<void> | undefined => {
+    // A frame that comes out of the pacer after a stop is not sent, so not saved either (--save-audio is what was sent).
+    if (!connection.takingAudio) return undefined;
     onFrame?.(frame);
     sent.seconds += seconds;
     progress?.(sent.seconds);

@@ -63,7 +63,7 @@ describe('pacingDelayMs', () => {
 });
 
 describe('Pacer', () => {
-  function fakeClock(): Clock & { sleeps: number[] } {
+  function fakeClock(): Pick<Clock, 'now' | 'sleep'> & { sleeps: number[] } {
     let now = 0;
     const sleeps: number[] = [];
     return { sleeps, now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) };

@@ -63,7 +63,7 @@ describe.skipIf(missing('tmux'))('SIGHUP from a terminal that really closed (apt
     const run = `"${process.execPath}" "${BIN}" file "${SAMPLE_WAV}" --output ${tmp}/out.txt --save-audio ${tmp}/sent.wav`;
     screen = TmuxScreen.start(`sh -c 'trap "" HUP; ${run}; echo $? > ${tmp}/status'`, { width: 80, height: 12, env });
     await untilAudio(0, 4.2 * BYTES_PER_SECOND);
-    screen.kill(); // the terminal window closes: SIGHUP
+    screen.close(); // the terminal window closes: SIGHUP (kill() would also SIGKILL what runs in it)
     screen = undefined;
     const deadline = performance.now() + 5000;
     while (!existsSync(join(tmp, 'status')) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,6 +13,8 @@ const OURS = /^(transcribe|virtmic)-/;
  */
 export default function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), 'transcribe-tests-'));
+  // Traversable, not listable: a test that runs the CLI as another user (nobody) reaches its own files.
+  chmodSync(root, 0o711);
   process.env.TMPDIR = root; // os.tmpdir() reads it on every call; workers and children inherit it
   return () => {
     const left = readdirSync(root).filter((name) => OURS.test(name));

@@ -42,14 +42,19 @@ export class TmuxScreen {
     }
   }
 
-  /** Ends the session, and the CLI too: one stuck in a loop outlives its terminal's SIGHUP. */
-  kill(): void {
-    const children = this.children();
+  /** Closes the terminal window only: its processes get SIGHUP and are left to handle it. */
+  close(): void {
     try {
       execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
     } catch {
       // already gone
     }
+  }
+
+  /** Ends the session, and the CLI too: one stuck in a loop outlives its terminal's SIGHUP. */
+  kill(): void {
+    const children = this.children();
+    this.close();
     for (const pid of children) {
       try {
         process.kill(pid, 'SIGKILL');

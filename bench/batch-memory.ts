@@ -44,7 +44,10 @@ export async function benchBatchMemory(): Promise<Row[]> {
     writeNoise(large, LARGE_MB);
     const rss: Record<number, number[]> = { [SMALL_MB]: [], [LARGE_MB]: [] };
     for (let i = 0; i < RUNS; i++) {
-      for (const [path, megabytes] of [[small, SMALL_MB], [large, LARGE_MB]] as const) {
+      for (const [path, megabytes] of [
+        [small, SMALL_MB],
+        [large, LARGE_MB],
+      ] as const) {
         const mb = await uploadOnce(path, megabytes, join(dir, 'time.txt'));
         rss[megabytes]!.push(mb);
         progress(`batch: ${megabytes} MiB upload: peak RSS ${fixed(mb)} MB`);

@@ -13,7 +13,6 @@ const RUNS_PER_ROUND = 10;
 const GOAL = 1.5;
 const MODEL = 'nova-2-meeting';
 
-
 export async function benchConfigGet(): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-config-'));
   const configDir = join(dir, 'config');

@@ -103,8 +103,10 @@ export async function benchFinalLatency(): Promise<Row[]> {
     for (let i = 0; i < RUNS; i++) {
       const one = await latencyOnce(wav, script, String(SPEED));
       runs.push(one);
-      progress(`final latency: run ${i + 1}/${RUNS} (${seconds} s of audio at ${SPEED}x, ${fixed(one.wallMs / 1000, 1)} s): ` +
-        `min ${fixed(Math.min(...one.latencies), 3)} ms, p50 ${fixed(percentile(one.latencies, 50), 2)} ms, p99 ${fixed(percentile(one.latencies, 99), 2)} ms, max ${fixed(Math.max(...one.latencies), 2)} ms`);
+      progress(
+        `final latency: run ${i + 1}/${RUNS} (${seconds} s of audio at ${SPEED}x, ${fixed(one.wallMs / 1000, 1)} s): ` +
+          `min ${fixed(Math.min(...one.latencies), 3)} ms, p50 ${fixed(percentile(one.latencies, 50), 2)} ms, p99 ${fixed(percentile(one.latencies, 99), 2)} ms, max ${fixed(Math.max(...one.latencies), 2)} ms`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -67,7 +67,9 @@ export async function benchFirstFrame(): Promise<{ rows: Row[]; helloFrameBytes:
         runs[which].push(one);
         if (which === 'ours') helloFrameBytes = one.record.frames.map((frame) => frame.bytes);
       }
-      progress(`first frame: round ${round + 1}/${ROUNDS}: transcribe ${fixed(runs.ours.at(-1)?.ms ?? 0)} ms, ws-client ${fixed(runs.baseline.at(-1)?.ms ?? 0)} ms`);
+      progress(
+        `first frame: round ${round + 1}/${ROUNDS}: transcribe ${fixed(runs.ours.at(-1)?.ms ?? 0)} ms, ws-client ${fixed(runs.baseline.at(-1)?.ms ?? 0)} ms`,
+      );
     }
     const split = (list: FirstFrame[]): string => {
       const handshake = median(list.map((one) => one.handshakeMs));

@@ -75,7 +75,7 @@ export function cliEnv(serverUrl: string): NodeJS.ProcessEnv {
 /** The PCM samples of a canonical WAV file (the data chunk). */
 function wavPcm(path: string): Buffer {
   const file = readFileSync(path);
-  for (let at = 12; at + 8 <= file.length; ) {
+  for (let at = 12; at + 8 <= file.length;) {
     const size = file.readUInt32LE(at + 4);
     if (file.toString('latin1', at, at + 4) === 'data') return file.subarray(at + 8, at + 8 + size);
     at += 8 + size + (size % 2);

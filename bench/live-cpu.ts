@@ -180,8 +180,10 @@ export async function benchLiveCpu(): Promise<Row[]> {
       startups.push(startup);
       const long = await liveOnce(mic, padded, SECONDS);
       longs.push(long);
-      progress(`live CPU: run ${i + 1}/${RUNS}: start-up ${fixed(startup.cpuMs, 0)} ms; ${fixed(long.audioSeconds, 1)} s of audio: ` +
-        `${fixed(long.cpuMs, 0)} ms (${fixed(long.firstCpuMs, 0)} ms at the first frame), recorder ${fixed(long.recorderCpuMs, 0)} ms`);
+      progress(
+        `live CPU: run ${i + 1}/${RUNS}: start-up ${fixed(startup.cpuMs, 0)} ms; ${fixed(long.audioSeconds, 1)} s of audio: ` +
+          `${fixed(long.cpuMs, 0)} ms (${fixed(long.firstCpuMs, 0)} ms at the first frame), recorder ${fixed(long.recorderCpuMs, 0)} ms`,
+      );
     }
   } finally {
     mic?.stop();

@@ -76,8 +76,10 @@ export async function benchMemory(): Promise<{ rows: Row[]; longRuns: LongRun[] 
     for (let i = 0; i < RUNS; i++) {
       for (const minutes of [SHORT_MIN, MID_MIN, LONG_MIN]) {
         const one = await streamOnce(wavs[minutes] as string, minutes, script, join(dir, 'time.txt'));
-        progress(`memory: ${minutes} min: ${fixed(one.rssMb)} MB, ${fixed(one.wallMs / 1000, 2)} s wall, ` +
-          `CLI CPU ${fixed(one.cpuMs / one.wallMs * 100, 0)}%, server CPU ${fixed(one.serverCpuMs / one.wallMs * 100, 0)}%, ${one.lines} lines`);
+        progress(
+          `memory: ${minutes} min: ${fixed(one.rssMb)} MB, ${fixed(one.wallMs / 1000, 2)} s wall, ` +
+            `CLI CPU ${fixed((one.cpuMs / one.wallMs) * 100, 0)}%, server CPU ${fixed((one.serverCpuMs / one.wallMs) * 100, 0)}%, ${one.lines} lines`,
+        );
         runs.push(one);
       }
     }

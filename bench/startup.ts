@@ -11,7 +11,6 @@ const ROUNDS = 5;
 const RUNS_PER_ROUND = 10;
 const GOAL = 1.3;
 
-
 export async function benchStartup(): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
   const commands = { baseline: 'node -e 0', ours: `node ${CLI} --version` };

@@ -141,7 +141,13 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
   addOptions(file, 'file');
   // An optional-value flag must not take the path: `file --timestamps talk.wav`.
   const parseFileOptions = file.parseOptions.bind(file);
-  file.parseOptions = (args) => parseFileOptions(keepOperands(args, optionsFor('file').map(([, spec]) => spec)));
+  file.parseOptions = (args) =>
+    parseFileOptions(
+      keepOperands(
+        args,
+        optionsFor('file').map(([, spec]) => spec),
+      ),
+    );
 
   const live = program
     .command('live')
@@ -186,7 +192,10 @@ function addConfigCommand(program: Command, run: Runner): void {
     sub.action(
       run(sub, async (ctx, globals) => {
         const { runConfig } = await import('./commands/config.js');
-        return runConfig(ctx, name, sub.args, { ...(globals.profile !== undefined ? { profile: globals.profile } : {}), showSecret: Boolean(sub.opts().showSecret) });
+        return runConfig(ctx, name, sub.args, {
+          ...(globals.profile !== undefined ? { profile: globals.profile } : {}),
+          showSecret: Boolean(sub.opts().showSecret),
+        });
       }),
     );
   };

@@ -6,8 +6,7 @@ import { childEnv } from './child-env.js';
 import type { Sniffed } from './sniff.js';
 import { which } from './which.js';
 
-export const DECODER_INSTALL_HINT =
-  'install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg) or convert the audio to WAV';
+export const DECODER_INSTALL_HINT = 'install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg) or convert the audio to WAV';
 
 export interface DecoderInput {
   /** A file path, a stream to pipe into the decoder's stdin, or the descriptor of a seekable (spooled) file to be its stdin. */

@@ -60,17 +60,21 @@ function table(entries: DeviceEntry[]): string[] {
 export async function listDevices(options: ListDevicesOptions): Promise<string> {
   const platform = options.platform ?? process.platform;
   if (platform === 'darwin') {
-    return [
-      'On macOS, SoX (rec) records from the default input: choose it in System Settings > Sound > Input.',
-      'To see the inputs: system_profiler SPAudioDataType. To record from another one, give its name as the device.',
-      `Recording needs SoX: ${installHint(platform)}.`,
-    ].join('\n') + '\n';
+    return (
+      [
+        'On macOS, SoX (rec) records from the default input: choose it in System Settings > Sound > Input.',
+        'To see the inputs: system_profiler SPAudioDataType. To record from another one, give its name as the device.',
+        `Recording needs SoX: ${installHint(platform)}.`,
+      ].join('\n') + '\n'
+    );
   }
   if (platform === 'win32') {
-    return [
-      'On Windows, SoX records from the default recording device: choose it in Settings > System > Sound > Input.',
-      `Recording needs SoX: ${installHint(platform)}.`,
-    ].join('\n') + '\n';
+    return (
+      [
+        'On Windows, SoX records from the default recording device: choose it in Settings > System > Sound > Input.',
+        `Recording needs SoX: ${installHint(platform)}.`,
+      ].join('\n') + '\n'
+    );
   }
   const lines: string[] = [];
   const arecord = which('arecord', options.env);

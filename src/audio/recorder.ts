@@ -226,7 +226,8 @@ export function startRecording(options: RecorderOptions): Recording {
   }
 
   function failure(code: number | null, signal: NodeJS.Signals | null): AudioSourceError {
-    if (spawnError) return new AudioSourceError(`could not start ${choice.name}: ${spawnError.message}`, installHint(platform, choice.name), { cause: spawnError });
+    if (spawnError)
+      return new AudioSourceError(`could not start ${choice.name}: ${spawnError.message}`, installHint(platform, choice.name), { cause: spawnError });
     const reason = stderrReason(stderr);
     const status = signal ? `killed by ${signal}` : `exit status ${code}`;
     const listed = platform === 'linux' ? ' (arecord -L lists the names)' : '';

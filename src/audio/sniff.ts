@@ -81,7 +81,9 @@ function frameAt(head: Buffer, at: number): Frame | undefined {
   const rate = SAMPLE_RATES[rateIndex]! / (version === 3 ? 1 : version === 2 ? 2 : 4);
   const padding = (b2 >> 1) & 0x01;
   const bytes =
-    layer === 1 ? (Math.floor((12 * kbps * 1000) / rate) + padding) * 4 : Math.floor(((layer === 3 && version !== 3 ? 72 : 144) * kbps * 1000) / rate) + padding;
+    layer === 1
+      ? (Math.floor((12 * kbps * 1000) / rate) + padding) * 4
+      : Math.floor(((layer === 3 && version !== 3 ? 72 : 144) * kbps * 1000) / rate) + padding;
   return { stream: (b1 << 8) | (b2 & 0x0c), bytes, name: 'MP3' };
 }
 

@@ -124,13 +124,20 @@ async function readWav(reader: ByteReader, { label, fileBytes, stop, whyNoAudio 
       header = parseWavHeader(head);
     } catch (error) {
       stop();
-      if (error instanceof WavFormatError) throw new AudioSourceError(`${label} is not a usable WAV file: ${error.message}`, 'convert it to 16-bit PCM WAV, e.g. with ffmpeg -i in -acodec pcm_s16le out.wav');
+      if (error instanceof WavFormatError)
+        throw new AudioSourceError(
+          `${label} is not a usable WAV file: ${error.message}`,
+          'convert it to 16-bit PCM WAV, e.g. with ffmpeg -i in -acodec pcm_s16le out.wav',
+        );
       throw error;
     }
     if (header) break;
     if (reader.ended || want > MAX_HEADER_BYTES) {
       stop();
-      throw new AudioSourceError(`${label} is a truncated or corrupt WAV file: its header ends before the audio data`, 'check that the file was copied or recorded completely');
+      throw new AudioSourceError(
+        `${label} is a truncated or corrupt WAV file: its header ends before the audio data`,
+        'check that the file was copied or recorded completely',
+      );
     }
   }
   reader.skip(header.dataOffset);

@@ -70,7 +70,10 @@ function parseFmt(chunk: Buffer): { format: PcmFormat; encoding: SampleEncoding 
   const bits = chunk.readUInt16LE(14);
   if (tag === FORMAT_EXTENSIBLE && chunk.length >= 26) tag = chunk.readUInt16LE(24); // first bytes of the sub-format GUID
   // The same bounds as --sample-rate and --channels: a header is no more trusted than a flag.
-  for (const [spec, value, unit] of [[options.sampleRate, sampleRate, 'Hz'], [options.channels, channels, 'channels']] as const) {
+  for (const [spec, value, unit] of [
+    [options.sampleRate, sampleRate, 'Hz'],
+    [options.channels, channels, 'channels'],
+  ] as const) {
     try {
       spec.parse(String(value));
     } catch (error) {

@@ -17,7 +17,10 @@ const SYNONYMS: Record<string, ConfigAction> = { show: 'list', ls: 'list', delet
 /** `config sett`, `config show`: a usage error with the likely subcommand, never a fall-through to list. */
 export function unknownConfigAction(word: string): UsageError {
   const guess = Object.hasOwn(SYNONYMS, word) ? SYNONYMS[word] : closest(word, CONFIG_ACTIONS);
-  return new UsageError(`unknown config subcommand "${word}"${guess ? ` (did you mean ${guess}?)` : ''}`, `subcommands: ${CONFIG_ACTIONS.join(', ')} (transcribe config --help)`);
+  return new UsageError(
+    `unknown config subcommand "${word}"${guess ? ` (did you mean ${guess}?)` : ''}`,
+    `subcommands: ${CONFIG_ACTIONS.join(', ')} (transcribe config --help)`,
+  );
 }
 
 export interface ConfigOptions {

@@ -63,7 +63,15 @@ export async function runBatch(
     const { output } = transcript;
     output.open({ requestId: response.metadata.request_id, startedAt: new Date() });
     for (const unit of options.paragraphs ? paragraphsOf(response) : utterancesOf(response)) output.final(unit);
-    output.metadata({ type: 'Metadata', transaction_key: 'deprecated', sha256: '', created: '', models: [], model_info: {}, ...response.metadata } as unknown as MetadataMessage);
+    output.metadata({
+      type: 'Metadata',
+      transaction_key: 'deprecated',
+      sha256: '',
+      created: '',
+      models: [],
+      model_info: {},
+      ...response.metadata,
+    } as unknown as MetadataMessage);
     output.close({ exitCode: ExitCode.ok, reason: 'end', audioSeconds: response.metadata.duration });
     return ExitCode.ok;
   } catch (error) {

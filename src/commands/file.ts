@@ -81,7 +81,9 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
   const total = source.totalSeconds;
   if (total !== undefined && total > LONG_FILE_SECONDS && Number.isFinite(settings.speed)) {
     const minutes = (total / settings.speed / 60).toFixed(1);
-    renderer.notice(`transcribe: tip: streaming this ${(total / 60).toFixed(1)}-minute file takes about ${minutes} minutes at --speed ${settings.speed}; --batch transcribes it in seconds`);
+    renderer.notice(
+      `transcribe: tip: streaming this ${(total / 60).toFixed(1)}-minute file takes about ${minutes} minutes at --speed ${settings.speed}; --batch transcribes it in seconds`,
+    );
   }
   const reconnect = { live: path === '-', replayBufferSeconds: settings.replayBuffer, reconnectTimeoutMs: settings.reconnectTimeout * 1000 };
   return closingAfter(

@@ -47,25 +47,29 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const renderer = await createRenderer(context.stderr, context.color);
   for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const outputs = openOutputs(context, settings, formatOf(recorder));
-  return closingAfter(context, async () => {
-    const recording = startRecording(recorder);
-    const guard = new SilenceGuard(recording.format);
-    return await runStream(context, {
-      url: listenUrl(settings, recording.format),
-      ...auth,
-      source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
-      speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced
-      live: true,
-      replayBufferSeconds: settings.replayBuffer,
-      reconnectTimeoutMs: settings.reconnectTimeout * 1000,
-      renderer,
-      ...outputs,
-      onAudio(chunk) {
-        const report = guard.push(chunk);
-        if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
-      },
-    });
-  }, () => outputs.close());
+  return closingAfter(
+    context,
+    async () => {
+      const recording = startRecording(recorder);
+      const guard = new SilenceGuard(recording.format);
+      return await runStream(context, {
+        url: listenUrl(settings, recording.format),
+        ...auth,
+        source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
+        speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced
+        live: true,
+        replayBufferSeconds: settings.replayBuffer,
+        reconnectTimeoutMs: settings.reconnectTimeout * 1000,
+        renderer,
+        ...outputs,
+        onAudio(chunk) {
+          const report = guard.push(chunk);
+          if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
+        },
+      });
+    },
+    () => outputs.close(),
+  );
 }
 
 /** Said once, when the first seconds of capture were silent: what is likely wrong on this platform. Capture goes on. */

@@ -29,8 +29,13 @@ function answer(value: unknown): PrerecordedResponse {
   const data = value;
   const metadata = object(data.metadata, 'metadata');
   const results = object(data.results, 'results');
-  const models = Array.isArray(metadata.models) ? metadata.models.filter((model): model is string => typeof model === 'string').map((model, i) => string(model, `metadata.models[${i}]`)) : undefined;
-  const utterances = results.utterances === undefined ? undefined : array(results.utterances, 'results.utterances').map((item, i) => utterance(item, `results.utterances[${i}]`));
+  const models = Array.isArray(metadata.models)
+    ? metadata.models.filter((model): model is string => typeof model === 'string').map((model, i) => string(model, `metadata.models[${i}]`))
+    : undefined;
+  const utterances =
+    results.utterances === undefined
+      ? undefined
+      : array(results.utterances, 'results.utterances').map((item, i) => utterance(item, `results.utterances[${i}]`));
   return {
     metadata: {
       request_id: string(metadata.request_id, 'metadata.request_id'),
@@ -51,7 +56,8 @@ function channel(value: unknown, name: string): PrerecordedResponse['results']['
   if (alternatives.length === 0) return { alternatives: [] };
   const where = `${name}.alternatives[0]`;
   const data = object(alternatives[0], where);
-  const paragraphs = data.paragraphs === undefined ? undefined : array(object(data.paragraphs, `${where}.paragraphs`).paragraphs, `${where}.paragraphs.paragraphs`);
+  const paragraphs =
+    data.paragraphs === undefined ? undefined : array(object(data.paragraphs, `${where}.paragraphs`).paragraphs, `${where}.paragraphs.paragraphs`);
   return {
     alternatives: [
       {
@@ -68,7 +74,11 @@ function paragraph(value: unknown, name: string): PrerecordedParagraph {
   const data = object(value, name);
   const sentences = array(data.sentences, `${name}.sentences`).map((item, i) => {
     const sentence = object(item, `${name}.sentences[${i}]`);
-    return { text: string(sentence.text, `${name}.sentences[${i}].text`), start: time(sentence.start, `${name}.sentences[${i}].start`), end: time(sentence.end, `${name}.sentences[${i}].end`) };
+    return {
+      text: string(sentence.text, `${name}.sentences[${i}].text`),
+      start: time(sentence.start, `${name}.sentences[${i}].start`),
+      end: time(sentence.end, `${name}.sentences[${i}].end`),
+    };
   });
   return {
     sentences,

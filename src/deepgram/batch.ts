@@ -105,7 +105,10 @@ export async function transcribeBatch(request: BatchRequest): Promise<Prerecorde
   const body = await readRejectionBody(answer);
   client.destroy();
   if (status === 413) {
-    throw new AudioSourceError('the file is too large for Deepgram (HTTP 413)', 'Deepgram takes files up to 2 GB: split it (ffmpeg -f segment) or compress it (e.g. to Opus)');
+    throw new AudioSourceError(
+      'the file is too large for Deepgram (HTTP 413)',
+      'Deepgram takes files up to 2 GB: split it (ffmpeg -f segment) or compress it (e.g. to Opus)',
+    );
   }
   throw rejectionError(readRejection(status, answer.headers, body), request.key, request.url);
 }
@@ -133,17 +136,22 @@ function readAnswer(response: IncomingMessage, request: BatchRequest, url: URL):
     };
     const slow = 'try again; check --api-url if it persists';
     const idle = setTimeout(() => fail(`Deepgram's answer stalled: nothing for ${idleMs / 1000} s after ${megabytes(bytes)}`, slow), idleMs);
-    const deadline = setTimeout(() => fail(`Deepgram's answer did not finish within ${Math.round(request.timeoutMs / 1000)} s (${megabytes(bytes)} so far)`, slow), request.timeoutMs);
+    const deadline = setTimeout(
+      () => fail(`Deepgram's answer did not finish within ${Math.round(request.timeoutMs / 1000)} s (${megabytes(bytes)} so far)`, slow),
+      request.timeoutMs,
+    );
     response.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > maxBytes) return fail(`Deepgram's answer is larger than ${megabytes(maxBytes)}, more than any real transcript`, `check --api-url (${url.host})`);
+      if (bytes > maxBytes)
+        return fail(`Deepgram's answer is larger than ${megabytes(maxBytes)}, more than any real transcript`, `check --api-url (${url.host})`);
       chunks.push(chunk);
       idle.refresh();
     });
     response.once('end', () => {
       if (settle()) resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    const broken = (): void => fail(`the connection to ${url.host} broke while reading the answer (${megabytes(bytes)} read)`, 'check your network and try again');
+    const broken = (): void =>
+      fail(`the connection to ${url.host} broke while reading the answer (${megabytes(bytes)} read)`, 'check your network and try again');
     response.once('error', broken);
     response.once('close', () => {
       if (!response.complete) broken();
@@ -154,7 +162,16 @@ function readAnswer(response: IncomingMessage, request: BatchRequest, url: URL):
 function withTimeout<T>(promise: Promise<T>, ms: number, url: URL): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new NetworkError(`no answer from ${url.host} within ${Math.round(ms / 1000)} s`, 'try again; long files can take a while, or use streaming without --batch')), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new NetworkError(
+            `no answer from ${url.host} within ${Math.round(ms / 1000)} s`,
+            'try again; long files can take a while, or use streaming without --batch',
+          ),
+        ),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

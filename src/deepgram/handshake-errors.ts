@@ -100,7 +100,11 @@ export function connectError(error: NodeJS.ErrnoException, url: string): Transcr
   if (error.code === 'ECONNREFUSED') return new NetworkError(`cannot connect to ${host}: connection refused`, hint, { cause: error });
   if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return new NetworkError(`cannot resolve ${host}`, hint, { cause: error });
   if (error.code === 'EPROTO' || /wrong version number|packet length too long/i.test(error.message))
-    return new NetworkError(`cannot connect to ${host}: the server does not speak TLS there (a plain http:// server?)`, 'use http:// or ws:// in --api-url for a server without TLS', { cause: error });
+    return new NetworkError(
+      `cannot connect to ${host}: the server does not speak TLS there (a plain http:// server?)`,
+      'use http:// or ws:// in --api-url for a server without TLS',
+      { cause: error },
+    );
   return new NetworkError(`cannot connect to ${host}: ${error.code ?? serverSnippet(error.message)}`, hint, { cause: error });
 }
 

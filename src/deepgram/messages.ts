@@ -68,9 +68,15 @@ export function parseServerMessage(text: string): ServerMessage {
       case 'Results':
         return { kind: 'results', message: results(data) };
       case 'UtteranceEnd':
-        return { kind: 'utterance-end', message: { type: 'UtteranceEnd', channel: channelPair(data.channel, 'channel'), last_word_end: lastWordEnd(data.last_word_end) } };
+        return {
+          kind: 'utterance-end',
+          message: { type: 'UtteranceEnd', channel: channelPair(data.channel, 'channel'), last_word_end: lastWordEnd(data.last_word_end) },
+        };
       case 'SpeechStarted':
-        return { kind: 'speech-started', message: { type: 'SpeechStarted', channel: channelPair(data.channel, 'channel'), timestamp: time(data.timestamp, 'timestamp') } };
+        return {
+          kind: 'speech-started',
+          message: { type: 'SpeechStarted', channel: channelPair(data.channel, 'channel'), timestamp: time(data.timestamp, 'timestamp') },
+        };
       case 'Metadata':
         return { kind: 'metadata', message: metadata(data) };
       default:
@@ -104,12 +110,21 @@ function alternative(data: unknown): ResultsMessage['channel']['alternatives'][n
   const words = data.words ?? [];
   if (!Array.isArray(words)) throw new Invalid('words not an array');
   if (words.length > MAX_WORDS_PER_RESULTS) throw new Invalid(`${words.length} words (at most ${MAX_WORDS_PER_RESULTS})`);
-  return { transcript: string(data.transcript, 'transcript'), confidence: confidence(data.confidence ?? 0, 'confidence'), words: words.map((item, index) => word(item, `words[${index}]`)) };
+  return {
+    transcript: string(data.transcript, 'transcript'),
+    confidence: confidence(data.confidence ?? 0, 'confidence'),
+    words: words.map((item, index) => word(item, `words[${index}]`)),
+  };
 }
 
 function metadata(data: Record<string, unknown>): MetadataMessage {
   const channels = data.channels ?? 1;
-  const models = Array.isArray(data.models) ? data.models.filter((model): model is string => typeof model === 'string').slice(0, 16).map(sanitizeServerText) : undefined;
+  const models = Array.isArray(data.models)
+    ? data.models
+        .filter((model): model is string => typeof model === 'string')
+        .slice(0, 16)
+        .map(sanitizeServerText)
+    : undefined;
   return {
     type: 'Metadata',
     request_id: string(data.request_id, 'request_id'),

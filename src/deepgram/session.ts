@@ -105,7 +105,12 @@ export class LiveSession {
     await new Promise<void>((resolve, reject) => {
       const cancelTimer = clock.after(options.connectTimeoutMs ?? 10_000, () => {
         socket.terminate();
-        reject(new NetworkError(`no answer from ${new URL(options.url).host} within ${(options.connectTimeoutMs ?? 10_000) / 1000} s`, 'check your network and --api-url'));
+        reject(
+          new NetworkError(
+            `no answer from ${new URL(options.url).host} within ${(options.connectTimeoutMs ?? 10_000) / 1000} s`,
+            'check your network and --api-url',
+          ),
+        );
       });
       socket.once('open', () => {
         cancelTimer();

@@ -25,7 +25,11 @@ export function stdoutSink(stdout: NodeJS.WritableStream): LineSink {
     readerGone: new Promise<void>((resolve) => {
       stdout.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EPIPE' && !gone) {
-          sink.failure = new TranscribeError(`cannot write the transcript to stdout (${errorCode(error)})`, ExitCode.internal, 'check where stdout goes: free disk space, the device');
+          sink.failure = new TranscribeError(
+            `cannot write the transcript to stdout (${errorCode(error)})`,
+            ExitCode.internal,
+            'check where stdout goes: free disk space, the device',
+          );
         }
         gone = true;
         resolve();

@@ -44,8 +44,10 @@ export function checkOutputPaths(settings: { output?: string | undefined; saveAu
     }
     if (identity.stats?.isSocket()) throw new UsageError(`${flag} ${path} is a socket, not a file`, `give ${flag} the name of a file`);
     if (identity.stats?.isFIFO()) {
-      if (flag === '--save-audio') throw new UsageError(`--save-audio ${path} is a pipe: a WAV file's header is rewritten as it grows`, 'give --save-audio the name of a .wav file');
-      if (isNamedPipe(path)) throw new UsageError(`--output ${path} is a named pipe: opening it would wait for a reader`, 'leave out --output and pipe stdout instead');
+      if (flag === '--save-audio')
+        throw new UsageError(`--save-audio ${path} is a pipe: a WAV file's header is rewritten as it grows`, 'give --save-audio the name of a .wav file');
+      if (isNamedPipe(path))
+        throw new UsageError(`--output ${path} is a named pipe: opening it would wait for a reader`, 'leave out --output and pipe stdout instead');
     }
   }
   const [first, second] = targets;
@@ -54,7 +56,8 @@ export function checkOutputPaths(settings: { output?: string | undefined; saveAu
   }
   const audio = targets.find((target) => target.flag === '--save-audio');
   // A recording is replaced only when asked (a device such as /dev/null is written in place).
-  if (audio?.identity.stats?.isFile() && !settings.force) throw new UsageError(`${audio.path} exists`, 'add --force to replace it, or choose another --save-audio');
+  if (audio?.identity.stats?.isFile() && !settings.force)
+    throw new UsageError(`${audio.path} exists`, 'add --force to replace it, or choose another --save-audio');
 }
 
 /**

@@ -34,7 +34,10 @@ export class WavWriter {
     } catch (error) {
       closeSync(this.fd);
       if (errorCode(error) === 'ESPIPE') {
-        throw new UsageError(`--save-audio ${path} cannot be rewritten in place: a WAV file's header is updated as it grows`, 'give --save-audio the name of a .wav file');
+        throw new UsageError(
+          `--save-audio ${path} cannot be rewritten in place: a WAV file's header is updated as it grows`,
+          'give --save-audio the name of a .wav file',
+        );
       }
       throw this.error(error);
     }
@@ -97,6 +100,10 @@ export class WavWriter {
   }
 
   private error(error: unknown): TranscribeError {
-    return new TranscribeError(`cannot write the audio to ${this.path} (${errorCode(error)})`, ExitCode.internal, 'check the directory exists and has free space');
+    return new TranscribeError(
+      `cannot write the audio to ${this.path} (${errorCode(error)})`,
+      ExitCode.internal,
+      'check the directory exists and has free space',
+    );
   }
 }

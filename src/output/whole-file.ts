@@ -15,7 +15,11 @@ export function refuseToOverwrite(path: string, force: boolean): void {
   } catch {
     return; // not there yet (a dangling symlink: writeWhole replaces the link, never follows it)
   }
-  if (!stats.isFile()) throw new UsageError(`${path} is not a regular file: captions are written to a new file that replaces it`, 'choose a file name for --output, or leave it out to write to stdout');
+  if (!stats.isFile())
+    throw new UsageError(
+      `${path} is not a regular file: captions are written to a new file that replaces it`,
+      'choose a file name for --output, or leave it out to write to stdout',
+    );
   if (!force) throw new UsageError(`${path} exists`, 'add --force to replace it, or choose another --output');
 }
 

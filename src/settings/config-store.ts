@@ -65,7 +65,11 @@ export class ConfigStore {
       if (!link) chmodSync(this.path, 0o600); // conf's fallback writes keep an existing file's mode
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new TranscribeError(`cannot write the config file ${this.path} (${code})`, ExitCode.internal, 'check that its directory is writable, or set TRANSCRIBE_CONFIG_DIR');
+      throw new TranscribeError(
+        `cannot write the config file ${this.path} (${code})`,
+        ExitCode.internal,
+        'check that its directory is writable, or set TRANSCRIBE_CONFIG_DIR',
+      );
     }
   }
 }

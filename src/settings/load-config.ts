@@ -13,7 +13,10 @@ export function requireProfileName(name: string): string {
 }
 
 /** Reads the config file and picks the profile (`--profile`, else TRANSCRIBE_PROFILE). */
-export function loadConfig(env: Record<string, string | undefined>, profileFlag?: string): { layers: ConfigLayers; data: ConfigData; warnings: string[]; store: ConfigStore } {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  profileFlag?: string,
+): { layers: ConfigLayers; data: ConfigData; warnings: string[]; store: ConfigStore } {
   const store = new ConfigStore(configDir(env));
   const { data, warnings } = store.read();
   const profileName = profileFlag ?? (env.TRANSCRIBE_PROFILE || undefined);

@@ -79,7 +79,10 @@ export function resolveSettings(flags: Flags, env: Record<string, string | undef
   // The run goes on when a refused value is not the one in effect: say so, and how to fix it.
   const warnings: string[] = [];
   for (const one of config?.refused ?? []) {
-    if (one.profile === undefined || one.profile === profileName) warnings.push(`${refusedText(config!, one)}; ignored, as ${describe(one.name)} overrides it — fix it with transcribe config set ${keyArgs(`${options[one.name].key} <value>`, one.profile)}`);
+    if (one.profile === undefined || one.profile === profileName)
+      warnings.push(
+        `${refusedText(config!, one)}; ignored, as ${describe(one.name)} overrides it — fix it with transcribe config set ${keyArgs(`${options[one.name].key} <value>`, one.profile)}`,
+      );
   }
   return { settings: settings as Settings, warnings, sources, describe };
 }
@@ -96,7 +99,10 @@ export function checkConflicts({ settings, sources, describe }: ResolvedSettings
   for (const [names, feature, what, featureText] of pairs) {
     if (settings[names] === undefined || settings[feature] !== false || sources[feature] === 'default') continue;
     const off = sources[feature] === 'flag' ? `--no-${options[feature].key}` : describe(feature);
-    throw new UsageError(`${describe(names)} ${what}, but ${off} turns ${featureText} off`, `drop one of them (${flagName(options[names])} alone turns --${options[feature].key} on)`);
+    throw new UsageError(
+      `${describe(names)} ${what}, but ${off} turns ${featureText} off`,
+      `drop one of them (${flagName(options[names])} alone turns --${options[feature].key} on)`,
+    );
   }
 }
 

@@ -3,7 +3,18 @@ import type { ResultsMessage, ServerMessage } from '../deepgram/messages.js';
 import { LiveSession } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
-import { backoffMs, FINAL_WAIT_MS, FINALIZE_AFTER_MS, ReconnectBudget, RECONNECT_CODES, STALL_MS, STILL_RECONNECTING, StopRequest, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
+import {
+  backoffMs,
+  FINAL_WAIT_MS,
+  FINALIZE_AFTER_MS,
+  ReconnectBudget,
+  RECONNECT_CODES,
+  STALL_MS,
+  STILL_RECONNECTING,
+  StopRequest,
+  type ConnectionEvents,
+  type ConnectionOptions,
+} from './reconnect-policy.js';
 import { ReplaySender } from './replay-sender.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
@@ -187,7 +198,12 @@ export class DeepgramConnection {
       this.cancelFinalWait = this.clock.after(FINAL_WAIT_MS, () => {
         const seconds = this.options.bufferSeconds;
         this.abort();
-        this.giveUp(new NetworkError(`Deepgram sent no final transcript for ${seconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`, 'try again; if it persists, check status.deepgram.com'));
+        this.giveUp(
+          new NetworkError(
+            `Deepgram sent no final transcript for ${seconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`,
+            'try again; if it persists, check status.deepgram.com',
+          ),
+        );
       });
     });
   }
@@ -236,7 +252,12 @@ export class DeepgramConnection {
       const delay = this.budget.nextDelay();
       if (delay === undefined) {
         const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
-        return this.giveUp(new NetworkError(`could not reconnect to Deepgram within ${seconds} s (${lastError})`, 'check your network; --reconnect-timeout sets how long to keep trying'));
+        return this.giveUp(
+          new NetworkError(
+            `could not reconnect to Deepgram within ${seconds} s (${lastError})`,
+            'check your network; --reconnect-timeout sets how long to keep trying',
+          ),
+        );
       }
       if (delay > 0) await this.clock.sleep(delay);
       if (this.isFailed() || this.stopped) return; // stopped meanwhile (Ctrl+C while down)

@@ -91,7 +91,11 @@ export class ReplaySender {
     this.offset = this.sent = this.buffer.start;
     this.target = session;
     this.paced = replay && Number.isFinite(this.paceSpeed) ? { at: this.clock.now(), from: this.offset } : undefined;
-    return { lostSeconds: Math.max(0, lost) / this.bytesPerSecond, offsetSeconds: this.offset / this.bytesPerSecond, replayedSeconds: (this.buffer.produced - this.offset) / this.bytesPerSecond };
+    return {
+      lostSeconds: Math.max(0, lost) / this.bytesPerSecond,
+      offsetSeconds: this.offset / this.bytesPerSecond,
+      replayedSeconds: (this.buffer.produced - this.offset) / this.bytesPerSecond,
+    };
   }
 
   /**

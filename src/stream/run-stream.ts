@@ -146,7 +146,10 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     );
     connection = await Promise.race([opening, stopped.then(() => undefined)]);
     if (!connection) {
-      void opening.then((late) => late.abort(), () => {});
+      void opening.then(
+        (late) => late.abort(),
+        () => {},
+      );
       return stopCode; // Ctrl+C while connecting: nothing was heard yet
     }
     renderer.stopSpinner();

@@ -27,7 +27,12 @@ export function fitTail(text: string, columns: number): string {
   if (text.length <= window && stringWidth(text) <= columns) return text;
   const parts = graphemes(text.length > window ? text.slice(-window) : text);
   if (text.length > window) parts.shift(); // the slice may have cut it in half
-  return ELLIPSIS + fitting(parts.reverse(), columns - stringWidth(ELLIPSIS)).reverse().join('');
+  return (
+    ELLIPSIS +
+    fitting(parts.reverse(), columns - stringWidth(ELLIPSIS))
+      .reverse()
+      .join('')
+  );
 }
 
 /** The start of `text` that fits in `columns` cells, ended by an ellipsis when cut. */

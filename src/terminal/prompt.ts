@@ -48,7 +48,11 @@ async function readFirstLine(stdin: Input): Promise<string> {
     const piece = chunk.toString();
     const end = piece.indexOf('\n'); // in the new piece only: searching all of it each time was quadratic
     text += end >= 0 ? piece.slice(0, end) : piece;
-    if (text.length > MAX_LINE) throw new UsageError('the first line of stdin is too long to be an API key', 'pipe only the key: echo "$DEEPGRAM_API_KEY" | transcribe config set api-key');
+    if (text.length > MAX_LINE)
+      throw new UsageError(
+        'the first line of stdin is too long to be an API key',
+        'pipe only the key: echo "$DEEPGRAM_API_KEY" | transcribe config set api-key',
+      );
     if (end >= 0) return text.replace(/\r$/, '');
   }
   return text;

@@ -64,7 +64,11 @@ export function buildCues(utterances: readonly Utterance[], options: CaptionOpti
         drafts.push({
           start: toMilliseconds(chunk[0]!.start),
           end: toMilliseconds(chunk[chunk.length - 1]!.end),
-          lines: wrap(chunk.map((word) => word.text), limits.maxChars, reserve),
+          lines: wrap(
+            chunk.map((word) => word.text),
+            limits.maxChars,
+            reserve,
+          ),
           ...(voice === undefined ? {} : { voice }),
         });
       }
@@ -105,14 +109,22 @@ function wordsOf(run: SpeakerRun): Pick<Word, 'text' | 'start' | 'end'>[] {
 }
 
 /** Greedy: each cue takes words while they fit in time and in lines. */
-function chunks<W extends Pick<Word, 'text' | 'start' | 'end'>>(words: W[], reserve: number, limits: { maxMs: number; maxChars: number; maxLines: number }): W[][] {
+function chunks<W extends Pick<Word, 'text' | 'start' | 'end'>>(
+  words: W[],
+  reserve: number,
+  limits: { maxMs: number; maxChars: number; maxLines: number },
+): W[][] {
   const result: W[][] = [];
   let current: W[] = [];
   for (const word of words) {
     const candidate = [...current, word];
     const fits =
       toMilliseconds(word.end) - toMilliseconds(candidate[0]!.start) <= limits.maxMs &&
-      wrap(candidate.map((w) => w.text), limits.maxChars, reserve).length <= limits.maxLines;
+      wrap(
+        candidate.map((w) => w.text),
+        limits.maxChars,
+        reserve,
+      ).length <= limits.maxLines;
     if (current.length > 0 && !fits) {
       result.push(current);
       current = [word];

@@ -106,16 +106,7 @@ export interface CloseEvent {
 }
 
 export type OutputEvent =
-  | OpenEvent
-  | InterimEvent
-  | FinalEvent
-  | UtteranceEndEvent
-  | SpeechStartedEvent
-  | ReconnectEvent
-  | GapEvent
-  | MetadataEvent
-  | ErrorEvent
-  | CloseEvent;
+  OpenEvent | InterimEvent | FinalEvent | UtteranceEndEvent | SpeechStartedEvent | ReconnectEvent | GapEvent | MetadataEvent | ErrorEvent | CloseEvent;
 
 /** One NDJSON line, without the newline. */
 export function serializeEvent(event: OutputEvent): string {

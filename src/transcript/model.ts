@@ -20,8 +20,7 @@ export interface Utterance {
 
 export type TranscriptEvent =
   /** The current utterance as it stands: finalized words plus the interim tail. Empty text clears it. */
-  | { type: 'interim'; channel: number; text: string }
-  | { type: 'final'; utterance: Utterance };
+  { type: 'interim'; channel: number; text: string } | { type: 'final'; utterance: Utterance };
 
 interface Segment {
   text: string;
@@ -115,5 +114,8 @@ export class TranscriptModel {
 }
 
 function joinText(segments: { text: string }[]): string {
-  return segments.map((segment) => segment.text).filter(Boolean).join(' ');
+  return segments
+    .map((segment) => segment.text)
+    .filter(Boolean)
+    .join(' ');
 }

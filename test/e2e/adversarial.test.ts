@@ -32,7 +32,10 @@ describe('core scenarios under the adversarial profile', () => {
   it('seed 12: NDJSON: the finals are exact; interims (revised ones too) only as interim events; no broken message leaks', async () => {
     const result = await transcribe(12, NO_CLOSE, ['--format', 'json']);
     expect(result.code).toBe(0);
-    const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; text?: string; request_id?: string });
+    const events = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; text?: string; request_id?: string });
     expect(events[0]!.type).toBe('open');
     expect(events.at(-1)).toMatchObject({ type: 'close', exit_code: 0, reason: 'end' });
     expect(events.filter((event) => event.type === 'final').map((event) => event.text)).toEqual(LINES);
@@ -42,13 +45,19 @@ describe('core scenarios under the adversarial profile', () => {
     expect(events.filter((event) => event.type === 'metadata')).toEqual([expect.objectContaining({ request_id: server!.connections[0]!.requestId })]);
   }, 30_000);
 
-  it.each([2, 5])('seed %i: a random close mid-audio, then a reconnect: every line once, exit 0', async (seed) => {
-    const result = await transcribe(seed, { randomClose: { during: ['audio'] } });
-    expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: LINES.map((line) => `${line}\n`).join('') });
-    expect(result.stderr).toMatch(/^transcribe: the connection dropped \(code 10(06|11)[^)]*\); reconnecting \(attempt 1\)\.\.\.\ntranscribe: reconnected after \d+\.\d s; replayed \d+\.\d s of audio\n$/);
-    expect(server!.connections.map((connection) => connection.closedBy)).toEqual(['server', 'server']);
-    expect(server!.connections[1]!.closeCode).toBe(1000);
-  }, 30_000);
+  it.each([2, 5])(
+    'seed %i: a random close mid-audio, then a reconnect: every line once, exit 0',
+    async (seed) => {
+      const result = await transcribe(seed, { randomClose: { during: ['audio'] } });
+      expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: LINES.map((line) => `${line}\n`).join('') });
+      expect(result.stderr).toMatch(
+        /^transcribe: the connection dropped \(code 10(06|11)[^)]*\); reconnecting \(attempt 1\)\.\.\.\ntranscribe: reconnected after \d+\.\d s; replayed \d+\.\d s of audio\n$/,
+      );
+      expect(server!.connections.map((connection) => connection.closedBy)).toEqual(['server', 'server']);
+      expect(server!.connections[1]!.closeCode).toBe(1000);
+    },
+    30_000,
+  );
 
   // A drop while CloseStream's results are awaited is a drop like any other: the unconfirmed audio is replayed.
   it('seed 1: a random close during CloseStream: reconnect, every line once, exit 0', async () => {

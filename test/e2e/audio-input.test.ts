@@ -178,11 +178,31 @@ describe('errors a user can cause are sentences', () => {
 
   it.skipIf(missing('ffmpeg'))('a video without an audio track: "has no audio track", exit 4, from a file and from stdin', async () => {
     const path = join(tmp, 'silent-film.mp4');
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5', '-t', '1', '-c:v', 'mpeg4', path]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:rate=5',
+      '-t',
+      '1',
+      '-c:v',
+      'mpeg4',
+      path,
+    ]);
     for (const input of [path, '-']) {
       const result = await transcribe([input], input === '-' ? { stdin: readFileSync(path) } : {});
       const label = input === '-' ? 'stdin' : path;
-      expect(result).toEqual({ code: 4, signal: null, stdout: '', stderr: `transcribe: ${label} has no audio track: there is nothing to transcribe — check that it is the recording you meant\n` });
+      expect(result).toEqual({
+        code: 4,
+        signal: null,
+        stdout: '',
+        stderr: `transcribe: ${label} has no audio track: there is nothing to transcribe — check that it is the recording you meant\n`,
+      });
       expect(server!.connections).toHaveLength(0);
       await server!.close();
     }
@@ -221,7 +241,9 @@ describe('a FIFO or <(cmd) is read as a stream, like stdin', () => {
     const fifo = join(tmp, 'talk.fifo');
     execFileSync('mkfifo', [fifo]);
     const run = transcribe([fifo, '--speed', 'max']);
-    createWriteStream(fifo).on('error', () => {}).end(readFileSync(SAMPLE_WAV)); // EPIPE if the CLI gives up early
+    createWriteStream(fifo)
+      .on('error', () => {})
+      .end(readFileSync(SAMPLE_WAV)); // EPIPE if the CLI gives up early
     const result = await run;
     expect(result).toMatchObject({ code: 0, stderr: '', stdout: LINES.join('\n') + '\n' });
     expect(server!.connections[0]!.sha256).toBe(sha256(PCM));
@@ -230,7 +252,11 @@ describe('a FIFO or <(cmd) is read as a stream, like stdin', () => {
   it.skipIf(missing('ffmpeg'))('bash process substitution: a WAV, an M4A (spooled) and --batch', async () => {
     const m4a = join(tmp, 'sub.m4a');
     encodeWithFfmpeg(SAMPLE_WAV, m4a, ['-codec:a', 'aac']);
-    for (const [input, args] of [[SAMPLE_WAV, ['--speed', 'max']], [m4a, ['--speed', 'max']], [SAMPLE_WAV, ['--batch']]] as const) {
+    for (const [input, args] of [
+      [SAMPLE_WAV, ['--speed', 'max']],
+      [m4a, ['--speed', 'max']],
+      [SAMPLE_WAV, ['--batch']],
+    ] as const) {
       server = await startDeepgramServer({ script: SCRIPT });
       const child = spawn('bash', ['-c', 'exec "$0" "$1" file <(cat "$2") "${@:3}"', process.execPath, BIN, input, ...args], {
         cwd: tmp,

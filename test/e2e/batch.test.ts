@@ -29,7 +29,12 @@ async function batch(script: ScriptWord[], args: string[], options: { prerecorde
 describe('transcribe file --batch: the pre-recorded API, same outputs', () => {
   it('a WAV file: streamed as the body, one line per utterance', async () => {
     const result = await batch(SCRIPT, [SAMPLE_WAV]);
-    expect(result).toEqual({ code: 0, signal: null, stderr: '', stdout: 'Hello from transcribe.\nThis sample was made with espeak.\nThe quick brown fox jumps.\n' });
+    expect(result).toEqual({
+      code: 0,
+      signal: null,
+      stderr: '',
+      stdout: 'Hello from transcribe.\nThis sample was made with espeak.\nThe quick brown fox jumps.\n',
+    });
     const [request] = server!.connections;
     expect(request!.kind).toBe('prerecorded');
     expect(request!.sha256).toBe(sha256(readFileSync(SAMPLE_WAV)));
@@ -51,13 +56,21 @@ describe('transcribe file --batch: the pre-recorded API, same outputs', () => {
 
   it('--utterance-split: a longer pause ends an utterance, so the sentences share one line', async () => {
     const result = await batch(SCRIPT, [SAMPLE_WAV, '--utterances', '--utterance-split', '5']);
-    expect(result).toEqual({ code: 0, signal: null, stderr: '', stdout: 'Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.\n' });
+    expect(result).toEqual({
+      code: 0,
+      signal: null,
+      stderr: '',
+      stdout: 'Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.\n',
+    });
     expect(server!.connections[0]!.query.get('utt_split')).toBe('5');
   });
 
   it('--format json: open, finals, metadata, close', async () => {
     const result = await batch(SCRIPT, [SAMPLE_WAV, '--format', 'json']);
-    const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; text?: string });
+    const events = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; text?: string });
     expect(events.map((event) => event.type)).toEqual(['open', 'final', 'final', 'final', 'metadata', 'close']);
     expect(events.filter((event) => event.type === 'final').map((event) => event.text)).toEqual([
       'Hello from transcribe.',
@@ -106,11 +119,18 @@ describe('transcribe file --batch: the pre-recorded API, same outputs', () => {
   it('--paragraphs/--utterance-split without --batch, bad or clashing unit flags, and --save-audio with --batch are usage errors', async () => {
     server = await startDeepgramServer({ script: SCRIPT });
     const env = { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };
-    expect(await runCli(['file', SAMPLE_WAV, '--paragraphs'], { env })).toMatchObject({ code: 2, stderr: "transcribe: --paragraphs needs --batch — add --batch (--paragraphs shapes the pre-recorded API's answer)\n" });
-    expect(await runCli(['file', SAMPLE_WAV, '--utterance-split', '2'], { env })).toMatchObject({ code: 2, stderr: "transcribe: --utterance-split needs --batch — add --batch (--utterance-split shapes the pre-recorded API's answer)\n" });
+    expect(await runCli(['file', SAMPLE_WAV, '--paragraphs'], { env })).toMatchObject({
+      code: 2,
+      stderr: "transcribe: --paragraphs needs --batch — add --batch (--paragraphs shapes the pre-recorded API's answer)\n",
+    });
+    expect(await runCli(['file', SAMPLE_WAV, '--utterance-split', '2'], { env })).toMatchObject({
+      code: 2,
+      stderr: "transcribe: --utterance-split needs --batch — add --batch (--utterance-split shapes the pre-recorded API's answer)\n",
+    });
     expect(await runCli(['file', SAMPLE_WAV, '--batch', '--utterance-split', 'long'], { env })).toMatchObject({
       code: 2,
-      stderr: 'transcribe: --utterance-split must be a pause in seconds, more than 0 and at most 60 — e.g. --utterance-split 1.5 for longer lines, 0.4 for shorter ones\n',
+      stderr:
+        'transcribe: --utterance-split must be a pause in seconds, more than 0 and at most 60 — e.g. --utterance-split 1.5 for longer lines, 0.4 for shorter ones\n',
     });
     expect(await runCli(['file', SAMPLE_WAV, '--batch', '--paragraphs', '--utterances'], { env })).toMatchObject({
       code: 2,
@@ -139,6 +159,9 @@ describe('streaming a long file without --batch', () => {
     await server.waitForConnections(1);
     child.kill('SIGINT'); // the tip comes before streaming starts; no need to wait two minutes
     const { code, stderr } = await result;
-    expect({ code, stderr }).toEqual({ code: 130, stderr: 'transcribe: tip: streaming this 2.1-minute file takes about 1.7 minutes at --speed 1.25; --batch transcribes it in seconds\n' });
+    expect({ code, stderr }).toEqual({
+      code: 130,
+      stderr: 'transcribe: tip: streaming this 2.1-minute file takes about 1.7 minutes at --speed 1.25; --batch transcribes it in seconds\n',
+    });
   });
 });

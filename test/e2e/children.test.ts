@@ -139,7 +139,8 @@ describe.skipIf(missing('ffmpeg'))('M4A on stdin is spooled to a file that is ne
     const { code, stderr } = await result;
     expect({ code, stderr }).toEqual({
       code: 4,
-      stderr: 'transcribe: cannot decode MP4/M4A audio in stdin: neither ffmpeg nor SoX is on PATH — install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg) or convert the audio to WAV\n',
+      stderr:
+        'transcribe: cannot decode MP4/M4A audio in stdin: neither ffmpeg nor SoX is on PATH — install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg) or convert the audio to WAV\n',
     });
     expect(leftovers()).toEqual([]);
   });

@@ -77,8 +77,14 @@ describe('transcribe config', () => {
   });
 
   it.each([
-    [['set', 'modle', 'x'], 'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n'],
-    [['set', 'speed', 'fast'], 'transcribe: invalid value "fast" for config key speed: must be a decimal number of at least 0.1 (1 = real time) or "max" — see transcribe file --help\n'],
+    [
+      ['set', 'modle', 'x'],
+      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n',
+    ],
+    [
+      ['set', 'speed', 'fast'],
+      'transcribe: invalid value "fast" for config key speed: must be a decimal number of at least 0.1 (1 = real time) or "max" — see transcribe file --help\n',
+    ],
     [['set', 'model'], 'transcribe: config set model needs a value — transcribe config set model <value>\n'],
     [['get', 'model', '--profile', 'home'], `transcribe: no profile "home" in CONFIG — create it with: transcribe config set <key> <value> --profile home\n`],
   ])('refuses %j with exit 2', async (args, stderr) => {
@@ -127,8 +133,15 @@ describe('transcribe config', () => {
     await config(['set', 'model', 'nova-2', '--profile', 'work']);
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       const hint = 'profiles: work';
-      expect(await config(['get', 'model', '--profile', name])).toEqual({ code: 2, signal: null, stdout: '', stderr: `transcribe: no profile "${name}" in ${file()} — ${hint}\n` });
-      expect(await runCli(['file', SAMPLE_WAV, '--profile', name], { env: { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_URL: 'http://127.0.0.1:9' } })).toMatchObject({ code: 2, stderr: `transcribe: no profile "${name}" in ${file()} — ${hint}\n` });
+      expect(await config(['get', 'model', '--profile', name])).toEqual({
+        code: 2,
+        signal: null,
+        stdout: '',
+        stderr: `transcribe: no profile "${name}" in ${file()} — ${hint}\n`,
+      });
+      expect(
+        await runCli(['file', SAMPLE_WAV, '--profile', name], { env: { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_URL: 'http://127.0.0.1:9' } }),
+      ).toMatchObject({ code: 2, stderr: `transcribe: no profile "${name}" in ${file()} — ${hint}\n` });
     }
     for (const name of ['a b', '$(touch pwned)', 'x/y', '']) {
       expect(await config(['set', 'model', 'nova-2', '--profile', name])).toEqual({
@@ -143,8 +156,14 @@ describe('transcribe config', () => {
     expect(await config(['set', 'language', 'de', '--profile', 'constructor'])).toMatchObject({ code: 0 });
     expect(await config(['get', 'model', '--profile', '__proto__'])).toMatchObject({ code: 0, stdout: 'nova-3-medical\n' });
     expect(await config(['get', 'model', '--profile', 'constructor'])).toMatchObject({ code: 0, stdout: 'nova-3\n' });
-    expect(await config(['unset', 'language', '--profile', 'constructor'])).toMatchObject({ code: 0, stderr: `transcribe: removed language from profile "constructor" of ${file()}\n` });
-    expect(await config(['unset', 'language', '--profile', 'toString'])).toMatchObject({ code: 0, stderr: `transcribe: language was not set in profile "toString" of ${file()}\n` });
+    expect(await config(['unset', 'language', '--profile', 'constructor'])).toMatchObject({
+      code: 0,
+      stderr: `transcribe: removed language from profile "constructor" of ${file()}\n`,
+    });
+    expect(await config(['unset', 'language', '--profile', 'toString'])).toMatchObject({
+      code: 0,
+      stderr: `transcribe: language was not set in profile "toString" of ${file()}\n`,
+    });
     expect(await config(['profiles'])).toMatchObject({ stdout: 'work\n__proto__\nconstructor\n' });
   });
 
@@ -158,7 +177,9 @@ describe('transcribe config', () => {
     await config(['set', 'api-key', KEY]);
     const rejected = await runCli(['file', SAMPLE_WAV], { env });
     expect(rejected.code).toBe(3);
-    expect(rejected.stderr).toMatch(new RegExp(`^transcribe: Deepgram rejected the API key from the config file \\(${file()}\\) \\(\\*\\*\\*\\*4b2c\\): Invalid credentials`));
+    expect(rejected.stderr).toMatch(
+      new RegExp(`^transcribe: Deepgram rejected the API key from the config file \\(${file()}\\) \\(\\*\\*\\*\\*4b2c\\): Invalid credentials`),
+    );
     expect(rejected.stderr).not.toContain(KEY);
   });
 
@@ -175,7 +196,12 @@ describe('transcribe config', () => {
     writeFileSync(file(), JSON.stringify({ endpointing: 'soon', profiles: { work: { speed: '0x10' } } }), { mode: 0o600 });
     const base = `the config file ${file()}: "endpointing" must be milliseconds (e.g. 300) or false`;
     const work = `the config file ${file()}: "profiles.work.speed" must be a decimal number of at least 0.1 (1 = real time) or "max"`;
-    expect(await config(['get', 'model'])).toEqual({ code: 2, signal: null, stdout: '', stderr: `transcribe: ${base} — fix it with transcribe config set endpointing <value>\n` });
+    expect(await config(['get', 'model'])).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: ${base} — fix it with transcribe config set endpointing <value>\n`,
+    });
     expect(await config(['get', 'model', '--profile', 'work'], { env: { TRANSCRIBE_ENDPOINTING: '300' } })).toEqual({
       code: 2,
       signal: null,
@@ -205,7 +231,7 @@ describe('transcribe config', () => {
     expect(await config(['get', 'speed', '--profile', 'work'])).toEqual({ code: 0, signal: null, stdout: '2\n', stderr: '' });
   });
 
-  it('an unknown key in the file (an older or newer version\'s) is a warning with a suggestion, and config unset removes it', async () => {
+  it("an unknown key in the file (an older or newer version's) is a warning with a suggestion, and config unset removes it", async () => {
     writeFileSync(file(), JSON.stringify({ model: 'nova-2', modle: 'x', profiles: { work: { langauge: 'de' } } }), { mode: 0o600 });
     const warnings =
       `transcribe: warning: the config file ${file()} has an unknown key "modle" (did you mean model?), ignored; remove it with transcribe config unset modle\n` +
@@ -213,11 +239,22 @@ describe('transcribe config', () => {
     expect(await config(['get', 'model'])).toEqual({ code: 0, signal: null, stdout: 'nova-2\n', stderr: warnings });
     server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
     const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };
-    expect(await runCli(['file', SAMPLE_WAV, '--speed', 'max'], { env })).toEqual({ code: 0, signal: null, stdout: 'Hello from transcribe.\n', stderr: warnings });
+    expect(await runCli(['file', SAMPLE_WAV, '--speed', 'max'], { env })).toEqual({
+      code: 0,
+      signal: null,
+      stdout: 'Hello from transcribe.\n',
+      stderr: warnings,
+    });
     expect(await config(['unset', 'modle'])).toEqual({ code: 0, signal: null, stdout: '', stderr: `${warnings}transcribe: removed modle from ${file()}\n` });
-    expect(await config(['unset', 'langauge', '--profile', 'work'])).toMatchObject({ code: 0, stderr: expect.stringMatching(/removed langauge from profile "work" of .*\n$/) });
+    expect(await config(['unset', 'langauge', '--profile', 'work'])).toMatchObject({
+      code: 0,
+      stderr: expect.stringMatching(/removed langauge from profile "work" of .*\n$/),
+    });
     expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ model: 'nova-2', profiles: { work: {} } });
-    expect(await config(['unset', 'modle'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^transcribe: unknown config key "modle" \(did you mean model\?\)/) });
+    expect(await config(['unset', 'modle'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^transcribe: unknown config key "modle" \(did you mean model\?\)/),
+    });
   });
 
   it.each([

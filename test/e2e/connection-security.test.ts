@@ -10,7 +10,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-const transcribe = (args: string[], env: Record<string, string | undefined> = { DEEPGRAM_API_KEY: 'test-key' }) => runCli(['file', SAMPLE_WAV, '--speed', 'max', ...args], { env });
+const transcribe = (args: string[], env: Record<string, string | undefined> = { DEEPGRAM_API_KEY: 'test-key' }) =>
+  runCli(['file', SAMPLE_WAV, '--speed', 'max', ...args], { env });
 /** The server's URL with a user:password in it. */
 const withPassword = (url: string, path = '') => url.replace('://', '://ana:hunter2@') + path;
 
@@ -33,7 +34,11 @@ describe('the API key over plain http/ws: only to this machine, unless --allow-i
     }
     await server.close();
     server = await startDeepgramServer({ script: SCRIPT, apiKey: null });
-    expect(await transcribe(['--api-url', `http://0.0.0.0:${new URL(server.url).port}`], {})).toMatchObject({ code: 0, stderr: '', stdout: 'Hello from transcribe.\n' });
+    expect(await transcribe(['--api-url', `http://0.0.0.0:${new URL(server.url).port}`], {})).toMatchObject({
+      code: 0,
+      stderr: '',
+      stdout: 'Hello from transcribe.\n',
+    });
   });
 
   it('--allow-insecure (or TRANSCRIBE_ALLOW_INSECURE) sends it, with a warning, streaming and --batch', async () => {
@@ -41,7 +46,12 @@ describe('the API key over plain http/ws: only to this machine, unless --allow-i
     // 0.0.0.0 reaches this machine but is not a loopback address: it stands for another host.
     const host = `0.0.0.0:${new URL(server.url).port}`;
     const warning = `transcribe: warning: the API key is sent unencrypted to ${host} (--allow-insecure): anyone on the network path can read it\n`;
-    expect(await transcribe(['--api-url', `http://${host}`, '--allow-insecure'])).toEqual({ code: 0, signal: null, stdout: 'Hello from transcribe.\n', stderr: warning });
+    expect(await transcribe(['--api-url', `http://${host}`, '--allow-insecure'])).toEqual({
+      code: 0,
+      signal: null,
+      stdout: 'Hello from transcribe.\n',
+      stderr: warning,
+    });
     const env = { DEEPGRAM_API_KEY: 'test-key', TRANSCRIBE_ALLOW_INSECURE: '1' };
     expect(await transcribe(['--api-url', `http://${host}`, '--batch'], env)).toMatchObject({ code: 0, stdout: 'Hello from transcribe.\n', stderr: warning });
     expect(server.connections.map((one) => one.authorization)).toEqual(['Token test-key', 'Token test-key']);
@@ -63,7 +73,8 @@ describe('a user:password in --api-url is never shown, logged or sent', () => {
 
   it('without a key, nothing is sent as Basic auth', async () => {
     server = await startDeepgramServer({ script: SCRIPT, apiKey: null });
-    for (const batch of [[], ['--batch']]) expect(await transcribe(['--api-url', withPassword(server.url), ...batch], {})).toMatchObject({ code: 0, stdout: 'Hello from transcribe.\n' });
+    for (const batch of [[], ['--batch']])
+      expect(await transcribe(['--api-url', withPassword(server.url), ...batch], {})).toMatchObject({ code: 0, stdout: 'Hello from transcribe.\n' });
     expect(server.connections.map((one) => one.authorization)).toEqual([undefined, undefined]);
   });
 
@@ -71,7 +82,9 @@ describe('a user:password in --api-url is never shown, logged or sent', () => {
     server = await startDeepgramServer({ script: SCRIPT });
     const result = await transcribe(['--api-url', withPassword(server.url, '/nope')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^transcribe: no Deepgram live endpoint at ${server.url.replace('http:', 'ws:')}/nope/v1/listen\\?model=nova-3&\\S+ \\(HTTP 404\\)`, 'm'));
+    expect(result.stderr).toMatch(
+      new RegExp(`^transcribe: no Deepgram live endpoint at ${server.url.replace('http:', 'ws:')}/nope/v1/listen\\?model=nova-3&\\S+ \\(HTTP 404\\)`, 'm'),
+    );
     expect(result.stderr).not.toContain('hunter2');
   });
 

@@ -31,7 +31,12 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
   it.each<[string, () => string[], number, string, Buffer?]>([
     ['a missing file', () => ['nope.wav'], 4, 'transcribe: no such file: nope.wav — check the path, or use - to read stdin\n'],
     ['a directory', () => [tmp], 4, `transcribe: ${tmp} is a directory, not an audio file — give the path of an audio file\n`],
-    ['an empty file', () => [at('empty.wav', '')], 4, `transcribe: ${tmp}/empty.wav is empty: there is no audio to transcribe — check the file or the command feeding stdin\n`],
+    [
+      'an empty file',
+      () => [at('empty.wav', '')],
+      4,
+      `transcribe: ${tmp}/empty.wav is empty: there is no audio to transcribe — check the file or the command feeding stdin\n`,
+    ],
     [
       'a WAV cut inside its header',
       () => [at('cut.wav', readFileSync(SAMPLE_WAV).subarray(0, 30))],
@@ -50,13 +55,50 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
       4,
       `transcribe: ${tmp}/nodata.wav contains no audio samples — check the file\n`,
     ],
-    ['raw PCM on stdin without flags', () => ['-'], 2, 'transcribe: stdin is not WAV or a known audio container — add --encoding linear16 --sample-rate <hz> [--channels <n>] for raw PCM\n', Buffer.from('not audio, just text')],
-    ['raw flags without a rate', () => ['-', '--encoding', 'linear16'], 2, 'transcribe: raw PCM needs its sample rate — add --encoding linear16 --sample-rate <hz> [--channels <n>] for raw PCM\n', PCM],
-    ['--speed 0', () => ['x.wav', '--speed', '0'], 2, 'transcribe: invalid value "0" for --speed: must be a decimal number of at least 0.1 (1 = real time) or "max" — see transcribe file --help\n'],
-    ['--sample-rate abc', () => ['x.wav', '--sample-rate', 'abc'], 2, 'transcribe: invalid value "abc" for --sample-rate: must be a whole number — see transcribe file --help\n'],
-    ['--endpointing soon', () => ['x.wav', '--endpointing', 'soon'], 2, 'transcribe: invalid value "soon" for --endpointing: must be milliseconds (e.g. 300) or false — see transcribe file --help\n'],
-    ['--encoding mp3', () => ['x.wav', '--encoding', 'mp3'], 2, 'transcribe: invalid value "mp3" for --encoding: must be linear16 (16-bit little-endian PCM); other formats are read from their container header — see transcribe file --help\n'],
-    ['--param without =', () => ['x.wav', '--param', 'redact'], 2, 'transcribe: invalid value "redact" for --param: must look like key=value — see transcribe file --help\n'],
+    [
+      'raw PCM on stdin without flags',
+      () => ['-'],
+      2,
+      'transcribe: stdin is not WAV or a known audio container — add --encoding linear16 --sample-rate <hz> [--channels <n>] for raw PCM\n',
+      Buffer.from('not audio, just text'),
+    ],
+    [
+      'raw flags without a rate',
+      () => ['-', '--encoding', 'linear16'],
+      2,
+      'transcribe: raw PCM needs its sample rate — add --encoding linear16 --sample-rate <hz> [--channels <n>] for raw PCM\n',
+      PCM,
+    ],
+    [
+      '--speed 0',
+      () => ['x.wav', '--speed', '0'],
+      2,
+      'transcribe: invalid value "0" for --speed: must be a decimal number of at least 0.1 (1 = real time) or "max" — see transcribe file --help\n',
+    ],
+    [
+      '--sample-rate abc',
+      () => ['x.wav', '--sample-rate', 'abc'],
+      2,
+      'transcribe: invalid value "abc" for --sample-rate: must be a whole number — see transcribe file --help\n',
+    ],
+    [
+      '--endpointing soon',
+      () => ['x.wav', '--endpointing', 'soon'],
+      2,
+      'transcribe: invalid value "soon" for --endpointing: must be milliseconds (e.g. 300) or false — see transcribe file --help\n',
+    ],
+    [
+      '--encoding mp3',
+      () => ['x.wav', '--encoding', 'mp3'],
+      2,
+      'transcribe: invalid value "mp3" for --encoding: must be linear16 (16-bit little-endian PCM); other formats are read from their container header — see transcribe file --help\n',
+    ],
+    [
+      '--param without =',
+      () => ['x.wav', '--param', 'redact'],
+      2,
+      'transcribe: invalid value "redact" for --param: must look like key=value — see transcribe file --help\n',
+    ],
     ['an unknown flag', () => ['x.wav', '--modle', 'nova-3'], 2, "transcribe: unknown option '--modle'\n(Did you mean --model?)\n"],
     ['no path', () => [], 2, "transcribe: missing required argument 'path'\n"],
   ])('%s', async (_name, args, code, stderr, stdin) => {
@@ -164,7 +206,11 @@ describe('transcribe file: Deepgram and network failures', () => {
   it.each<[number, number, RegExp]>([
     [402, 3, /^transcribe: Deepgram refused the request: payment required: Project does not have enough credits/],
     [403, 3, /^transcribe: Deepgram refused the request: forbidden: Project does not have access to the requested model/],
-    [429, 5, /^transcribe: Deepgram is busy: too many requests: Too many requests. Please try again later \(request id [0-9a-f-]+\) — wait a moment and try again\n$/],
+    [
+      429,
+      5,
+      /^transcribe: Deepgram is busy: too many requests: Too many requests. Please try again later \(request id [0-9a-f-]+\) — wait a moment and try again\n$/,
+    ],
     [503, 5, /^transcribe: Deepgram answered HTTP 503/],
   ])('handshake refused with %i: exit %i (without retries: --reconnect-timeout 0)', async (status, code, stderr) => {
     const result = await withServer([{ reject: { status } }], ['--reconnect-timeout', '0']);
@@ -185,7 +231,11 @@ describe('transcribe file: Deepgram and network failures', () => {
 
   it('a host that does not resolve: exit 5', async () => {
     const result = await transcribe([SAMPLE_WAV], { DEEPGRAM_API_URL: 'https://deepgram.invalid' });
-    expect(result).toMatchObject({ code: 5, stdout: '', stderr: 'transcribe: cannot resolve deepgram.invalid — check your network, and --api-url or DEEPGRAM_API_URL\n' });
+    expect(result).toMatchObject({
+      code: 5,
+      stdout: '',
+      stderr: 'transcribe: cannot resolve deepgram.invalid — check your network, and --api-url or DEEPGRAM_API_URL\n',
+    });
   });
 
   it('the server closes with 1008 (audio it cannot decode): exit 4 with the reason, words already heard kept, no reconnection', async () => {

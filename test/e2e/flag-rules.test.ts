@@ -22,8 +22,14 @@ describe('flags and the path', () => {
 
 describe('contradictions are usage errors', () => {
   it.each([
-    [['--speakers', '0=Ana', '--no-diarize'], '--speakers names speakers, but --no-diarize turns diarization off — drop one of them (--speakers alone turns --diarize on)'],
-    [['--channel-names', '0=Agent,1=Caller', '--no-multichannel'], '--channel-names names channels, but --no-multichannel turns per-channel transcription off — drop one of them (--channel-names alone turns --multichannel on)'],
+    [
+      ['--speakers', '0=Ana', '--no-diarize'],
+      '--speakers names speakers, but --no-diarize turns diarization off — drop one of them (--speakers alone turns --diarize on)',
+    ],
+    [
+      ['--channel-names', '0=Agent,1=Caller', '--no-multichannel'],
+      '--channel-names names channels, but --no-multichannel turns per-channel transcription off — drop one of them (--channel-names alone turns --multichannel on)',
+    ],
   ])('%j', async (args, message) => {
     for (const command of [['file', SAMPLE_WAV], ['live']]) {
       const result = await runCli([...command, ...args], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: 'http://127.0.0.1:9' } });

@@ -43,7 +43,11 @@ describe('transcribe file: output formats, whole outputs', () => {
     const before = new Date();
     const result = await transcribe(SCRIPT, ['--timestamps', 'wall']);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines.map((line) => line.replace(/^\[\d\d:\d\d:\d\d\] /, ''))).toEqual(['Hello from transcribe.', 'This sample was made with espeak.', 'The quick brown fox jumps.']);
+    expect(lines.map((line) => line.replace(/^\[\d\d:\d\d:\d\d\] /, ''))).toEqual([
+      'Hello from transcribe.',
+      'This sample was made with espeak.',
+      'The quick brown fox jumps.',
+    ]);
     const [hours, minutes] = lines[0]!.slice(1, 6).split(':').map(Number);
     expect(Math.abs(hours! * 60 + minutes! - (before.getHours() * 60 + before.getMinutes()))).toBeLessThanOrEqual(1);
   });
@@ -84,7 +88,10 @@ describe('transcribe file: output formats, whole outputs', () => {
   it('--format json: NDJSON events, open first and close last', async () => {
     const result = await transcribe(SCRIPT, ['--format', 'json']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
+    const events = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
     expect(events[0]).toMatchObject({ type: 'open', request_id: server!.connections[0]!.requestId, model: 'nova-3', language: 'en' });
     expect(JSON.stringify(events[0])).not.toContain('test-key');
     expect(events.at(-1)).toEqual({ type: 'close', duration: Math.round((PCM.length / 32000) * 1000) / 1000, exit_code: 0, reason: 'end' });
@@ -98,9 +105,14 @@ describe('transcribe file: output formats, whole outputs', () => {
 
   it('--format json after a failure: an error event, then close', async () => {
     server = await startDeepgramServer({ script: SCRIPT, faults: [{ dropAfterBytes: { bytes: 32000 * 2, code: 1011, reason: 'NET-0000' } }] });
-    const result = await runCli(['file', SAMPLE_WAV, '--format', 'json', '--reconnect-timeout', '0'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url } });
+    const result = await runCli(['file', SAMPLE_WAV, '--format', 'json', '--reconnect-timeout', '0'], {
+      env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url },
+    });
     expect(result.code).toBe(5);
-    const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string });
+    const events = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string });
     expect(events.slice(-2)).toEqual([
       { type: 'error', message: 'Deepgram ended the session (1011): NET-0000', exit_code: 5 },
       { type: 'close', duration: expect.any(Number), exit_code: 5, reason: 'Deepgram ended the session (1011): NET-0000' },

@@ -32,23 +32,47 @@ describe(`fuzz through the CLI (FUZZ_SEED=${SEED})`, () => {
   it.each([
     ['text', SEED, []],
     ['json', SEED + 1, ['--format', 'json']],
-  ])('%s: a few hundred mutated messages between the valid ones: no crash, no hang, the transcript intact', async (format, seed, args) => {
-    const injected = ignoredMutants(seed as number, 400);
-    server = await startDeepgramServer({ script: SCRIPT, seed: seed as number, adversarial: { brokenMessages: { messages: injected, rate: 1, perMessage: 30 } } });
-    const result = await runCli(['file', SAMPLE_WAV, '--speed', 'max', ...(args as string[])], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url }, timeoutMs: 30_000 });
-    // Every valid message goes out after 30 mutants.
-    const { sent } = server.connections[0]!;
-    const valid = sent.length / 31;
-    const figures = { format, seed, generated: 400, injectable: injected.length, valid, mutantsSent: sent.length - valid, code: result.code, signal: result.signal };
-    console.info(`fuzz e2e: ${JSON.stringify(figures)}`);
-    expect(result.code, `FUZZ_SEED=${seed}`).toBe(0);
-    expect(result.stderr).toBe('');
-    if (format === 'text') expect(result.stdout).toBe(LINES.map((line) => `${line}\n`).join(''));
-    else {
-      const finals = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; text?: string }).filter((event) => event.type === 'final');
-      expect(finals.map((event) => event.text)).toEqual(LINES);
-    }
-    expect(injected.length).toBeGreaterThan(200);
-    expect(Number.isInteger(valid) && valid > 5).toBe(true);
-  }, 40_000);
+  ])(
+    '%s: a few hundred mutated messages between the valid ones: no crash, no hang, the transcript intact',
+    async (format, seed, args) => {
+      const injected = ignoredMutants(seed as number, 400);
+      server = await startDeepgramServer({
+        script: SCRIPT,
+        seed: seed as number,
+        adversarial: { brokenMessages: { messages: injected, rate: 1, perMessage: 30 } },
+      });
+      const result = await runCli(['file', SAMPLE_WAV, '--speed', 'max', ...(args as string[])], {
+        env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url },
+        timeoutMs: 30_000,
+      });
+      // Every valid message goes out after 30 mutants.
+      const { sent } = server.connections[0]!;
+      const valid = sent.length / 31;
+      const figures = {
+        format,
+        seed,
+        generated: 400,
+        injectable: injected.length,
+        valid,
+        mutantsSent: sent.length - valid,
+        code: result.code,
+        signal: result.signal,
+      };
+      console.info(`fuzz e2e: ${JSON.stringify(figures)}`);
+      expect(result.code, `FUZZ_SEED=${seed}`).toBe(0);
+      expect(result.stderr).toBe('');
+      if (format === 'text') expect(result.stdout).toBe(LINES.map((line) => `${line}\n`).join(''));
+      else {
+        const finals = result.stdout
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { type: string; text?: string })
+          .filter((event) => event.type === 'final');
+        expect(finals.map((event) => event.text)).toEqual(LINES);
+      }
+      expect(injected.length).toBeGreaterThan(200);
+      expect(Number.isInteger(valid) && valid > 5).toBe(true);
+    },
+    40_000,
+  );
 });

@@ -85,7 +85,9 @@ describe('a server that accepts every connection and never answers', () => {
     const child = startCli(['file', SAMPLE_WAV, '--speed', 'max', '--reconnect-timeout', '3'], { env: env() });
     const { code, stdout, stderr } = await collect(child, 60_000);
     expect({ code, stdout }).toEqual({ code: 5, stdout: '' });
-    expect(stderr).toMatch(/\ntranscribe: could not reconnect to Deepgram within 3 s \(no answer to CloseStream within 10 s\) — check your network; --reconnect-timeout sets how long to keep trying\n$/);
+    expect(stderr).toMatch(
+      /\ntranscribe: could not reconnect to Deepgram within 3 s \(no answer to CloseStream within 10 s\) — check your network; --reconnect-timeout sets how long to keep trying\n$/,
+    );
     expect(server.connections.length).toBeLessThanOrEqual(2);
   }, 60_000);
 

@@ -43,28 +43,34 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'arecord', 'sox', 'espeak-ng'))(
     const heardLines = (): string => {
       const connection = server!.connections[0]!;
       const heard: ScriptWord[] = SCRIPT.filter((word) => word.end <= connection.audioSeconds);
-      return expectedLines(heard, { endpointingMs: 300 }).map((line) => `${line}\n`).join('');
+      return expectedLines(heard, { endpointingMs: 300 })
+        .map((line) => `${line}\n`)
+        .join('');
     };
 
-    it.each(['arecord', 'sox'] as const)('%s: speech reaches Deepgram in frames <= 100 ms; Ctrl+C prints the last words and exits 130', async (recorder) => {
-      const { child, result } = await live(['--recorder', recorder]);
-      await untilAudio(0.2); // the virtual source runs: whatever plays now is captured
-      await mic.play(speech.padded);
-      await untilAudio(SCRIPT.at(-1)!.end + 0.5);
-      const sentAt = performance.now();
-      child.kill('SIGINT');
-      const { code, stdout, stderr }: CliResult = await result;
-      expect(performance.now() - sentAt).toBeLessThan(2000);
-      const connection = await server!.waitForClose(0);
-      expect({ code, stderr, stdout }).toEqual({ code: 130, stderr: '', stdout: heardLines() });
-      expect(stdout).toBe(LINES.join('\n') + '\n');
-      expect(connection.textFrames.slice(-2)).toEqual([{ type: 'Finalize' }, { type: 'CloseStream' }]);
-      expect(Math.max(...connection.frames.map((frame) => frame.bytes))).toBeLessThanOrEqual(BYTES_PER_SECOND / 10);
-      if (recorder === 'arecord') {
-        // arecord through the PulseAudio ALSA plugin captures the played samples exactly
-        expect(connection.audio.indexOf(readFileSync(speech.speech))).toBeGreaterThan(0);
-      }
-    }, 60_000);
+    it.each(['arecord', 'sox'] as const)(
+      '%s: speech reaches Deepgram in frames <= 100 ms; Ctrl+C prints the last words and exits 130',
+      async (recorder) => {
+        const { child, result } = await live(['--recorder', recorder]);
+        await untilAudio(0.2); // the virtual source runs: whatever plays now is captured
+        await mic.play(speech.padded);
+        await untilAudio(SCRIPT.at(-1)!.end + 0.5);
+        const sentAt = performance.now();
+        child.kill('SIGINT');
+        const { code, stdout, stderr }: CliResult = await result;
+        expect(performance.now() - sentAt).toBeLessThan(2000);
+        const connection = await server!.waitForClose(0);
+        expect({ code, stderr, stdout }).toEqual({ code: 130, stderr: '', stdout: heardLines() });
+        expect(stdout).toBe(LINES.join('\n') + '\n');
+        expect(connection.textFrames.slice(-2)).toEqual([{ type: 'Finalize' }, { type: 'CloseStream' }]);
+        expect(Math.max(...connection.frames.map((frame) => frame.bytes))).toBeLessThanOrEqual(BYTES_PER_SECOND / 10);
+        if (recorder === 'arecord') {
+          // arecord through the PulseAudio ALSA plugin captures the played samples exactly
+          expect(connection.audio.indexOf(readFileSync(speech.speech))).toBeGreaterThan(0);
+        }
+      },
+      60_000,
+    );
 
     it('a stalled microphone (a source that delivers nothing) is kept alive with KeepAlive, not closed with 1011', async () => {
       server = await startDeepgramServer({ script: SCRIPT, idleTimeoutMs: 6000 });
@@ -105,7 +111,9 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'arecord', 'sox', 'espeak-ng'))(
       const { result } = await live(['--device', 'no-such-device']);
       const { code, stdout, stderr } = await result;
       expect({ code, stdout }).toEqual({ code: 4, stdout: '' });
-      expect(stderr).toMatch(/^transcribe: arecord could not record from "no-such-device": .*no-such-device.* — check the device name "no-such-device" \(arecord -L lists the names\)\n$/);
+      expect(stderr).toMatch(
+        /^transcribe: arecord could not record from "no-such-device": .*no-such-device.* — check the device name "no-such-device" \(arecord -L lists the names\)\n$/,
+      );
     });
 
     it('--check: exit 0 when speech is heard, without Deepgram', async () => {

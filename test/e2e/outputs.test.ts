@@ -1,5 +1,18 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { closeSync, copyFileSync, linkSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,7 +65,12 @@ describe('outputs never destroy the input, each other, or hang (#11)', () => {
     const target = alias(input);
     for (const flag of ['--save-audio', '--output']) {
       const result = await transcribe([input, '--speed', 'max', '--force', flag, target]);
-      expect(result).toEqual({ code: 2, signal: null, stdout: '', stderr: `transcribe: ${flag} ${target} is the input file: writing it would destroy the recording — choose another name for ${flag}\n` });
+      expect(result).toEqual({
+        code: 2,
+        signal: null,
+        stdout: '',
+        stderr: `transcribe: ${flag} ${target} is the input file: writing it would destroy the recording — choose another name for ${flag}\n`,
+      });
     }
     expect(sha256(readFileSync(input))).toBe(sha256(readFileSync(SAMPLE_WAV)));
     expect(server!.connections).toHaveLength(0);
@@ -60,7 +78,12 @@ describe('outputs never destroy the input, each other, or hang (#11)', () => {
 
   it('--output and --save-audio naming the same file: exit 2', async () => {
     const result = await transcribe([SAMPLE_WAV, '--output', 'x.txt', '--save-audio', './x.txt']);
-    expect(result).toEqual({ code: 2, signal: null, stdout: '', stderr: 'transcribe: --output and --save-audio name the same file (./x.txt) — give them different names\n' });
+    expect(result).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr: 'transcribe: --output and --save-audio name the same file (./x.txt) — give them different names\n',
+    });
     expect(readdirSync(tmp)).toEqual([]);
   });
 
@@ -128,7 +151,11 @@ describe('--save-audio: replaced only with --force, a warning for another extens
 
 /** Runs the CLI on a tmux terminal; the screen when it has exited. */
 async function onTerminal(args: string, width = 60): Promise<string[]> {
-  const screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" file "${SAMPLE_WAV}" --speed max ${args}`, { width, height: 10, env: cliEnv({ ...env(), TERM: 'xterm-256color' }) });
+  const screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" file "${SAMPLE_WAV}" --speed max ${args}`, {
+    width,
+    height: 10,
+    env: cliEnv({ ...env(), TERM: 'xterm-256color' }),
+  });
   try {
     const deadline = performance.now() + 20_000;
     let lines = screen.capture();
@@ -165,12 +192,17 @@ describe.skipIf(missing('tmux', 'pulseaudio', 'arecord', 'espeak-ng'))('live --o
     mic = startVirtmic();
     const speech = makeSpeech(root);
     const path = join(tmp, 'notes.txt');
-    const screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" live --output "${path}"`, { width: 60, height: 10, env: cliEnv({ ...mic.env, ...env(), TERM: 'xterm-256color' }) });
+    const screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" live --output "${path}"`, {
+      width: 60,
+      height: 10,
+      env: cliEnv({ ...mic.env, ...env(), TERM: 'xterm-256color' }),
+    });
     try {
       await server!.waitForConnections(1, 10_000);
       const playing = mic.play(speech.padded); // real speech, so the silent-microphone warning stays away
       const deadline = performance.now() + 20_000;
-      while (performance.now() < deadline && (server!.connections[0]?.audioSeconds ?? 0) < SCRIPT.at(-1)!.end + 0.6) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (performance.now() < deadline && (server!.connections[0]?.audioSeconds ?? 0) < SCRIPT.at(-1)!.end + 0.6)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       execFileSync('tmux', ['send-keys', '-t', screen.name, 'C-c']);
       for (let i = 0; i < 60 && !screen.capture().some((line) => line.startsWith('EXIT=')); i++) await new Promise((resolve) => setTimeout(resolve, 50));
       await playing;
@@ -233,7 +265,10 @@ describe('write failures lose nothing and never corrupt a file (#11)', () => {
       let stderr = '';
       child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
       const code = await new Promise((resolve) => child.on('close', resolve));
-      expect({ code, stderr }).toEqual({ code: 1, stderr: 'transcribe: cannot write the transcript to stdout (ENOSPC) — check where stdout goes: free disk space, the device\n' });
+      expect({ code, stderr }).toEqual({
+        code: 1,
+        stderr: 'transcribe: cannot write the transcript to stdout (ENOSPC) — check where stdout goes: free disk space, the device\n',
+      });
     } finally {
       closeSync(full);
     }
@@ -243,7 +278,12 @@ describe('write failures lose nothing and never corrupt a file (#11)', () => {
 describe('files of people: private, never through a planted link (#12)', () => {
   it('transcripts, NDJSON, captions and recordings are created 0600; an existing file appended to keeps its mode', async () => {
     writeFileSync(join(tmp, 'old.txt'), 'earlier\n', { mode: 0o644 });
-    for (const args of [['--output', 'a.txt', '--save-audio', 'a.wav'], ['--output', 'a.jsonl'], ['--output', 'a.vtt'], ['--output', 'old.txt']]) {
+    for (const args of [
+      ['--output', 'a.txt', '--save-audio', 'a.wav'],
+      ['--output', 'a.jsonl'],
+      ['--output', 'a.vtt'],
+      ['--output', 'old.txt'],
+    ]) {
       expect(await transcribe([SAMPLE_WAV, '--speed', 'max', ...args])).toMatchObject({ code: 0, stderr: '' });
     }
     const modes = Object.fromEntries(readdirSync(tmp).map((name) => [name, (statSync(join(tmp, name)).mode & 0o777).toString(8)]));
@@ -256,7 +296,8 @@ describe('files of people: private, never through a planted link (#12)', () => {
       code: 2,
       signal: null,
       stdout: '',
-      stderr: 'transcribe: out.srt is not a regular file: captions are written to a new file that replaces it — choose a file name for --output, or leave it out to write to stdout\n',
+      stderr:
+        'transcribe: out.srt is not a regular file: captions are written to a new file that replaces it — choose a file name for --output, or leave it out to write to stdout\n',
     });
     expect(lstatSync(join(tmp, 'out.srt')).isSymbolicLink()).toBe(true);
   });

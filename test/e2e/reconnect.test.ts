@@ -82,17 +82,26 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
     const { result } = run(['--speed', '4', '--format', 'json']);
     const { code, stdout, stderr } = await result;
     expect(code).toBe(0);
-    expect(stderr).toMatch(/^transcribe: the connection dropped \(code 10\d\d[^)]*\); reconnecting \(attempt 1\)\.\.\.\ntranscribe: reconnected after \d+\.\d s; replayed \d+\.\d s of audio\n$/);
+    expect(stderr).toMatch(
+      /^transcribe: the connection dropped \(code 10\d\d[^)]*\); reconnecting \(attempt 1\)\.\.\.\ntranscribe: reconnected after \d+\.\d s; replayed \d+\.\d s of audio\n$/,
+    );
     const finals = finalsOf(stdout);
     expect(finals.map((final) => final.text)).toEqual(LINES);
     expect(finals.map((final) => final.start)).toEqual([0.5, 2.4, 5.2]); // session time, not the new connection's
-    const events = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string });
+    const events = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string });
     expect(events.filter((event) => event.type === 'reconnect')).toHaveLength(1);
     expectEveryByteOnce();
   });
 
   it('text output: lines exactly once, timestamps monotonic', async () => {
-    server = await startDeepgramServer({ script: SCRIPT, reference: PCM, faults: [{ dropAfterBytes: { bytes: 2 * BYTES_PER_SECOND, code: 1012 } }, { dropAfterBytes: { bytes: 3 * BYTES_PER_SECOND, code: 1013 } }] });
+    server = await startDeepgramServer({
+      script: SCRIPT,
+      reference: PCM,
+      faults: [{ dropAfterBytes: { bytes: 2 * BYTES_PER_SECOND, code: 1012 } }, { dropAfterBytes: { bytes: 3 * BYTES_PER_SECOND, code: 1013 } }],
+    });
     const { result } = run(['--speed', '4', '--timestamps']);
     const { code, stdout } = await result;
     expect(code).toBe(0);
@@ -115,17 +124,25 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
     const { result } = run(['--speed', 'max']);
     const { code, stdout, stderr } = await result;
     expect({ code, stdout }).toEqual({ code: 0, stdout: LINES.join('\n') + '\n' });
-    expect(stderr).toMatch(/^transcribe: Deepgram is busy: too many requests: .*; reconnecting \(attempt 1\)\.\.\.\ntranscribe: reconnecting \(attempt 2\)\.\.\.\n$/);
+    expect(stderr).toMatch(
+      /^transcribe: Deepgram is busy: too many requests: .*; reconnecting \(attempt 1\)\.\.\.\ntranscribe: reconnecting \(attempt 2\)\.\.\.\n$/,
+    );
     expect(server.connections.map((connection) => connection.rejectedWith)).toEqual([429, 503, undefined]);
   });
 
   it('401 on a reconnection: exit 3 at once, what was heard is kept', async () => {
-    server = await startDeepgramServer({ script: SCRIPT, reference: PCM, faults: [{ dropAfterBytes: { bytes: Math.round(4.5 * BYTES_PER_SECOND), code: 1011 } }, { reject: { status: 401 } }] });
+    server = await startDeepgramServer({
+      script: SCRIPT,
+      reference: PCM,
+      faults: [{ dropAfterBytes: { bytes: Math.round(4.5 * BYTES_PER_SECOND), code: 1011 } }, { reject: { status: 401 } }],
+    });
     const { result } = run(['--speed', '4']);
     const { code, stdout, stderr } = await result;
     expect(code).toBe(3);
     expect(stdout).toBe('Hello from transcribe.\n');
-    expect(stderr).toMatch(/\ntranscribe: Deepgram rejected the API key from DEEPGRAM_API_KEY \(\*\*\*\*\): Invalid credentials \(request id [0-9a-f-]+\) — check the key/);
+    expect(stderr).toMatch(
+      /\ntranscribe: Deepgram rejected the API key from DEEPGRAM_API_KEY \(\*\*\*\*\): Invalid credentials \(request id [0-9a-f-]+\) — check the key/,
+    );
   });
 
   it('the server gone for 5 s, then back: nothing lost', async () => {
@@ -147,7 +164,9 @@ describe('transcribe file survives drops: reconnect, replay, one timeline', () =
     await goAwayAfterHearing(4); // "This sample was made with" heard, not yet final
     const { code, stdout, stderr } = await result;
     expect({ code, stdout }).toEqual({ code: 5, stdout: 'Hello from transcribe.\n' });
-    expect(stderr).toMatch(/\ntranscribe: could not reconnect to Deepgram within 2 s \(.*\) — check your network; --reconnect-timeout sets how long to keep trying\n$/);
+    expect(stderr).toMatch(
+      /\ntranscribe: could not reconnect to Deepgram within 2 s \(.*\) — check your network; --reconnect-timeout sets how long to keep trying\n$/,
+    );
   }, 30_000);
 });
 
@@ -210,7 +229,11 @@ describe('a live source during a long outage', () => {
     const { code, stdout, stderr } = await result;
     expect(code).toBe(0);
     expect(stderr).toMatch(/transcribe: warning: \d+\.\d s of audio did not fit in the replay buffer while disconnected and will not be transcribed/);
-    const gaps = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; seconds?: number }).filter((event) => event.type === 'gap');
+    const gaps = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; seconds?: number })
+      .filter((event) => event.type === 'gap');
     expect(gaps.reduce((sum, gap) => sum + gap.seconds!, 0)).toBeGreaterThan(1);
   }, 40_000);
 });

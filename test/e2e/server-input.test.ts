@@ -12,7 +12,14 @@ import { runCli } from '../support/run-cli.js';
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak.', { startAt: 0.5, wordSec: 0.3 });
 const LINES = 'Hello from transcribe.\nThis sample was made with espeak.\n';
 /** Clipboard write (OSC 52), clear screen, C1 CSI, set title, BEL, NUL, backspace, DEL, a line break. */
-const NASTY = ['\u001b]52;c;cm0gLXJmIH4=\u0007copy', '\u001b[2Jclear', '\u009b2Jcsi', '\u001b]0;title\u001b\\set', 'bell\u0007\u0000\u0008\u007f', 'two\nlines'];
+const NASTY = [
+  '\u001b]52;c;cm0gLXJmIH4=\u0007copy',
+  '\u001b[2Jclear',
+  '\u009b2Jcsi',
+  '\u001b]0;title\u001b\\set',
+  'bell\u0007\u0000\u0008\u007f',
+  'two\nlines',
+];
 const NASTY_SCRIPT: ScriptWord[] = scriptFromText(`Hello ${NASTY.map((_, i) => `w${i}`).join(' ')} bye.`, { startAt: 0.5, wordSec: 0.3 }).map((word) => {
   const index = /^w(\d)$/.exec(word.text)?.[1];
   return index === undefined ? word : { ...word, text: NASTY[Number(index)]! };
@@ -31,7 +38,10 @@ async function transcribe(options: DeepgramServerOptions, args: string[]) {
 }
 
 describe('server text is sanitized before it is printed', () => {
-  it.each([['text', []], ['json', ['--format', 'json']]])('escape sequences in a transcript never reach stdout or stderr (%s)', async (_name, args) => {
+  it.each([
+    ['text', []],
+    ['json', ['--format', 'json']],
+  ])('escape sequences in a transcript never reach stdout or stderr (%s)', async (_name, args) => {
     const result = await transcribe({ script: NASTY_SCRIPT }, ['--speed', 'max', '--verbose', ...args]);
     expect(result.code).toBe(0);
     expect(controlCharacters(result.stdout)).toEqual([]);
@@ -41,8 +51,14 @@ describe('server text is sanitized before it is printed', () => {
   });
 
   it('a close reason with escape sequences is printed without them', async () => {
-    const result = await transcribe({ script: SCRIPT, faults: [{ dropAfterBytes: { bytes: 32000, code: 4000, reason: 'bye\u001b]52;c;eA==\u0007\u001b[2J now' } }] }, ['--speed', 'max']);
-    expect(result).toMatchObject({ code: 5, stderr: 'transcribe: the connection to Deepgram dropped (code 4000): bye]52;c;eA==[2J now — check your network and try again\n' });
+    const result = await transcribe(
+      { script: SCRIPT, faults: [{ dropAfterBytes: { bytes: 32000, code: 4000, reason: 'bye\u001b]52;c;eA==\u0007\u001b[2J now' } }] },
+      ['--speed', 'max'],
+    );
+    expect(result).toMatchObject({
+      code: 5,
+      stderr: 'transcribe: the connection to Deepgram dropped (code 4000): bye]52;c;eA==[2J now — check your network and try again\n',
+    });
   });
 
   it('a refused handshake: the error text from the body is printed without escape sequences', async () => {
@@ -69,9 +85,14 @@ describe('server text is sanitized before it is printed', () => {
     await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
-      const result = await runCli(['file', SAMPLE_WAV, '--speed', 'max', '--format', 'json', '--verbose'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: url } });
+      const result = await runCli(['file', SAMPLE_WAV, '--speed', 'max', '--format', 'json', '--verbose'], {
+        env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: url },
+      });
       expect(result.code).toBe(0);
-      const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; request_id?: string });
+      const events = result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; request_id?: string });
       expect(events.find((event) => event.type === 'open')?.request_id).toMatch(/^id.*2J-1$/);
       expect(events.find((event) => event.type === 'metadata')?.request_id).toBe('md]0;x-2');
       expect(controlCharacters(result.stdout + JSON.stringify(events) + result.stderr)).toEqual([]);
@@ -107,22 +128,36 @@ describe('what does not fit is ignored or refused, never a crash', () => {
 
   it('a message over 4 MB closes the socket (1009): a service error, exit 5, saying so', async () => {
     const huge = JSON.stringify({ type: 'Results', pad: 'x'.repeat(5 * 1024 * 1024) });
-    const result = await transcribe({ script: SCRIPT, adversarial: { brokenMessages: { messages: [huge], rate: 1 } } }, ['--speed', 'max', '--reconnect-timeout', '0']);
+    const result = await transcribe({ script: SCRIPT, adversarial: { brokenMessages: { messages: [huge], rate: 1 } } }, [
+      '--speed',
+      'max',
+      '--reconnect-timeout',
+      '0',
+    ]);
     expect(result).toEqual({
       code: 5,
       signal: null,
       stdout: '',
-      stderr: 'transcribe: the connection to Deepgram dropped (code 1009): Deepgram sent a message larger than 4 MB, more than any real answer — check your network and try again\n',
+      stderr:
+        'transcribe: the connection to Deepgram dropped (code 1009): Deepgram sent a message larger than 4 MB, more than any real answer — check your network and try again\n',
     });
   });
 
   it.each([
-    ['{}', "metadata not an object"],
+    ['{}', 'metadata not an object'],
     ['null', 'it is not a JSON object'],
-    ['{"metadata":{"request_id":"r","duration":1},"results":{"channels":[{"alternatives":[{"transcript":"a","words":[{"word":"a","start":-1,"end":1}]}]}]}}', 'results.channels[0].alternatives[0].words[0].start not a time >= 0'],
+    [
+      '{"metadata":{"request_id":"r","duration":1},"results":{"channels":[{"alternatives":[{"transcript":"a","words":[{"word":"a","start":-1,"end":1}]}]}]}}',
+      'results.channels[0].alternatives[0].words[0].start not a time >= 0',
+    ],
   ])('--batch: a malformed answer (%s) is a service error, exit 5, naming what was wrong', async (answer, what) => {
     const result = await transcribe({ script: SCRIPT, faults: [{ answer }] }, ['--batch']);
-    expect(result).toEqual({ code: 5, signal: null, stdout: '', stderr: `transcribe: Deepgram's answer is not a transcript: ${what} — try again; check --api-url if it persists\n` });
+    expect(result).toEqual({
+      code: 5,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: Deepgram's answer is not a transcript: ${what} — try again; check --api-url if it persists\n`,
+    });
   });
 
   it('a refused handshake with an endless body: read up to its cap, exit 5 at once', async () => {
@@ -144,7 +179,11 @@ describe('what does not fit is ignored or refused, never a crash', () => {
       const started = performance.now();
       const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
       const result = await runCli(['file', SAMPLE_WAV, '--reconnect-timeout', '0'], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: url } });
-      expect(result).toMatchObject({ code: 5, stdout: '', stderr: 'transcribe: Deepgram is busy: too many requests: Too many requests — wait a moment and try again\n' });
+      expect(result).toMatchObject({
+        code: 5,
+        stdout: '',
+        stderr: 'transcribe: Deepgram is busy: too many requests: Too many requests — wait a moment and try again\n',
+      });
       expect(performance.now() - started).toBeLessThan(5000);
       expect(written).toBeLessThan(64 * 1024 * 1024);
     } finally {

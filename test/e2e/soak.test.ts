@@ -38,7 +38,9 @@ describe.skipIf(missing('time'))('soak: an hour of audio through a server that d
     const env = cliEnv({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url });
     const output = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
       const args = ['-f', 'peak-rss-kb=%M', process.execPath, BIN, 'file', path, '--speed', 'max'];
-      execFile('/usr/bin/time', args, { env, maxBuffer: 1 << 26 }, (error, stdout, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve({ stdout, stderr })));
+      execFile('/usr/bin/time', args, { env, maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
+        error ? reject(Object.assign(error, { stderr })) : resolve({ stdout, stderr }),
+      );
     });
     expect(output.stdout).toBe(expectedLines(script, { endpointingMs: 300, utteranceEndMs: 1000 }).join('\n') + '\n');
     expect(server.connections.length).toBe(MINUTES / 5 + 1);

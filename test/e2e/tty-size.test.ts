@@ -61,26 +61,36 @@ describe.skipIf(missing('tmux'))('a terminal that reports 0 columns (serial cons
     // A pane wider than 80, so that the terminal does not wrap what commander did not.
     screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" file --help`, { width: 160, height: 20, env: cliEnv(), stty: 'cols 0' });
     await waitFor(exited, 10_000);
-    expect(screen.capture(true)).toEqual([...piped.stdout.trimEnd().split('\n').map((line) => line.trimEnd()), 'EXIT=0']);
+    expect(screen.capture(true)).toEqual([
+      ...piped.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.trimEnd()),
+      'EXIT=0',
+    ]);
   }, 30_000);
 
   it.each([
     ['Ctrl+C', 'EXIT=130'],
     // SIGTERM is handled like Ctrl+C (130) today; 143 would be as prompt and as clean.
     ['SIGTERM', /^EXIT=(130|143)$/],
-  ])('%s while the spinner spins ends the run at once', async (how, exit) => {
-    const env = cliEnv({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: await startSilentServer(), TERM: 'xterm-256color' });
-    screen = TmuxScreen.start(COMMAND, { width: 80, height: 6, env, stty: 'cols 0' });
-    expect(await waitFor(spinning, 10_000)).toContainEqual(expect.stringMatching(/^. Connecting to Deepgram…$/));
-    await new Promise((resolve) => setTimeout(resolve, 400)); // several frames: each clears the one before
-    const [cli] = screen.children();
-    if (how === 'Ctrl+C') screen.sendKeys('C-c');
-    else process.kill(cli!, 'SIGTERM');
-    const sent = performance.now();
-    const lines = await waitFor(exited, 5_000);
-    expect(performance.now() - sent).toBeLessThan(3_000);
-    expect(lines.at(-1)!.replace(/^\^C/, '')).toMatch(exit);
-  }, 30_000);
+  ])(
+    '%s while the spinner spins ends the run at once',
+    async (how, exit) => {
+      const env = cliEnv({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: await startSilentServer(), TERM: 'xterm-256color' });
+      screen = TmuxScreen.start(COMMAND, { width: 80, height: 6, env, stty: 'cols 0' });
+      expect(await waitFor(spinning, 10_000)).toContainEqual(expect.stringMatching(/^. Connecting to Deepgram…$/));
+      await new Promise((resolve) => setTimeout(resolve, 400)); // several frames: each clears the one before
+      const [cli] = screen.children();
+      if (how === 'Ctrl+C') screen.sendKeys('C-c');
+      else process.kill(cli!, 'SIGTERM');
+      const sent = performance.now();
+      const lines = await waitFor(exited, 5_000);
+      expect(performance.now() - sent).toBeLessThan(3_000);
+      expect(lines.at(-1)!.replace(/^\^C/, '')).toMatch(exit);
+    },
+    30_000,
+  );
 });
 
 describe.skipIf(missing('tmux'))('the spinner on a terminal', () => {
@@ -88,19 +98,30 @@ describe.skipIf(missing('tmux'))('the spinner on a terminal', () => {
     ['is cyan when colour is allowed', {}, true],
     ['has no colour with NO_COLOR', { NO_COLOR: '1' }, false],
     ['has no colour with --no-color', { ARGS: '--no-color' }, false],
-  ])('%s', async (_name, extra: Record<string, string>, coloured) => {
-    const { ARGS, ...vars } = extra;
-    // cliEnv turns colour off with NO_COLOR and FORCE_COLOR=0; here only what the case says.
-    const env = cliEnv({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: await startSilentServer(), TERM: 'xterm-256color', NO_COLOR: undefined, FORCE_COLOR: undefined, ...vars });
-    screen = TmuxScreen.start(COMMAND.replace(' file ', ` ${ARGS ?? ''} file `), { width: 80, height: 6, env });
-    const lines = await waitFor(spinning, 10_000, true);
-    const spinner = lines.find((line) => line.includes('Connecting to Deepgram…'));
-    expect(spinner).toBeDefined();
-    // tmux shows attributes as escape codes (-e): only the frame is coloured, cyan (36).
-    expect(spinner!.includes('\x1b[36m')).toBe(coloured);
-    expect(spinner!.includes('\x1b[')).toBe(coloured); // no attribute at all
-    screen.sendKeys('C-c');
-    // The terminal echoes ^C where the cursor is: on the spinner's row, unless the spinner erased it.
-    expect((await waitFor(exited, 5_000)).at(-1)!.replace(/^\^C/, '')).toBe('EXIT=130');
-  }, 30_000);
+  ])(
+    '%s',
+    async (_name, extra: Record<string, string>, coloured) => {
+      const { ARGS, ...vars } = extra;
+      // cliEnv turns colour off with NO_COLOR and FORCE_COLOR=0; here only what the case says.
+      const env = cliEnv({
+        DEEPGRAM_API_KEY: 'test-key',
+        DEEPGRAM_API_URL: await startSilentServer(),
+        TERM: 'xterm-256color',
+        NO_COLOR: undefined,
+        FORCE_COLOR: undefined,
+        ...vars,
+      });
+      screen = TmuxScreen.start(COMMAND.replace(' file ', ` ${ARGS ?? ''} file `), { width: 80, height: 6, env });
+      const lines = await waitFor(spinning, 10_000, true);
+      const spinner = lines.find((line) => line.includes('Connecting to Deepgram…'));
+      expect(spinner).toBeDefined();
+      // tmux shows attributes as escape codes (-e): only the frame is coloured, cyan (36).
+      expect(spinner!.includes('\x1b[36m')).toBe(coloured);
+      expect(spinner!.includes('\x1b[')).toBe(coloured); // no attribute at all
+      screen.sendKeys('C-c');
+      // The terminal echoes ^C where the cursor is: on the spinner's row, unless the spinner erased it.
+      expect((await waitFor(exited, 5_000)).at(-1)!.replace(/^\^C/, '')).toBe('EXIT=130');
+    },
+    30_000,
+  );
 });

@@ -13,8 +13,17 @@ describe('adversarial profile: options', () => {
   it("profile 'adversarial' turns every behaviour on; each can be turned off or tuned alone", () => {
     expect(resolveAdversarial(undefined)).toEqual({ latency: null, revisions: false, paceLimit: null, brokenMessages: null, randomClose: null });
     const all = resolveAdversarial('adversarial');
-    expect(all).toMatchObject({ latency: { minMs: 200, maxMs: 900 }, revisions: true, paceLimit: { speed: 1.25, aheadSec: 5 }, brokenMessages: { rate: 0.3 }, randomClose: { connections: 1 } });
-    expect(resolveAdversarial('adversarial', { randomClose: false, latency: { maxMs: 300 } })).toMatchObject({ randomClose: null, latency: { minMs: 200, maxMs: 300 } });
+    expect(all).toMatchObject({
+      latency: { minMs: 200, maxMs: 900 },
+      revisions: true,
+      paceLimit: { speed: 1.25, aheadSec: 5 },
+      brokenMessages: { rate: 0.3 },
+      randomClose: { connections: 1 },
+    });
+    expect(resolveAdversarial('adversarial', { randomClose: false, latency: { maxMs: 300 } })).toMatchObject({
+      randomClose: null,
+      latency: { minMs: 200, maxMs: 300 },
+    });
     expect(resolveAdversarial('faithful', { revisions: true })).toMatchObject({ revisions: true, latency: null });
   });
 
@@ -42,7 +51,14 @@ describe('adversarial behaviours, one at a time', () => {
 
   it('latency: the delays are seeded, spread over 200-900 ms, the same for the same seed', () => {
     const behaviours = resolveAdversarial('faithful', { latency: true });
-    const delays = (seed: number) => Array.from({ length: 200 }, ((adversary) => () => adversary.resultsDelayMs(0))(new Adversary(behaviours, seed, 0, BYTES_PER_SECOND)));
+    const delays = (seed: number) =>
+      Array.from(
+        { length: 200 },
+        (
+          (adversary) => () =>
+            adversary.resultsDelayMs(0)
+        )(new Adversary(behaviours, seed, 0, BYTES_PER_SECOND)),
+      );
     const values = delays(5);
     expect(delays(5)).toEqual(values);
     expect(Math.min(...values)).toBeGreaterThanOrEqual(200);
@@ -59,7 +75,9 @@ describe('adversarial behaviours, one at a time', () => {
     expect(finalText).toBe(SCRIPT.map((word) => word.text).join(' '));
     const scriptWords = new Set(SCRIPT.map((word) => word.text));
     const interims = results(client.messages).filter((message: Message) => !message.is_final);
-    const revised = interims.filter((message: Message) => message.channel.alternatives[0].words.some((word: { punctuated_word: string }) => !scriptWords.has(word.punctuated_word)));
+    const revised = interims.filter((message: Message) =>
+      message.channel.alternatives[0].words.some((word: { punctuated_word: string }) => !scriptWords.has(word.punctuated_word)),
+    );
     expect(revised.length).toBeGreaterThan(0);
     // The revised word is not the last: the interim is not a prefix of what the final says.
     for (const message of revised) expect(scriptWords.has(message.channel.alternatives[0].words.at(-1).punctuated_word)).toBe(true);
@@ -93,7 +111,10 @@ describe('adversarial behaviours, one at a time', () => {
     client.sendAudio(8);
     await client.closeStream();
     const broken = new Set(BROKEN_MESSAGES);
-    const real = client.messages.filter((message: Message) => !broken.has(JSON.stringify(message)) && !BROKEN_MESSAGES.some((text) => JSON.stringify(JSON.parse(text)) === JSON.stringify(message)));
+    const real = client.messages.filter(
+      (message: Message) =>
+        !broken.has(JSON.stringify(message)) && !BROKEN_MESSAGES.some((text) => JSON.stringify(JSON.parse(text)) === JSON.stringify(message)),
+    );
     expect(client.messages.length).toBe(real.length * 2);
     const strip = (message: Message) => ({ ...message, metadata: undefined, request_id: undefined, created: undefined });
     expect(real.map(strip)).toEqual(plain.messages.map(strip));

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CLOSE, scriptFromText } from '../support/deepgram-server/index.js';
 import { connect, finals, LINEAR16, results, transcriptOf, serverPerTest } from './live-client.js';
 
-const NET_0001 =
-  'Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001';
+const NET_0001 = 'Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001';
 const SCRIPT = scriptFromText('Hello world. Bye now.');
 const INTERIMS = `${LINEAR16}&interim_results=true`;
 
@@ -122,11 +121,7 @@ describe('garbage', () => {
     client.sendAudio(1.5);
     await client.closeStream();
     const shapes = client.messages.map((m) => (typeof m === 'string' ? m : m.type));
-    expect(shapes).toEqual([
-      'not json {', 'Warning', 'Results',
-      'not json {', 'Warning', 'Results',
-      'not json {', 'Warning', 'Metadata',
-    ]);
+    expect(shapes).toEqual(['not json {', 'Warning', 'Results', 'not json {', 'Warning', 'Results', 'not json {', 'Warning', 'Metadata']);
     expect(dg.connections[0]?.sent.map((s) => s.message)).toEqual(client.messages);
   });
 });

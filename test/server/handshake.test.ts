@@ -4,8 +4,7 @@ import WebSocket from 'ws';
 import { startDeepgramServer } from '../support/deepgram-server/index.js';
 import { API_KEY, connect, expectRefusal, LINEAR16, listenUrl, serverPerTest } from './live-client.js';
 
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
+const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
 
 const start = serverPerTest();
 
@@ -64,7 +63,10 @@ describe('authentication', () => {
 describe('plain HTTP', () => {
   it('answers another method on /v1/listen with 405, off it with 404, both with dg-request-id, unlogged', async () => {
     const dg = await start();
-    for (const [path, status] of [['/v1/listen', 405], ['/v2/listen', 404]] as const) {
+    for (const [path, status] of [
+      ['/v1/listen', 405],
+      ['/v2/listen', 404],
+    ] as const) {
       const response = await fetch(`${dg.url}${path}`, { method: path === '/v1/listen' ? 'GET' : 'POST' });
       expect(response.status).toBe(status);
       const body = (await response.json()) as Record<string, unknown>;
@@ -84,17 +86,37 @@ describe('query validation', () => {
     ['mulaw without sample_rate', 'encoding=mulaw', 'INVALID_QUERY_PARAMETER', /sample_rate is required/],
     ['unknown encoding', 'encoding=mp3', 'INVALID_QUERY_PARAMETER', /^Invalid 'encoding' value of 'mp3'\.$/],
     ['unknown model', `${LINEAR16}&model=nova-9`, 'Bad Request', /No such model\/language\/tier combination found/],
-    ['keywords with nova-3', `${LINEAR16}&model=nova-3&keywords=foo:2`, 'INVALID_QUERY_PARAMETER', /^Keywords are not supported for Nova-3\. Please use `keyterm` instead\.$/],
+    [
+      'keywords with nova-3',
+      `${LINEAR16}&model=nova-3&keywords=foo:2`,
+      'INVALID_QUERY_PARAMETER',
+      /^Keywords are not supported for Nova-3\. Please use `keyterm` instead\.$/,
+    ],
     ['keyterm with nova-2', `${LINEAR16}&model=nova-2&keyterm=foo`, 'INVALID_QUERY_PARAMETER', /Keyterm/],
     ['keyterm with the default model', `${LINEAR16}&keyterm=foo`, 'INVALID_QUERY_PARAMETER', /Keyterm/],
-    ['utterance_end_ms below 1000', `${LINEAR16}&interim_results=true&utterance_end_ms=999`, 'INVALID_QUERY_PARAMETER', /^Invalid 'utterance_end_ms' value of '999'\.$/],
+    [
+      'utterance_end_ms below 1000',
+      `${LINEAR16}&interim_results=true&utterance_end_ms=999`,
+      'INVALID_QUERY_PARAMETER',
+      /^Invalid 'utterance_end_ms' value of '999'\.$/,
+    ],
     ['utterance_end_ms above 5000', `${LINEAR16}&interim_results=true&utterance_end_ms=5001`, 'INVALID_QUERY_PARAMETER', /'5001'/],
     ['utterance_end_ms without interim_results', `${LINEAR16}&utterance_end_ms=1000`, 'INVALID_QUERY_PARAMETER', /requires interim_results=true/],
-    ['utterance_end_ms with interim_results=false', `${LINEAR16}&interim_results=false&utterance_end_ms=1000`, 'INVALID_QUERY_PARAMETER', /requires interim_results/],
+    [
+      'utterance_end_ms with interim_results=false',
+      `${LINEAR16}&interim_results=false&utterance_end_ms=1000`,
+      'INVALID_QUERY_PARAMETER',
+      /requires interim_results/,
+    ],
     ['non-numeric sample_rate', 'encoding=linear16&sample_rate=16k', 'INVALID_QUERY_PARAMETER', /Failed to deserialize query parameters: sample_rate/],
     ['non-numeric channels', `${LINEAR16}&channels=two`, 'INVALID_QUERY_PARAMETER', /channels/],
     ['non-numeric endpointing', `${LINEAR16}&endpointing=soon`, 'INVALID_QUERY_PARAMETER', /endpointing/],
-    ['boolean that is not true/false', `${LINEAR16}&interim_results=yes`, 'INVALID_QUERY_PARAMETER', /interim_results: provided string was not `true` or `false`/],
+    [
+      'boolean that is not true/false',
+      `${LINEAR16}&interim_results=yes`,
+      'INVALID_QUERY_PARAMETER',
+      /interim_results: provided string was not `true` or `false`/,
+    ],
     ['boolean given as 1', `${LINEAR16}&smart_format=1`, 'INVALID_QUERY_PARAMETER', /smart_format/],
   ])('400 for %s', async (_case, query, errCode, message) => {
     const dg = await start();

@@ -61,9 +61,7 @@ export async function connect(
     arrivals.push(Date.now());
     listeners.forEach((notify) => notify());
   });
-  const closed = new Promise<CloseInfo>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
+  const closed = new Promise<CloseInfo>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);

@@ -9,8 +9,7 @@ import {
 } from '../support/deepgram-server/index.js';
 import { connect, finals, LINEAR16, silence, transcriptOf, type Message, serverPerTest, wavHeader } from './live-client.js';
 
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
+const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
 
 const start = serverPerTest();
 
@@ -96,8 +95,17 @@ describe('multichannel=true: each channel is transcribed on its own', () => {
     client.sendBytes(silence(5, 2));
     await client.closeStream();
     const ofType = (type: string): Message[] => client.messages.filter((m) => m.type === type);
-    expect(ofType('SpeechStarted').map((m) => [m.channel, m.timestamp])).toEqual([[[0, 2], 0.5], [[1, 2], 1.4], [[0, 2], 2.8], [[1, 2], 2.8]]);
-    expect(ofType('UtteranceEnd').map((m) => [m.channel, m.last_word_end])).toEqual([[[0, 2], 1.3], [[1, 2], 3.2], [[0, 2], 3.6]]);
+    expect(ofType('SpeechStarted').map((m) => [m.channel, m.timestamp])).toEqual([
+      [[0, 2], 0.5],
+      [[1, 2], 1.4],
+      [[0, 2], 2.8],
+      [[1, 2], 2.8],
+    ]);
+    expect(ofType('UtteranceEnd').map((m) => [m.channel, m.last_word_end])).toEqual([
+      [[0, 2], 1.3],
+      [[1, 2], 3.2],
+      [[0, 2], 3.6],
+    ]);
     expect(Object.keys(ofType('SpeechStarted')[0])).toEqual(Object.keys(fixture('live-speech-started')));
     expect(Object.keys(ofType('UtteranceEnd')[0])).toEqual(Object.keys(fixture('live-utterance-end')));
     expect(Object.keys(finals(client.messages)[0])).toEqual(Object.keys(fixture('live-results-final-speech-final')));
@@ -151,7 +159,10 @@ describe('multichannel=true: each channel is transcribed on its own', () => {
       finals(client.messages)
         .filter((m) => m.channel_index[0] === channel)
         .flatMap((m) => m.channel.alternatives[0].words.map((w: Message) => [w.punctuated_word, w.speaker]));
-    expect(words(0)).toEqual([['Hi.', 1], ['Bye.', 2]]);
+    expect(words(0)).toEqual([
+      ['Hi.', 1],
+      ['Bye.', 2],
+    ]);
     expect(words(1)).toEqual([['Hello.', 0]]);
   });
 

@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { expectedUtterancesPrerecorded, scriptFromText, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { API_KEY, connect, LINEAR16, serverPerTest, silence, wavHeader, type Message } from './live-client.js';
 
-const fixture = (name: string): Message =>
-  JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
+const fixture = (name: string): Message => JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
 
 const start = serverPerTest();
 const AUTH = { Authorization: `Token ${API_KEY}` };
@@ -146,7 +145,14 @@ describe('pre-recorded: transcription', () => {
     expect(answer.body.results.utterances).toBeUndefined();
 
     const log = dg.connections[0];
-    expect(log).toMatchObject({ kind: 'prerecorded', audioBytes: body.length, audioSeconds: 3.2, sha256: sha256(body), responseStatus: 200, closedBy: 'server' });
+    expect(log).toMatchObject({
+      kind: 'prerecorded',
+      audioBytes: body.length,
+      audioSeconds: 3.2,
+      sha256: sha256(body),
+      responseStatus: 200,
+      closedBy: 'server',
+    });
     expect(log?.query.get('smart_format')).toBe('true');
     expect(log?.headers['content-length']).toBe(String(body.length));
     expect(() => log?.audio).toThrow(/not kept/);
@@ -182,7 +188,9 @@ describe('pre-recorded: transcription', () => {
     ]);
     expect(utterances[1].words).toHaveLength(3);
     expect(utterances[0].id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(utterances.map(({ channel, transcript, start, end }: Message) => ({ channel, transcript, start, end }))).toEqual(expectedUtterancesPrerecorded(SCRIPT));
+    expect(utterances.map(({ channel, transcript, start, end }: Message) => ({ channel, transcript, start, end }))).toEqual(
+      expectedUtterancesPrerecorded(SCRIPT),
+    );
 
     const merged = await post(dg, `${LINEAR16}&punctuate=true&utterances=true&utt_split=1.5`, silence(4));
     expect(merged.body.results.utterances.map((u: Message) => u.transcript)).toEqual(['Hello, world. How are you?']);
@@ -207,7 +215,10 @@ describe('pre-recorded: transcription', () => {
     expect(expectedUtterancesPrerecorded(script, { diarize: true })).toEqual(utterances.map((u: Message) => ({ ...u, channel: 0 })));
     expect(expectedUtterancesPrerecorded(script).map((u) => u.transcript)).toEqual(['Hi there. Can I help? Yes please.']);
     expect(alternative.paragraphs.transcript).toBe('\nSpeaker 0: Hi there. Can I help?\n\nSpeaker 1: Yes please.');
-    expect(alternative.paragraphs.paragraphs.map((p: Message) => [p.speaker, p.num_words])).toEqual([[0, 5], [1, 2]]);
+    expect(alternative.paragraphs.paragraphs.map((p: Message) => [p.speaker, p.num_words])).toEqual([
+      [0, 5],
+      [1, 2],
+    ]);
   });
 
   it('paragraphs=true: the fixture shape, sentences at . ! ?, a new paragraph after a pause over 1.5 s', async () => {
@@ -245,7 +256,10 @@ describe('pre-recorded: transcription', () => {
     expect(answer.body.metadata.channels).toBe(2);
     expect(answer.body.results.channels.map((c: Message) => c.alternatives[0].transcript)).toEqual(['Left side.', 'Right side.']);
     const utterances = answer.body.results.utterances.map(({ channel, transcript }: Message) => [channel, transcript]);
-    expect(utterances).toEqual([[0, 'Left side.'], [1, 'Right side.']]);
+    expect(utterances).toEqual([
+      [0, 'Left side.'],
+      [1, 'Right side.'],
+    ]);
     expect(expectedUtterancesPrerecorded(script, { multichannel: true }).map((u) => [u.channel, u.transcript])).toEqual(utterances);
 
     const downmixed = await post(dg, 'punctuate=true', wav(2, 2));

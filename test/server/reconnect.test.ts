@@ -27,7 +27,7 @@ function finalWords(messages: Message[], offsetSec = 0): HeardWord[] {
 }
 
 /** Whole 16-bit samples: where a client replays from. */
-const bytesAt = (seconds: number): number => Math.round(seconds * BYTES_PER_SECOND / 2) * 2;
+const bytesAt = (seconds: number): number => Math.round((seconds * BYTES_PER_SECOND) / 2) * 2;
 
 function expectOnTimeline(heard: HeardWord[], script: ScriptWord[]): void {
   expect(heard.map((w) => w.text)).toEqual(script.map((w) => w.text));

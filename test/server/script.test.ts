@@ -49,7 +49,12 @@ describe('script checks (startDeepgramServer)', () => {
   });
 
   it('accepts words of different channels that overlap (crosstalk)', async () => {
-    server = await startDeepgramServer({ script: [{ text: 'a', start: 0, end: 1 }, { text: 'b', start: 0.5, end: 1.5, channel: 1 }] });
+    server = await startDeepgramServer({
+      script: [
+        { text: 'a', start: 0, end: 1 },
+        { text: 'b', start: 0.5, end: 1.5, channel: 1 },
+      ],
+    });
     expect(server.port).toBeGreaterThan(0);
   });
 });
@@ -64,7 +69,11 @@ describe('expectedLines', () => {
     ['endpointing off: one line', { endpointingMs: false }, ['Hello, world. How are you? Fine.']],
     // The UtteranceEnd after "world." waits for its final, which comes only at 5 s (maxSegmentSec).
     ['endpointing off, UtteranceEnd after 1 s', { endpointingMs: false, utteranceEndMs: 1000 }, ['Hello, world. How are you?', 'Fine.']],
-    ['endpointing off, UtteranceEnd, short segments', { endpointingMs: false, utteranceEndMs: 1000, maxSegmentSec: 1 }, ['Hello, world.', 'How are you?', 'Fine.']],
+    [
+      'endpointing off, UtteranceEnd, short segments',
+      { endpointingMs: false, utteranceEndMs: 1000, maxSegmentSec: 1 },
+      ['Hello, world.', 'How are you?', 'Fine.'],
+    ],
   ])('%s', (_case, options, lines) => {
     expect(expectedLines(script, options)).toEqual(lines);
   });
@@ -130,14 +139,18 @@ function linesOf(messages: Message[]): string[] {
 }
 
 describe('expectedLines agrees with what the server sends', () => {
-  const script: ScriptWord[] = scriptFromText(
-    'So this is a long first sentence that runs past five seconds of audio. Short one. And the end!',
-    { gapSec: 0.1, pauseAfterSentenceSec: 1.5 },
-  );
+  const script: ScriptWord[] = scriptFromText('So this is a long first sentence that runs past five seconds of audio. Short one. And the end!', {
+    gapSec: 0.1,
+    pauseAfterSentenceSec: 1.5,
+  });
   it.each([
     ['endpointing=300, smart_format', '&endpointing=300&smart_format=true', { endpointingMs: 300 }],
     ['default endpointing, bare words', '', { punctuated: false }],
-    ['endpointing=false + utterance_end_ms', '&endpointing=false&interim_results=true&utterance_end_ms=1000&punctuate=true', { endpointingMs: false as const, utteranceEndMs: 1000 }],
+    [
+      'endpointing=false + utterance_end_ms',
+      '&endpointing=false&interim_results=true&utterance_end_ms=1000&punctuate=true',
+      { endpointingMs: false as const, utteranceEndMs: 1000 },
+    ],
     ['Finalize in the middle does not change the lines', '&endpointing=300&smart_format=true', { endpointingMs: 300 }, 2.2],
   ])('%s', async (_case, query, options, finalizeAt?: number) => {
     server = await startDeepgramServer({ script });

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { scriptFromText } from '../support/deepgram-server/index.js';
 import { connect, finals, LINEAR16, results, transcriptOf, type Message, serverPerTest } from './live-client.js';
 
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
+const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
 
 const start = serverPerTest();
 
@@ -120,7 +119,10 @@ describe('a scripted run (16 kHz linear16 silence in 100 ms frames)', () => {
     await client.closeStream();
     expect(finals(client.messages).map(transcriptOf)).toEqual(['hello world', 'bye now', '']);
     const words = finals(client.messages)[0].channel.alternatives[0].words;
-    expect(words.map((w: Message) => [w.word, w.punctuated_word])).toEqual([['hello', 'hello'], ['world', 'world']]);
+    expect(words.map((w: Message) => [w.word, w.punctuated_word])).toEqual([
+      ['hello', 'hello'],
+      ['world', 'world'],
+    ]);
     // Deepgram's default endpointing is 10 ms: "world." ends at 1.3, the final comes at 1.31.
     expect(finals(client.messages)[0]).toMatchObject({ start: 0, duration: 1.31, speech_final: true });
   });
@@ -136,7 +138,11 @@ describe('a scripted run (16 kHz linear16 silence in 100 ms frames)', () => {
     client.sendAudio(1.5);
     await client.closeStream();
     const words = finals(client.messages)[0].channel.alternatives[0].words;
-    expect(words.map((w: Message) => [w.punctuated_word, w.speaker])).toEqual([['Hi.', 0], ['Hello.', 1], ['Bye.', 0]]);
+    expect(words.map((w: Message) => [w.punctuated_word, w.speaker])).toEqual([
+      ['Hi.', 0],
+      ['Hello.', 1],
+      ['Bye.', 0],
+    ]);
     expect(Object.keys(words[0])).toEqual(['word', 'start', 'end', 'confidence', 'speaker', 'punctuated_word']);
   });
 
@@ -174,10 +180,7 @@ describe('a scripted run (16 kHz linear16 silence in 100 ms frames)', () => {
     const client = await connect(dg, `${LINEAR16}&endpointing=false&smart_format=true`);
     client.sendAudio(4);
     await client.closeStream();
-    expect(finals(client.messages).map(summary)).toEqual([
-      'Results 0+3 final "Hello, world."',
-      'Results 3+1 final speech_final "Bye now."',
-    ]);
+    expect(finals(client.messages).map(summary)).toEqual(['Results 0+3 final "Hello, world."', 'Results 3+1 final speech_final "Bye now."']);
   });
 });
 

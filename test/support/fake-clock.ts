@@ -46,7 +46,10 @@ export class FakeClock implements Clock {
     const end = this.time + ms;
     for (;;) {
       await settle();
-      const next = this.timers.reduce<Timer | undefined>((soonest, timer) => (timer.at <= end && (!soonest || timer.at < soonest.at) ? timer : soonest), undefined);
+      const next = this.timers.reduce<Timer | undefined>(
+        (soonest, timer) => (timer.at <= end && (!soonest || timer.at < soonest.at) ? timer : soonest),
+        undefined,
+      );
       if (!next) break;
       this.time = next.at;
       if (next.every) next.at += next.every;

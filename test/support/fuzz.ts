@@ -11,7 +11,9 @@ const FIXTURE_DIRS = [fileURLToPath(new URL('../fixtures/deepgram/', import.meta
 export function fixtureTexts(prefix = ''): { name: string; text: string }[] {
   const seen = new Map<string, string>();
   for (const dir of FIXTURE_DIRS.filter((path) => existsSync(path))) {
-    for (const file of readdirSync(dir).filter((name) => name.endsWith('.json') && name.startsWith(prefix)).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((name) => name.endsWith('.json') && name.startsWith(prefix))
+      .sort()) {
       const text = readFileSync(join(dir, file), 'utf8');
       if (![...seen.values()].includes(text)) seen.set(`${dir === FIXTURE_DIRS[0] ? '' : 'shared/'}${file}`, text);
     }
@@ -22,7 +24,25 @@ export function fixtureTexts(prefix = ''): { name: string; text: string }[] {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const INFINITY = '\u0000INF\u0000';
 const NASTY_TEXT = 'x\u001b]52;c;eA==\u0007\u001b[2J\u009b2J\u0000y';
-const ODD_VALUES: Json[] = [null, true, false, 'str', '', -1, -0.001, 9e15, 1e308, INFINITY, 'NaN', [], {}, [1, 2], { type: 'Results' }, NASTY_TEXT, 'z'.repeat(10_000)];
+const ODD_VALUES: Json[] = [
+  null,
+  true,
+  false,
+  'str',
+  '',
+  -1,
+  -0.001,
+  9e15,
+  1e308,
+  INFINITY,
+  'NaN',
+  [],
+  {},
+  [1, 2],
+  { type: 'Results' },
+  NASTY_TEXT,
+  'z'.repeat(10_000),
+];
 const TYPES = ['Results', 'UtteranceEnd', 'SpeechStarted', 'Metadata', 'Warning', 'Error', ''];
 
 export interface Mutant {
@@ -92,6 +112,8 @@ function mutateTree(root: Json, random: () => number, pick: <T>(items: readonly 
 
 function containers(value: Json, path: string): [Json[] | { [key: string]: Json }, string][] {
   if (value === null || typeof value !== 'object') return [];
-  const inner = Array.isArray(value) ? value.flatMap((item, i) => containers(item, `${path}[${i}]`)) : Object.entries(value).flatMap(([key, item]) => containers(item, `${path}.${key}`));
+  const inner = Array.isArray(value)
+    ? value.flatMap((item, i) => containers(item, `${path}[${i}]`))
+    : Object.entries(value).flatMap(([key, item]) => containers(item, `${path}.${key}`));
   return [[value, path], ...inner];
 }

@@ -28,7 +28,7 @@ export function descendants(pid: number): ProcessInfo[] {
     .filter((info): info is ProcessInfo => info !== undefined && info.state !== 'Z');
   const found: ProcessInfo[] = [];
   const parents = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const info of all) {
       if (parents.has(info.ppid) && !parents.has(info.pid)) {

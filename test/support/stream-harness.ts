@@ -31,7 +31,8 @@ export async function openConnection(options: Partial<ConnectionOptions> = {}, s
     {
       message: (message) => log.push(message.kind === 'results' ? `final ${message.message.start + message.message.duration}` : message.kind),
       reconnecting: (attempt, why) => log.push(`reconnecting ${attempt}${why ? `: ${why}` : ''}`),
-      reconnected: ({ attempt, offsetSeconds, replayedSeconds }) => log.push(`reconnected ${attempt}: offset ${offsetSeconds} s, replayed ${replayedSeconds} s`),
+      reconnected: ({ attempt, offsetSeconds, replayedSeconds }) =>
+        log.push(`reconnected ${attempt}: offset ${offsetSeconds} s, replayed ${replayedSeconds} s`),
       gap: (seconds) => log.push(`gap ${seconds} s`),
     },
   );
@@ -46,7 +47,10 @@ export async function sendAudio(connection: DeepgramConnection, seconds: number)
 }
 
 /** A runStream on a fake clock and fake server: what it wrote, noticed and returned. */
-export function startStream(options: { seconds: number; live?: boolean; speed?: number; reconnectTimeoutMs?: number; bufferSeconds?: number }, server = new FakeDeepgram()) {
+export function startStream(
+  options: { seconds: number; live?: boolean; speed?: number; reconnectTimeoutMs?: number; bufferSeconds?: number },
+  server = new FakeDeepgram(),
+) {
   const clock = new FakeClock();
   const notices: string[] = [];
   const events: string[] = [];

@@ -21,6 +21,8 @@ export default function setup(): () => void {
     rmSync(root, { recursive: true, force: true });
     if (left.length === 0) return;
     process.exitCode = 1;
-    throw new Error(`the tests left ${left.length} temp entr${left.length === 1 ? 'y' : 'ies'} behind (make them with tempDir() from test/support/temp.ts):\n  ${left.sort().join('\n  ')}`);
+    throw new Error(
+      `the tests left ${left.length} temp entr${left.length === 1 ? 'y' : 'ies'} behind (make them with tempDir() from test/support/temp.ts):\n  ${left.sort().join('\n  ')}`,
+    );
   };
 }

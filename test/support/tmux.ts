@@ -10,14 +10,26 @@ export class TmuxScreen {
     const exports = Object.entries(options.env)
       .map(([key, value]) => `${key}='${value.replace(/'/g, "'\\''")}'`)
       .join(' ');
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(options.width), '-y', String(options.height), `${options.stty ? `stty ${options.stty}; ` : ''}env ${exports} ${command}; echo "EXIT=$?"; sleep 60`]);
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(options.width),
+      '-y',
+      String(options.height),
+      `${options.stty ? `stty ${options.stty}; ` : ''}env ${exports} ${command}; echo "EXIT=$?"; sleep 60`,
+    ]);
     return new TmuxScreen(name);
   }
 
   /** The visible screen (with `history`, the scrollback above it too), trailing blank lines removed. */
   /** With `escapes`, colours and other attributes as escape codes. */
   capture(history = false, escapes = false): string[] {
-    const text = execFileSync('tmux', ['capture-pane', '-p', ...(history ? ['-S', '-'] : []), ...(escapes ? ['-e'] : []), '-t', this.name], { encoding: 'utf8' });
+    const text = execFileSync('tmux', ['capture-pane', '-p', ...(history ? ['-S', '-'] : []), ...(escapes ? ['-e'] : []), '-t', this.name], {
+      encoding: 'utf8',
+    });
     const lines = text.split('\n').map((line) => line.trimEnd());
     while (lines.length && !lines.at(-1)) lines.pop();
     return lines;

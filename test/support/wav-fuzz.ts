@@ -39,7 +39,14 @@ function fmtChunk(random: Random): Buffer {
   const channels = wild ? (random() < 0.1 ? int(random, 0x10000) : pick(random, CHANNELS)) : pick(random, [1, 2]);
   const rate = wild ? (random() < 0.1 ? int(random, 0x100000000) : pick(random, RATES)) : pick(random, [8000, 16000, 44100]);
   const bits = wild ? (random() < 0.1 ? int(random, 0x10000) : pick(random, BITS)) : pick(random, [8, 16, 24, 32]);
-  const fields: [number, number, 2 | 4][] = [[0, tag, 2], [2, channels, 2], [4, rate, 4], [8, rate * channels * 2, 4], [12, channels * 2, 2], [14, bits, 2]];
+  const fields: [number, number, 2 | 4][] = [
+    [0, tag, 2],
+    [2, channels, 2],
+    [4, rate, 4],
+    [8, rate * channels * 2, 4],
+    [12, channels * 2, 2],
+    [14, bits, 2],
+  ];
   for (const [at, value, width] of fields) if (at + width <= body.length) body.writeUIntLE(value % 2 ** (8 * width), at, width);
   if (body.length >= 26) body.writeUInt16LE(wild ? pick(random, [1, 3, 7, int(random, 0x10000)]) : 1, 24);
   return chunk('fmt ', body);
@@ -60,7 +67,11 @@ export function fuzzWav(random: Random): Buffer {
   }[sizeKind];
   const data = chunk('data', samples, declared, random() < 0.8);
   const extras = Array.from({ length: int(random, 4) }, () =>
-    chunk(pick(random, ['LIST', 'fact', 'JUNK', 'bext', 'data', 'fmt ', String.fromCharCode(...Array.from({ length: 4 }, () => int(random, 256)))]), Buffer.alloc(int(random, 300), 0x41), random() < 0.8 ? undefined : int(random, 0x100000000)),
+    chunk(
+      pick(random, ['LIST', 'fact', 'JUNK', 'bext', 'data', 'fmt ', String.fromCharCode(...Array.from({ length: 4 }, () => int(random, 256)))]),
+      Buffer.alloc(int(random, 300), 0x41),
+      random() < 0.8 ? undefined : int(random, 0x100000000),
+    ),
   );
   const parts = [fmtChunk(random), ...extras];
   if (random() < 0.05) parts.shift(); // no fmt chunk at all
@@ -80,7 +91,17 @@ export function fuzzWav(random: Random): Buffer {
 export function fuzzHead(random: Random): Buffer {
   const length = pick(random, [0, 1, 3, 4, 7, 12, 100, 1000, 5000, 9000]);
   const head = Buffer.from(Array.from({ length }, () => (random() < 0.3 ? 0xff : int(random, 256))));
-  const start = pick(random, [[0xff, 0xfb], [0xff, 0xf3], [0xff, 0xf1], [0xff, 0xff], [0xff, 0xe0 | int(random, 32)], [...Buffer.from('ID3')], [...Buffer.from('RIFF')], [...Buffer.from('OggS')], []]);
+  const start = pick(random, [
+    [0xff, 0xfb],
+    [0xff, 0xf3],
+    [0xff, 0xf1],
+    [0xff, 0xff],
+    [0xff, 0xe0 | int(random, 32)],
+    [...Buffer.from('ID3')],
+    [...Buffer.from('RIFF')],
+    [...Buffer.from('OggS')],
+    [],
+  ]);
   Buffer.from(start).copy(head);
   // Sometimes a plausible second frame header a random distance on.
   if (length > 200 && random() < 0.5) Buffer.from([0xff, 0xfb, 0x90, 0x64]).copy(head, int(random, length - 4));

@@ -21,7 +21,9 @@ function thrown(run: () => unknown): string {
 }
 
 describe('parsePrerecordedAnswer', () => {
-  const withRealAnd = (change: (answer: { metadata: Record<string, unknown>; results: { channels: { alternatives: Record<string, unknown>[] }[] } }) => void): string => {
+  const withRealAnd = (
+    change: (answer: { metadata: Record<string, unknown>; results: { channels: { alternatives: Record<string, unknown>[] }[] } }) => void,
+  ): string => {
     const answer = JSON.parse(REAL) as Parameters<typeof change>[0];
     change(answer);
     return JSON.stringify(answer);
@@ -32,11 +34,27 @@ describe('parsePrerecordedAnswer', () => {
     ['null', 'null', "5 Deepgram's answer is not a transcript: it is not a JSON object"],
     ['an array', '[]', "5 Deepgram's answer is not a transcript: it is not a JSON object"],
     ['not JSON', '<html>', "5 Deepgram's answer is not a transcript: it is not JSON"],
-    ['results without channels', '{"metadata":{"request_id":"r","duration":1},"results":{}}', "5 Deepgram's answer is not a transcript: results.channels not an array"],
+    [
+      'results without channels',
+      '{"metadata":{"request_id":"r","duration":1},"results":{}}',
+      "5 Deepgram's answer is not a transcript: results.channels not an array",
+    ],
     ['a negative duration', withRealAnd((a) => (a.metadata.duration = -1)), "5 Deepgram's answer is not a transcript: metadata.duration not a time >= 0"],
-    ['words not an array', withRealAnd((a) => (a.results.channels[0]!.alternatives[0]!.words = 'many')), "5 Deepgram's answer is not a transcript: results.channels[0].alternatives[0].words not an array"],
-    ['a word without start', withRealAnd((a) => delete (a.results.channels[0]!.alternatives[0]!.words as Record<string, unknown>[])[3]!.start), "5 Deepgram's answer is not a transcript: results.channels[0].alternatives[0].words[3].start not a time >= 0"],
-    ['a transcript that is a number', withRealAnd((a) => (a.results.channels[0]!.alternatives[0]!.transcript = 1)), "5 Deepgram's answer is not a transcript: results.channels[0].alternatives[0].transcript not a string"],
+    [
+      'words not an array',
+      withRealAnd((a) => (a.results.channels[0]!.alternatives[0]!.words = 'many')),
+      "5 Deepgram's answer is not a transcript: results.channels[0].alternatives[0].words not an array",
+    ],
+    [
+      'a word without start',
+      withRealAnd((a) => delete (a.results.channels[0]!.alternatives[0]!.words as Record<string, unknown>[])[3]!.start),
+      "5 Deepgram's answer is not a transcript: results.channels[0].alternatives[0].words[3].start not a time >= 0",
+    ],
+    [
+      'a transcript that is a number',
+      withRealAnd((a) => (a.results.channels[0]!.alternatives[0]!.transcript = 1)),
+      "5 Deepgram's answer is not a transcript: results.channels[0].alternatives[0].transcript not a string",
+    ],
   ])('%s', (_name, body, expected) => {
     expect(thrown(() => parsePrerecordedAnswer(body))).toBe(expected);
   });
@@ -69,7 +87,13 @@ describe('transcribeBatch bounds what it reads', () => {
     const { port } = server.address() as AddressInfo;
     const started = performance.now();
     try {
-      await transcribeBatch({ url: `http://127.0.0.1:${port}/v1/listen`, body: Readable.from([Buffer.alloc(100)]), contentType: 'audio/*', timeoutMs: 5000, ...options });
+      await transcribeBatch({
+        url: `http://127.0.0.1:${port}/v1/listen`,
+        body: Readable.from([Buffer.alloc(100)]),
+        contentType: 'audio/*',
+        timeoutMs: 5000,
+        ...options,
+      });
       return 'ok';
     } catch (error) {
       if (!(error instanceof TranscribeError)) throw error;
@@ -95,10 +119,13 @@ describe('transcribeBatch bounds what it reads', () => {
   });
 
   it('an answer that stops flowing times out by the idle bound', async () => {
-    const result = await answerWith((_request, response) => {
-      response.writeHead(200);
-      response.write('{"metadata":');
-    }, { answerIdleMs: 300 });
+    const result = await answerWith(
+      (_request, response) => {
+        response.writeHead(200);
+        response.write('{"metadata":');
+      },
+      { answerIdleMs: 300 },
+    );
     expect(result).toBe("5 Deepgram's answer stalled: nothing for 0.3 s after 0.0 MB (fast)");
   });
 

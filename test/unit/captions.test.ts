@@ -9,7 +9,8 @@ const channelNames = parseNameMap('0=Agent,1=Caller');
 /** Words 0.5 s apart, each 0.4 s long (see `said`). */
 const dialogue = said('[0] Hello there. [1] Hi, Ana. [0] How are you?', { start: 10 });
 /** `w01 w02 ...`: n words of 6 characters (`word01`), `step` seconds apart, 0.2 s long. */
-const numbered = (n: number, step = 0.25) => said(Array.from({ length: n }, (_, i) => `word${String(i + 1).padStart(2, '0')}`).join(' '), { step, length: 0.2 });
+const numbered = (n: number, step = 0.25) =>
+  said(Array.from({ length: n }, (_, i) => `word${String(i + 1).padStart(2, '0')}`).join(' '), { step, length: 0.2 });
 const long = 'Supercalifragilisticexpialidocious-antidisestablishmentarianism';
 
 /** Compact view of cues: `start-end voice|line|line`. */
@@ -23,7 +24,12 @@ describe('buildCues', () => {
     ['stretched to 0.5 s when there is room', [said('Hi.', { start: 1 })], {}, ['1-1.5|Hi.']],
     ['stretched only up to the next cue', [said('Hi.', { start: 1 }), said('Yes.', { start: 1.42 })], {}, ['1-1.42|Hi.', '1.42-1.92|Yes.']],
     ['minimum duration is an option', [said('Hi.', { start: 1 })], { minSeconds: 1 }, ['1-2|Hi.']],
-    ['diarized: a cue per speaker turn', [dialogue], { diarize: true }, ['10-10.9 Speaker 0|Hello there.', '11-11.9 Speaker 1|Hi, Ana.', '12-13.4 Speaker 0|How are you?']],
+    [
+      'diarized: a cue per speaker turn',
+      [dialogue],
+      { diarize: true },
+      ['10-10.9 Speaker 0|Hello there.', '11-11.9 Speaker 1|Hi, Ana.', '12-13.4 Speaker 0|How are you?'],
+    ],
     ['diarized with names', [dialogue], { speakers: names }, ['10-10.9 Ana|Hello there.', '11-11.9 Bo|Hi, Ana.', '12-13.4 Ana|How are you?']],
     ['speakers sent but diarize off: one cue, no voice', [dialogue], {}, ['10-13.4|Hello there. Hi, Ana. How are you?']],
     [
@@ -71,7 +77,12 @@ describe('buildCues', () => {
       { speakers: names },
       ['0-2.7 Ana|word01 word02 word03 word04 word05|word06 word07 word08 word09 word10 word11', '2.75-3.25 Ana|word12'],
     ],
-    ['line length and count are options', [numbered(5)], { maxLineChars: 13, maxLines: 1, minSeconds: 0 }, ['0-0.45|word01 word02', '0.5-0.95|word03 word04', '1-1.2|word05']],
+    [
+      'line length and count are options',
+      [numbered(5)],
+      { maxLineChars: 13, maxLines: 1, minSeconds: 0 },
+      ['0-0.45|word01 word02', '0.5-0.95|word03 word04', '1-1.2|word05'],
+    ],
     [
       'split by duration: at most 7 s',
       [said('One two three four five six seven eight nine ten.', { step: 1, length: 0.5 })],
@@ -147,7 +158,9 @@ describe('renderSrt and renderVtt', () => {
   it('two lines, no voice', () => {
     const [cue] = buildCues([numbered(12)]);
     expect(renderSrt([cue!])).toBe('1\n00:00:00,000 --> 00:00:02,950\nword01 word02 word03 word04 word05 word06\nword07 word08 word09 word10 word11 word12\n');
-    expect(renderVtt([cue!])).toBe('WEBVTT\n\n00:00:00.000 --> 00:00:02.950\nword01 word02 word03 word04 word05 word06\nword07 word08 word09 word10 word11 word12\n');
+    expect(renderVtt([cue!])).toBe(
+      'WEBVTT\n\n00:00:00.000 --> 00:00:02.950\nword01 word02 word03 word04 word05 word06\nword07 word08 word09 word10 word11 word12\n',
+    );
   });
 
   it('WebVTT escapes &, < and > in text and voice; SRT keeps them', () => {
@@ -171,7 +184,11 @@ describe('SRT and WebVTT read back by an independent parser (media-captions, str
   const cases: [string, Utterance[], CaptionOptions][] = [
     ['diarized with names', [dialogue], { speakers: names }],
     ['diarized without names', [dialogue], { diarize: true }],
-    ['multichannel, overlapping', [said('One two three four.', { channel: 0, channels: 2 }), said('Yes.', { channel: 1, channels: 2, start: 1 })], { channelNames }],
+    [
+      'multichannel, overlapping',
+      [said('One two three four.', { channel: 0, channels: 2 }), said('Yes.', { channel: 1, channels: 2, start: 1 })],
+      { channelNames },
+    ],
     ['long, split by length', [numbered(40)], {}],
     ['slow, split by duration', [said('One two three four five six seven eight nine ten.', { step: 1, length: 0.5 })], {}],
     ['the real long utterance', [preamble()], {}],

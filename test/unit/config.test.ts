@@ -65,7 +65,13 @@ describe('parseConfig: a hand-edited file is checked, and errors name the line o
 
 describe('parseConfig: unknown keys and refused values are set aside, not fatal', () => {
   it('keeps the good values and lists the rest with their profile', () => {
-    const text = JSON.stringify({ modle: 'x', model: 'nova-2', endpointing: 'soon', language: { name: 'x' }, profiles: { work: { langauge: 'de', speed: 0, diarize: true } } });
+    const text = JSON.stringify({
+      modle: 'x',
+      model: 'nova-2',
+      endpointing: 'soon',
+      language: { name: 'x' },
+      profiles: { work: { langauge: 'de', speed: 0, diarize: true } },
+    });
     expect(parseConfig(text, PATH)).toEqual({
       base: { model: 'nova-2' },
       profiles: { work: { diarize: true } },
@@ -84,17 +90,28 @@ describe('resolveSettings with refused stored values: an error where used, a war
     { name: 'endpointing' as const, reason: 'must be milliseconds (e.g. 300) or false' },
     { name: 'speed' as const, reason: 'must be a decimal number of at least 0.1 (1 = real time) or "max"', profile: 'work' },
   ];
-  const layers = (profile?: string): ConfigLayers => ({ path: PATH, base: { model: 'nova-2' }, refused, ...(profile ? { profile: { name: profile, values: {} } } : {}) });
+  const layers = (profile?: string): ConfigLayers => ({
+    path: PATH,
+    base: { model: 'nova-2' },
+    refused,
+    ...(profile ? { profile: { name: profile, values: {} } } : {}),
+  });
   const endpointingWarning = (by: string) =>
     `the config file ${PATH}: "endpointing" must be milliseconds (e.g. 300) or false; ignored, as ${by} overrides it — fix it with transcribe config set endpointing <value>`;
   it.each<[string, Record<string, unknown>, Record<string, string>, string | undefined, string[] | string]>([
     ['used: an error', {}, {}, undefined, `the config file ${PATH}: "endpointing" must be milliseconds (e.g. 300) or false`],
     ['overridden by a flag: a warning', { endpointing: '10' }, {}, undefined, [endpointingWarning('--endpointing')]],
     ['overridden by the environment', {}, { TRANSCRIBE_ENDPOINTING: '10' }, undefined, [endpointingWarning('TRANSCRIBE_ENDPOINTING')]],
-    ['another profile\'s value is not looked at', { endpointing: '10' }, {}, 'home', [endpointingWarning('--endpointing')]],
-    ['the selected profile\'s value, used', { endpointing: '10' }, {}, 'work', `the config file ${PATH}: "profiles.work.speed" must be a decimal number of at least 0.1 (1 = real time) or "max"`],
+    ["another profile's value is not looked at", { endpointing: '10' }, {}, 'home', [endpointingWarning('--endpointing')]],
     [
-      'the selected profile\'s value, overridden',
+      "the selected profile's value, used",
+      { endpointing: '10' },
+      {},
+      'work',
+      `the config file ${PATH}: "profiles.work.speed" must be a decimal number of at least 0.1 (1 = real time) or "max"`,
+    ],
+    [
+      "the selected profile's value, overridden",
       { endpointing: '10', speed: '2' },
       {},
       'work',

@@ -23,8 +23,20 @@ describe('decoderCommand: an input path is only ever a local file', () => {
     const PATH = pathWith('ffmpeg', 'sox');
     const { args } = decoderCommand({ path: 'http://example.com/x.mp3', sniffed: mp3, label: 'x' }, { PATH });
     expect(args).toEqual([
-      '-hide_banner', '-loglevel', 'error', '-nostdin', '-protocol_whitelist', 'file,pipe',
-      '-i', `file:${resolve('http:/example.com/x.mp3')}`, '-vn', '-acodec', 'pcm_s16le', '-f', 'wav', 'pipe:1',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-protocol_whitelist',
+      'file,pipe',
+      '-i',
+      `file:${resolve('http:/example.com/x.mp3')}`,
+      '-vn',
+      '-acodec',
+      'pcm_s16le',
+      '-f',
+      'wav',
+      'pipe:1',
     ]);
   });
 

@@ -35,7 +35,14 @@ describe('serializeEvent: one line per event type', () => {
         requestId: '01a03ac2-b34c-7433-9df5-62b0600b10bf',
         model: 'nova-3',
         language: 'en',
-        settings: { 'api-key': 'dg_secret', diarize: true, 'smart-format': true, 'interim-results': true, keyterm: ['Deepgram'], speakers: parseNameMap('0=Ana,1=Bo') },
+        settings: {
+          'api-key': 'dg_secret',
+          diarize: true,
+          'smart-format': true,
+          'interim-results': true,
+          keyterm: ['Deepgram'],
+          speakers: parseNameMap('0=Ana,1=Bo'),
+        },
         startedAt: new Date('2025-03-04T14:03:50.000Z'),
       }),
       '{"type":"open","request_id":"01a03ac2-b34c-7433-9df5-62b0600b10bf","model":"nova-3","language":"en","settings":{"diarize":true,"smart-format":true,"interim-results":true,"keyterm":["Deepgram"],"speakers":{"0":"Ana","1":"Bo"}},"started_at":"2025-03-04T14:03:50.000Z"}',
@@ -66,7 +73,11 @@ describe('serializeEvent: one line per event type', () => {
       metadataEvent(metadata('live-metadata-full')),
       '{"type":"metadata","request_id":"01a03ac3-92a1-79f0-ad85-2cee59754422","duration":44.26,"channels":1,"models":["7e3b5bdf-85ed-4fd2-9f7a-7721bbcad97b"]}',
     ],
-    ['error', errorEvent('Deepgram refused the API key (401 INVALID_AUTH)', 3), '{"type":"error","message":"Deepgram refused the API key (401 INVALID_AUTH)","exit_code":3}'],
+    [
+      'error',
+      errorEvent('Deepgram refused the API key (401 INVALID_AUTH)', 3),
+      '{"type":"error","message":"Deepgram refused the API key (401 INVALID_AUTH)","exit_code":3}',
+    ],
     ['close', closeEvent({ duration: 44.259937, exitCode: 0, reason: 'end' }), '{"type":"close","duration":44.26,"exit_code":0,"reason":"end"}'],
   ])('%s', (_name, event, line) => {
     expect(serializeEvent(event)).toBe(line);
@@ -110,10 +121,12 @@ describe('finalEvents', () => {
     const [event, ...rest] = finalEvents(said('Well [1] yes.'), { diarize: true });
     expect(rest).toEqual([]);
     expect(event!.speaker).toBe(1);
-    expect(event!.words).toEqual([
-      { word: 'Well', start: 0, end: 0.4, confidence: 0.9 },
-      { word: 'yes.', start: 0.5, end: 0.9, confidence: 0.9 },
-    ].map((word, i) => (i === 0 ? word : { ...word, speaker: 1 })));
+    expect(event!.words).toEqual(
+      [
+        { word: 'Well', start: 0, end: 0.4, confidence: 0.9 },
+        { word: 'yes.', start: 0.5, end: 0.9, confidence: 0.9 },
+      ].map((word, i) => (i === 0 ? word : { ...word, speaker: 1 })),
+    );
   });
 
   it('without diarization: one final per utterance, speaker null, utterance confidence', () => {

@@ -33,8 +33,20 @@ describe('clock formatters', () => {
 
 describe('parseNameMap', () => {
   it.each<[string, [number, string][]]>([
-    ['0=Ana,1=Bo', [[0, 'Ana'], [1, 'Bo']]],
-    [' 1 = Bo Smith , 0=Ana ', [[1, 'Bo Smith'], [0, 'Ana']]],
+    [
+      '0=Ana,1=Bo',
+      [
+        [0, 'Ana'],
+        [1, 'Bo'],
+      ],
+    ],
+    [
+      ' 1 = Bo Smith , 0=Ana ',
+      [
+        [1, 'Bo Smith'],
+        [0, 'Ana'],
+      ],
+    ],
     ['0=Ana,', [[0, 'Ana']]],
     ['2=a=b', [[2, 'a=b']]],
     ['10=Desk', [[10, 'Desk']]],
@@ -70,13 +82,34 @@ describe('textLines', () => {
     ['plain: the utterance text', said('Hello world.'), {}, ['Hello world.']],
     [
       "plain uses Deepgram's transcript, not the words",
-      { text: 'It costs $5.', start: 1, end: 2, channel: 0, confidence: 0.9, words: [{ text: 'It', start: 1, end: 1.2, confidence: 0.9 }, { text: 'costs', start: 1.2, end: 1.5, confidence: 0.9 }, { text: '$5', start: 1.5, end: 2, confidence: 0.9 }] },
+      {
+        text: 'It costs $5.',
+        start: 1,
+        end: 2,
+        channel: 0,
+        confidence: 0.9,
+        words: [
+          { text: 'It', start: 1, end: 1.2, confidence: 0.9 },
+          { text: 'costs', start: 1.2, end: 1.5, confidence: 0.9 },
+          { text: '$5', start: 1.5, end: 2, confidence: 0.9 },
+        ],
+      },
       {},
       ['It costs $5.'],
     ],
     ['offset timestamp', said('Hello world.', { start: 72.48 }), { timestamps: { kind: 'offset' } }, ['[00:01:12.480] Hello world.']],
-    ['wall timestamp: start + offset', said('Hello world.', { start: 5.2 }), { timestamps: { kind: 'wall', startedAt, formatClock: formatUtcClock } }, ['[14:03:55] Hello world.']],
-    ['wall timestamp past midnight', said('Late.', { start: 3600 * 10 }), { timestamps: { kind: 'wall', startedAt, formatClock: formatUtcClock } }, ['[00:03:50] Late.']],
+    [
+      'wall timestamp: start + offset',
+      said('Hello world.', { start: 5.2 }),
+      { timestamps: { kind: 'wall', startedAt, formatClock: formatUtcClock } },
+      ['[14:03:55] Hello world.'],
+    ],
+    [
+      'wall timestamp past midnight',
+      said('Late.', { start: 3600 * 10 }),
+      { timestamps: { kind: 'wall', startedAt, formatClock: formatUtcClock } },
+      ['[00:03:50] Late.'],
+    ],
     ['diarized: split at each speaker change', dialogue, { diarize: true }, ['Speaker 0: Hello there.', 'Speaker 1: Hi, Ana.', 'Speaker 0: How are you?']],
     ['diarized with names', dialogue, { diarize: true, speakers: names }, ['Ana: Hello there.', 'Bo: Hi, Ana.', 'Ana: How are you?']],
     ['names imply diarization', dialogue, { speakers: names }, ['Ana: Hello there.', 'Bo: Hi, Ana.', 'Ana: How are you?']],

@@ -22,7 +22,7 @@ type Outcome = { kind: 'audio'; bytes: number } | { kind: 'error'; error: unknow
 /** Splits `data` into chunks of random sizes, as a pipe delivers it. */
 function pieces(random: Random, data: Buffer): Buffer[] {
   const out: Buffer[] = [];
-  for (let at = 0; at < data.length; ) {
+  for (let at = 0; at < data.length;) {
     const size = 1 + Math.floor(random() * (random() < 0.5 ? 64 : 4096));
     out.push(data.subarray(at, at + size));
     at += size;
@@ -80,7 +80,9 @@ describe(`fuzzing (seed ${SEED}; FUZZ_SEED=${SEED} replays it)`, () => {
       } else if (isClean(outcome.error)) tally.cleanErrors++;
       else tally.crashes.push(`case ${i}: ${(outcome.error as Error)?.stack ?? String(outcome.error)}`);
     }
-    console.log(`WAV fuzz, seed ${SEED}: ${tally.cases} cases, ${tally.audio} audio, ${tally.cleanErrors} clean errors, ${tally.crashes.length} crashes, ${tally.hangs.length} hangs`);
+    console.log(
+      `WAV fuzz, seed ${SEED}: ${tally.cases} cases, ${tally.audio} audio, ${tally.cleanErrors} clean errors, ${tally.crashes.length} crashes, ${tally.hangs.length} hangs`,
+    );
     expect({ crashes: tally.crashes, hangs: tally.hangs, oddAudio: tally.oddAudio }, `FUZZ_SEED=${SEED}`).toEqual({ crashes: [], hangs: [], oddAudio: [] });
     expect(tally.audio, 'some cases are readable audio').toBeGreaterThan(CASES / 20);
     expect(tally.cleanErrors, 'some cases are refused').toBeGreaterThan(CASES / 20);
@@ -101,7 +103,8 @@ describe(`fuzzing (seed ${SEED}; FUZZ_SEED=${SEED} replays it)`, () => {
       } catch (error) {
         throw new Error(`FUZZ_SEED=${SEED}: sniff threw on case ${i} (${head.subarray(0, 16).toString('hex')}): ${String(error)}`);
       }
-      if (/[^\x20-\x7e]/.test(verdict)) throw new Error(`FUZZ_SEED=${SEED}: case ${i}: the verdict ${JSON.stringify(verdict)}, printed in messages, holds control bytes`);
+      if (/[^\x20-\x7e]/.test(verdict))
+        throw new Error(`FUZZ_SEED=${SEED}: case ${i}: the verdict ${JSON.stringify(verdict)}, printed in messages, holds control bytes`);
       const kind = verdict.startsWith('RIFF/') ? 'RIFF/*' : verdict;
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }

@@ -13,9 +13,14 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const CASES = 600;
 const LIVE = fixtureTexts('live-');
 const ALL = fixtureTexts();
-const VALID_RUN = ['live-results-interim-words.json', 'live-results-final-speech-final.json', 'live-utterance-end.json', 'live-speech-started.json', 'live-results-final-not-speech-final.json', 'live-metadata-full.json'].map(
-  (name) => LIVE.find((fixture) => fixture.name === name)!.text,
-);
+const VALID_RUN = [
+  'live-results-interim-words.json',
+  'live-results-final-speech-final.json',
+  'live-utterance-end.json',
+  'live-speech-started.json',
+  'live-results-final-not-speech-final.json',
+  'live-metadata-full.json',
+].map((name) => LIVE.find((fixture) => fixture.name === name)!.text);
 
 /** Every promise of the parser's shapes that the model and outputs rely on; the broken one, or undefined. */
 function brokenPromise(message: ServerMessage): string | undefined {
@@ -28,7 +33,8 @@ function brokenPromise(message: ServerMessage): string | undefined {
       if (channel.alternatives.length > 1) return 'more than one alternative';
       for (const alternative of channel.alternatives) {
         if (!clean(alternative.transcript) || alternative.words.length > MAX_WORDS_PER_RESULTS) return 'transcript or words';
-        for (const word of alternative.words) if (!time(word.start) || !(word.end >= word.start) || !clean(word.word) || !clean(word.punctuated_word ?? '')) return 'a word';
+        for (const word of alternative.words)
+          if (!time(word.start) || !(word.end >= word.start) || !clean(word.word) || !clean(word.punctuated_word ?? '')) return 'a word';
       }
       return undefined;
     }
@@ -43,7 +49,8 @@ function brokenPromise(message: ServerMessage): string | undefined {
   }
 }
 
-const transcriptOf = (events: TranscriptEvent[]) => events.flatMap((event) => (event.type === 'final' ? [`${event.utterance.text} ${event.utterance.start}-${event.utterance.end}`] : []));
+const transcriptOf = (events: TranscriptEvent[]) =>
+  events.flatMap((event) => (event.type === 'final' ? [`${event.utterance.text} ${event.utterance.start}-${event.utterance.end}`] : []));
 
 describe(`fuzz: mutated fixtures through the parser and the model (FUZZ_SEED=${SEED}, ${CASES} cases)`, () => {
   const cases = mutants(ALL, CASES, SEED);
@@ -59,7 +66,8 @@ describe(`fuzz: mutated fixtures through the parser and the model (FUZZ_SEED=${S
         const broken = brokenPromise(message);
         if (broken) failures.push(`${mutant.label}: ${broken}`);
         for (const event of model.apply(message)) {
-          if (event.type === 'final' && !(Number.isFinite(event.utterance.start) && Number.isFinite(event.utterance.end))) failures.push(`${mutant.label}: final with bad times`);
+          if (event.type === 'final' && !(Number.isFinite(event.utterance.start) && Number.isFinite(event.utterance.end)))
+            failures.push(`${mutant.label}: final with bad times`);
         }
       } catch (error) {
         figures.crashes += 1;
@@ -94,7 +102,8 @@ describe(`fuzz: mutated fixtures through the parser and the model (FUZZ_SEED=${S
       try {
         const answer = parsePrerecordedAnswer(mutant.text);
         const words = answer.results.channels.flatMap((channel) => channel.alternatives.flatMap((alternative) => alternative.words));
-        if (!words.every((word) => Number.isFinite(word.start) && word.end >= word.start && controlCharacters(word.punctuated_word ?? word.word).length === 0)) failures.push(`${mutant.label}: bad word`);
+        if (!words.every((word) => Number.isFinite(word.start) && word.end >= word.start && controlCharacters(word.punctuated_word ?? word.word).length === 0))
+          failures.push(`${mutant.label}: bad word`);
       } catch (error) {
         if (!(error instanceof TranscribeError && error.exitCode === 5)) failures.push(`${mutant.label}: threw ${String(error)}`);
       }

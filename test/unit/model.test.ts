@@ -7,13 +7,16 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/deepgram/${n
 
 /** A Results message in the shape of the real fixtures. */
 function results(text: string, o: { start?: number; isFinal?: boolean; speechFinal?: boolean; channel?: number } = {}): string {
-  const words = text.split(' ').filter(Boolean).map((punctuated, i) => ({
-    word: punctuated.toLowerCase().replace(/[^a-z']/g, ''),
-    start: (o.start ?? 0) + i * 0.5,
-    end: (o.start ?? 0) + i * 0.5 + 0.4,
-    confidence: 0.9,
-    punctuated_word: punctuated,
-  }));
+  const words = text
+    .split(' ')
+    .filter(Boolean)
+    .map((punctuated, i) => ({
+      word: punctuated.toLowerCase().replace(/[^a-z']/g, ''),
+      start: (o.start ?? 0) + i * 0.5,
+      end: (o.start ?? 0) + i * 0.5 + 0.4,
+      confidence: 0.9,
+      punctuated_word: punctuated,
+    }));
   const message: DeepgramResults = {
     type: 'Results',
     channel_index: [o.channel ?? 0, 1],
@@ -39,16 +42,39 @@ function run(messages: string[], flush = false): string[] {
 describe('TranscriptModel', () => {
   it.each<[string, string[], string[], boolean?]>([
     ['interim then speech_final', [results('Hello'), results('Hello world.', { isFinal: true, speechFinal: true })], ['~Hello', '=Hello world.']],
-    ['several finals make one utterance', [results('One two', { isFinal: true }), results('three.', { start: 2, isFinal: true, speechFinal: true })], ['~One two', '=One two three.']],
+    [
+      'several finals make one utterance',
+      [results('One two', { isFinal: true }), results('three.', { start: 2, isFinal: true, speechFinal: true })],
+      ['~One two', '=One two three.'],
+    ],
     ['interim after a final shows both', [results('One two', { isFinal: true }), results('three', { start: 2 })], ['~One two', '~One two three']],
     ['UtteranceEnd ends the utterance', [results('No pause here', { isFinal: true }), utteranceEnd(1.4)], ['~No pause here', '=No pause here']],
     ['UtteranceEnd with nothing pending prints nothing', [utteranceEnd(-1)], []],
     ['empty finals print nothing', [results('', { isFinal: true, speechFinal: true }), results('', { isFinal: true })], []],
     ['identical interims are not repeated', [results('Hi'), results('Hi')], ['~Hi']],
-    ['end of stream flushes finals, drops interims', [results('Kept', { isFinal: true }), results('unconfirmed', { start: 1 })], ['~Kept', '~Kept unconfirmed', '=Kept'], true],
+    [
+      'end of stream flushes finals, drops interims',
+      [results('Kept', { isFinal: true }), results('unconfirmed', { start: 1 })],
+      ['~Kept', '~Kept unconfirmed', '=Kept'],
+      true,
+    ],
     ['unknown and malformed messages are ignored', ['not json', '{"type":"Warning"}', '[1,2]'], []],
-    ['real fixtures', [fixture('live-results-interim-words'), fixture('live-results-final-speech-final')], ['~This is the', '=This is the Oh, no. I meant all then.']],
-    ['real empty fixtures', [fixture('live-results-interim-empty'), fixture('live-results-empty-final'), fixture('live-utterance-end'), fixture('live-speech-started'), fixture('live-metadata-full')], []],
+    [
+      'real fixtures',
+      [fixture('live-results-interim-words'), fixture('live-results-final-speech-final')],
+      ['~This is the', '=This is the Oh, no. I meant all then.'],
+    ],
+    [
+      'real empty fixtures',
+      [
+        fixture('live-results-interim-empty'),
+        fixture('live-results-empty-final'),
+        fixture('live-utterance-end'),
+        fixture('live-speech-started'),
+        fixture('live-metadata-full'),
+      ],
+      [],
+    ],
   ])('%s', (_name, messages, expected, flush) => {
     expect(run(messages, flush)).toEqual(expected);
   });

@@ -1,6 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { chmodSync, linkSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, openSync, writeSync, fstatSync, ftruncateSync, closeSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  openSync,
+  writeSync,
+  fstatSync,
+  ftruncateSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -168,7 +184,12 @@ describe('checkOutputPaths: what would destroy the input or each other', () => {
 });
 
 describe('createOutput: --output on a terminal also shows the finished lines there', () => {
-  const utterance: Utterance = { text: 'Hello there.', start: 0.5, end: 1.2, channel: 0, confidence: 0.9,
+  const utterance: Utterance = {
+    text: 'Hello there.',
+    start: 0.5,
+    end: 1.2,
+    channel: 0,
+    confidence: 0.9,
     words: [
       { text: 'Hello', start: 0.5, end: 0.8, confidence: 0.9 },
       { text: 'there.', start: 0.8, end: 1.2, confidence: 0.9 },
@@ -188,6 +209,10 @@ describe('createOutput: --output on a terminal also shows the finished lines the
     output.close({ exitCode: 0, reason: 'end', audioSeconds: 1.2 });
     dispose();
     expect(stdout.text).toBe(shown);
-    expect(readFileSync(path, 'utf8').split('\n').map((line) => (line ? JSON.parse(line).type : ''))).toEqual(['open', 'final', 'close', '']);
+    expect(
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .map((line) => (line ? JSON.parse(line).type : '')),
+    ).toEqual(['open', 'final', 'close', '']);
   });
 });

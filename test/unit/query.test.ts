@@ -39,15 +39,50 @@ describe('listenUrl', () => {
     ['raw 8 kHz stereo', {}, { sampleRate: 8000, channels: 2 }, defaults.replace('16000', '8000').replace('channels=1', 'channels=2')],
     ['no smart format, punctuate', { smartFormat: false, punctuate: true }, format, defaults.replace('smart_format=true', 'smart_format=false&punctuate=true')],
     ['diarize', { diarize: true }, format, defaults.replace('smart_format=true', 'smart_format=true&diarize=true')],
-    ['keyterms repeat the key', { keyterm: ['Acme, Inc', 'Zyx'] }, format, defaults.replace('smart_format=true', 'smart_format=true&keyterm=Acme%2C+Inc&keyterm=Zyx')],
+    [
+      'keyterms repeat the key',
+      { keyterm: ['Acme, Inc', 'Zyx'] },
+      format,
+      defaults.replace('smart_format=true', 'smart_format=true&keyterm=Acme%2C+Inc&keyterm=Zyx'),
+    ],
     ['endpointing off', { endpointing: false }, format, defaults.replace('endpointing=300', 'endpointing=false')],
-    ['model and language', { model: 'nova-2-meeting', language: 'de' }, format, defaults.replace('nova-3', 'nova-2-meeting').replace('language=en', 'language=de')],
+    [
+      'model and language',
+      { model: 'nova-2-meeting', language: 'de' },
+      format,
+      defaults.replace('nova-3', 'nova-2-meeting').replace('language=en', 'language=de'),
+    ],
     ['speaker names imply diarize', { speakers: new Map([[0, 'Ana']]) }, format, defaults.replace('smart_format=true', 'smart_format=true&diarize=true')],
-    ['multichannel on a stereo source', { multichannel: true }, { sampleRate: 16000, channels: 2 }, defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true')],
-    ['channel names imply multichannel', { channelNames: new Map([[0, 'A']]) }, { sampleRate: 16000, channels: 2 }, defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true')],
+    [
+      'multichannel on a stereo source',
+      { multichannel: true },
+      { sampleRate: 16000, channels: 2 },
+      defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true'),
+    ],
+    [
+      'channel names imply multichannel',
+      { channelNames: new Map([[0, 'A']]) },
+      { sampleRate: 16000, channels: 2 },
+      defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true'),
+    ],
     ['multichannel on mono is moot', { multichannel: true }, format, defaults],
-    ['--param adds', { param: [['redact', 'pci'], ['redact', 'ssn']] }, format, `${defaults}&redact=pci&redact=ssn`],
-    ['--param replaces a built parameter', { param: [['interim_results', 'false']] }, format, defaults.replace('&interim_results=true', '') + '&interim_results=false'],
+    [
+      '--param adds',
+      {
+        param: [
+          ['redact', 'pci'],
+          ['redact', 'ssn'],
+        ],
+      },
+      format,
+      `${defaults}&redact=pci&redact=ssn`,
+    ],
+    [
+      '--param replaces a built parameter',
+      { param: [['interim_results', 'false']] },
+      format,
+      defaults.replace('&interim_results=true', '') + '&interim_results=false',
+    ],
   ])('%s', (_name, overrides, audio, query) => {
     expect(listenUrl({ ...base, ...overrides }, audio)).toBe(`wss://api.deepgram.com/v1/listen?${query}`);
   });
@@ -57,11 +92,29 @@ describe('batchUrl: the pre-recorded request', () => {
   const container = 'model=nova-3&language=en&smart_format=true&utterances=true';
   it.each<[string, Partial<QuerySettings>, { sampleRate: number; channels: number } | undefined, { paragraphs: boolean; utteranceSplit?: number }, string]>([
     ['a container: no live-only or raw-only parameters', {}, undefined, { paragraphs: false }, container],
-    ['raw PCM keeps encoding, rate and channels', {}, { sampleRate: 8000, channels: 1 }, { paragraphs: false }, 'model=nova-3&language=en&encoding=linear16&sample_rate=8000&channels=1&smart_format=true&utterances=true'],
+    [
+      'raw PCM keeps encoding, rate and channels',
+      {},
+      { sampleRate: 8000, channels: 1 },
+      { paragraphs: false },
+      'model=nova-3&language=en&encoding=linear16&sample_rate=8000&channels=1&smart_format=true&utterances=true',
+    ],
     ['--paragraphs', {}, undefined, { paragraphs: true }, `${container}&paragraphs=true`],
     ['--utterance-split', {}, undefined, { paragraphs: false, utteranceSplit: 1.5 }, `${container}&utt_split=1.5`],
-    ['multichannel on a container (its channels are unknown here)', { multichannel: true }, undefined, { paragraphs: false }, 'model=nova-3&language=en&smart_format=true&multichannel=true&utterances=true'],
-    ['--param passes through', { param: [['redact', 'pci']] }, undefined, { paragraphs: false }, 'model=nova-3&language=en&smart_format=true&redact=pci&utterances=true'],
+    [
+      'multichannel on a container (its channels are unknown here)',
+      { multichannel: true },
+      undefined,
+      { paragraphs: false },
+      'model=nova-3&language=en&smart_format=true&multichannel=true&utterances=true',
+    ],
+    [
+      '--param passes through',
+      { param: [['redact', 'pci']] },
+      undefined,
+      { paragraphs: false },
+      'model=nova-3&language=en&smart_format=true&redact=pci&utterances=true',
+    ],
   ])('%s', (_name, overrides, raw, units, query) => {
     expect(batchUrl({ ...base, ...overrides }, raw, units)).toBe(`https://api.deepgram.com/v1/listen?${query}`);
   });

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listDevices, parseArecordList, parsePactlSources } from '../../src/audio/devices.js';
-import {
-  ChunkAligner,
-  chooseRecorder,
-  formatOf,
-  recorderCommand,
-  stderrReason,
-  type RecorderName,
-} from '../../src/audio/recorder.js';
+import { ChunkAligner, chooseRecorder, formatOf, recorderCommand, stderrReason, type RecorderName } from '../../src/audio/recorder.js';
 import { AudioSourceError, UsageError } from '../../src/errors.js';
 
 // Fake PATH directories: an executable file is all `which` looks for.
@@ -45,10 +38,31 @@ describe('chooseRecorder', () => {
   });
 
   it.each<[string, string, NodeJS.Platform, RecorderName | undefined, string, string]>([
-    ['none on Linux', EMPTY, 'linux', undefined, 'cannot record from the microphone: neither arecord nor SoX (rec, sox) is on PATH', 'install one (Debian/Ubuntu): sudo apt-get install alsa-utils (arecord), or sudo apt-get install sox (rec)'],
+    [
+      'none on Linux',
+      EMPTY,
+      'linux',
+      undefined,
+      'cannot record from the microphone: neither arecord nor SoX (rec, sox) is on PATH',
+      'install one (Debian/Ubuntu): sudo apt-get install alsa-utils (arecord), or sudo apt-get install sox (rec)',
+    ],
     ['none on macOS', EMPTY, 'darwin', undefined, 'cannot record from the microphone: SoX (rec, sox) is not on PATH', 'install SoX: brew install sox'],
-    ['none on Windows', EMPTY, 'win32', undefined, 'cannot record from the microphone: SoX (rec, sox) is not on PATH', 'install SoX for Windows (https://sourceforge.net/projects/sox/) and add its folder to PATH'],
-    ['forced arecord missing', NO_ARECORD, 'linux', 'arecord', 'cannot record with arecord: it is not on PATH', 'install alsa-utils (Debian/Ubuntu: sudo apt-get install alsa-utils)'],
+    [
+      'none on Windows',
+      EMPTY,
+      'win32',
+      undefined,
+      'cannot record from the microphone: SoX (rec, sox) is not on PATH',
+      'install SoX for Windows (https://sourceforge.net/projects/sox/) and add its folder to PATH',
+    ],
+    [
+      'forced arecord missing',
+      NO_ARECORD,
+      'linux',
+      'arecord',
+      'cannot record with arecord: it is not on PATH',
+      'install alsa-utils (Debian/Ubuntu: sudo apt-get install alsa-utils)',
+    ],
     ['forced rec missing', SOX_ONLY, 'linux', 'rec', 'cannot record with rec: it is not on PATH', 'install SoX (Debian/Ubuntu: sudo apt-get install sox)'],
     ['forced arecord on macOS', EMPTY, 'darwin', 'arecord', 'cannot record with arecord: it is not on PATH', 'install SoX: brew install sox'],
   ])('%s: AudioSourceError (exit 4) naming the package', (_name, path, platform, recorder, message, hint) => {
@@ -64,7 +78,9 @@ describe('chooseRecorder', () => {
 
 describe('recorderCommand: the library command line, the device where each recorder reads it, chunks of 50 ms', () => {
   const base = { PATH: ALL, HOME: '/home/u' };
-  it.each<[string, RecorderName, { sampleRate?: number; channels?: number; device?: string; env?: Record<string, string> }, string, string[], Record<string, string>]>([
+  it.each<
+    [string, RecorderName, { sampleRate?: number; channels?: number; device?: string; env?: Record<string, string> }, string, string[], Record<string, string>]
+  >([
     [
       'arecord: -D device, ALSA period 50 ms in a 400 ms buffer',
       'arecord',
@@ -94,7 +110,25 @@ describe('recorderCommand: the library command line, the device where each recor
       'sox',
       { sampleRate: 48000, channels: 2 },
       `${ALL}/stdbuf`,
-      ['-o0', `${ALL}/sox`, '--buffer', '4800', '--default-device', '--no-show-progress', '--rate', '48000', '--channels', '2', '--encoding', 'signed-integer', '--bits', '16', '--type', 'raw', '-'],
+      [
+        '-o0',
+        `${ALL}/sox`,
+        '--buffer',
+        '4800',
+        '--default-device',
+        '--no-show-progress',
+        '--rate',
+        '48000',
+        '--channels',
+        '2',
+        '--encoding',
+        'signed-integer',
+        '--bits',
+        '16',
+        '--type',
+        'raw',
+        '-',
+      ],
       { PULSE_LATENCY_MSEC: '50' },
     ],
     [
@@ -102,7 +136,25 @@ describe('recorderCommand: the library command line, the device where each recor
       'sox',
       { env: { PULSE_LATENCY_MSEC: '20' } },
       `${ALL}/stdbuf`,
-      ['-o0', `${ALL}/sox`, '--buffer', '800', '--default-device', '--no-show-progress', '--rate', '16000', '--channels', '1', '--encoding', 'signed-integer', '--bits', '16', '--type', 'raw', '-'],
+      [
+        '-o0',
+        `${ALL}/sox`,
+        '--buffer',
+        '800',
+        '--default-device',
+        '--no-show-progress',
+        '--rate',
+        '16000',
+        '--channels',
+        '1',
+        '--encoding',
+        'signed-integer',
+        '--bits',
+        '16',
+        '--type',
+        'raw',
+        '-',
+      ],
       { PULSE_LATENCY_MSEC: '20' },
     ],
   ])('%s', (_name, name, options, command, args, extraEnv) => {
@@ -143,10 +195,26 @@ describe('formatOf', () => {
 
 describe('stderrReason: the recorder’s own words, without source locations', () => {
   it.each([
-    ['arecord, bogus device', 'ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM bogus\narecord: main:831: audio open error: No such file or directory\n', 'ALSA: Unknown PCM bogus; arecord: audio open error: No such file or directory'],
-    ['sox through stdbuf (argv[0] is a path)', 'ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM bogus\n/usr/bin/sox FAIL sox: Sorry, there is no default audio device configured\n', 'ALSA: Unknown PCM bogus; sox: Sorry, there is no default audio device configured'],
-    ['rec, server gone', "rec FAIL sox: `default' error reading from pulse audio device: Connection terminated: Operation not permitted\n", "sox: `default' error reading from pulse audio device: Connection terminated: Operation not permitted"],
-    ['overruns are noise', 'overrun!!! (at least 12.3 ms long)\narecord: pcm_read:2221: read error: Input/output error\n', 'arecord: read error: Input/output error'],
+    [
+      'arecord, bogus device',
+      'ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM bogus\narecord: main:831: audio open error: No such file or directory\n',
+      'ALSA: Unknown PCM bogus; arecord: audio open error: No such file or directory',
+    ],
+    [
+      'sox through stdbuf (argv[0] is a path)',
+      'ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM bogus\n/usr/bin/sox FAIL sox: Sorry, there is no default audio device configured\n',
+      'ALSA: Unknown PCM bogus; sox: Sorry, there is no default audio device configured',
+    ],
+    [
+      'rec, server gone',
+      "rec FAIL sox: `default' error reading from pulse audio device: Connection terminated: Operation not permitted\n",
+      "sox: `default' error reading from pulse audio device: Connection terminated: Operation not permitted",
+    ],
+    [
+      'overruns are noise',
+      'overrun!!! (at least 12.3 ms long)\narecord: pcm_read:2221: read error: Input/output error\n',
+      'arecord: read error: Input/output error',
+    ],
     ['at most the last three distinct lines', 'a\nb\nb\nc\nd\n', 'b; c; d'],
     ['nothing', '\n', ''],
   ])('%s', (_name, stderr, reason) => {

@@ -36,7 +36,11 @@ const results = (fields: Record<string, unknown> = {}, alternative: Record<strin
     duration: 1,
     is_final: true,
     speech_final: true,
-    channel: { alternatives: [{ transcript: 'Hi there.', confidence: 0.9, words: [{ word: 'hi', start: 1, end: 1.2, confidence: 0.9, punctuated_word: 'Hi' }], ...alternative }] },
+    channel: {
+      alternatives: [
+        { transcript: 'Hi there.', confidence: 0.9, words: [{ word: 'hi', start: 1, end: 1.2, confidence: 0.9, punctuated_word: 'Hi' }], ...alternative },
+      ],
+    },
     ...fields,
   });
 
@@ -69,11 +73,23 @@ describe('parseServerMessage: validates at the edge', () => {
     ['Results with a transcript that is a number', results({}, { transcript: 5 }), 'Results with transcript not a string'],
     ['Results with words an object', results({}, { words: {} }), 'Results with words not an array'],
     ['Results with a word without end', results({}, { words: [{ word: 'a', start: 1, confidence: 1 }] }), 'Results with words[0].end not a time >= 0'],
-    ['Results with a word ending before it starts', results({}, { words: [{ word: 'a', start: 2, end: 1, confidence: 1 }] }), 'Results with words[0] ending before it starts'],
+    [
+      'Results with a word ending before it starts',
+      results({}, { words: [{ word: 'a', start: 2, end: 1, confidence: 1 }] }),
+      'Results with words[0] ending before it starts',
+    ],
     ['Results with a word not a string', results({}, { words: [{ word: null, start: 1, end: 2, confidence: 1 }] }), 'Results with words[0].word not a string'],
-    ['Results with a negative speaker', results({}, { words: [{ word: 'a', start: 1, end: 2, confidence: 1, speaker: -1 }] }), 'Results with words[0].speaker not a whole number from 0 to 9007199254740991'],
+    [
+      'Results with a negative speaker',
+      results({}, { words: [{ word: 'a', start: 1, end: 2, confidence: 1, speaker: -1 }] }),
+      'Results with words[0].speaker not a whole number from 0 to 9007199254740991',
+    ],
     ['Results with confidence 7', results({}, { confidence: 7 }), 'Results with confidence not between 0 and 1'],
-    ['Results with too many words', results({}, { words: Array.from({ length: MAX_WORDS_PER_RESULTS + 1 }, () => ({})) }), `Results with ${MAX_WORDS_PER_RESULTS + 1} words (at most ${MAX_WORDS_PER_RESULTS})`],
+    [
+      'Results with too many words',
+      results({}, { words: Array.from({ length: MAX_WORDS_PER_RESULTS + 1 }, () => ({})) }),
+      `Results with ${MAX_WORDS_PER_RESULTS + 1} words (at most ${MAX_WORDS_PER_RESULTS})`,
+    ],
     ['Results with no alternative', results({ channel: { alternatives: [] } }), 'ok'],
     ['UtteranceEnd with channel missing', '{"type":"UtteranceEnd","last_word_end":1}', 'UtteranceEnd with channel missing'],
     ['UtteranceEnd with last_word_end -1', '{"type":"UtteranceEnd","channel":[0,1],"last_word_end":-1}', 'ok'],
@@ -81,7 +97,11 @@ describe('parseServerMessage: validates at the edge', () => {
     ['SpeechStarted without timestamp', '{"type":"SpeechStarted","channel":[0,1]}', 'SpeechStarted with timestamp not a time >= 0'],
     ['Metadata without duration', '{"type":"Metadata","request_id":"r","channels":1}', 'Metadata with duration not a time >= 0'],
     ['Metadata without request_id', '{"type":"Metadata","duration":1,"channels":1}', 'Metadata with request_id not a string'],
-    ['Metadata with channels -1', '{"type":"Metadata","request_id":"r","duration":1,"channels":-1}', 'Metadata with channels not a whole number from 0 to 1024'],
+    [
+      'Metadata with channels -1',
+      '{"type":"Metadata","request_id":"r","duration":1,"channels":-1}',
+      'Metadata with channels not a whole number from 0 to 1024',
+    ],
   ])('%s: %s', (_name, text, expected) => {
     expect(verdict(parseServerMessage(text))).toBe(expected);
   });
@@ -92,7 +112,13 @@ describe('parseServerMessage: validates at the edge', () => {
   });
 
   it('produces our own shape: only the first alternative, no extra fields, strings sanitized', () => {
-    const text = results({ extra: 1 }, { transcript: 'Hi\u001b]52;c;eA==\u0007 there\u009b2J.', words: [{ word: 'hi\u001b[2J', start: 1, end: 1.2, confidence: 0.9, punctuated_word: 'Hi\u0007', x: 1 }] });
+    const text = results(
+      { extra: 1 },
+      {
+        transcript: 'Hi\u001b]52;c;eA==\u0007 there\u009b2J.',
+        words: [{ word: 'hi\u001b[2J', start: 1, end: 1.2, confidence: 0.9, punctuated_word: 'Hi\u0007', x: 1 }],
+      },
+    );
     expect(parseServerMessage(text)).toEqual({
       kind: 'results',
       message: {
@@ -102,7 +128,11 @@ describe('parseServerMessage: validates at the edge', () => {
         duration: 1,
         is_final: true,
         speech_final: true,
-        channel: { alternatives: [{ transcript: 'Hi]52;c;eA== there2J.', confidence: 0.9, words: [{ word: 'hi[2J', start: 1, end: 1.2, confidence: 0.9, punctuated_word: 'Hi' }] }] },
+        channel: {
+          alternatives: [
+            { transcript: 'Hi]52;c;eA== there2J.', confidence: 0.9, words: [{ word: 'hi[2J', start: 1, end: 1.2, confidence: 0.9, punctuated_word: 'Hi' }] },
+          ],
+        },
       },
     });
   });

@@ -18,15 +18,20 @@ describe('parsers', () => {
     ['1000', 1000],
   ])('speed %j', (raw, value) => expect(parseSpeed(raw)).toBe(value));
   // Number() takes all of these: hex, exponents (1e-300 overflowed the pacer's timer), Infinity, blanks.
-  it.each(['0', '0.09', '-1', 'fast', '', ' ', 'NaN', 'Infinity', '0x10', '1e-300', '1e3', '1_000', '+2', '1 2', '9'.repeat(400)])('speed %j is refused', (raw) =>
-    expect(() => parseSpeed(raw)).toThrow('must be a decimal number of at least 0.1 (1 = real time) or "max"'),
+  it.each(['0', '0.09', '-1', 'fast', '', ' ', 'NaN', 'Infinity', '0x10', '1e-300', '1e3', '1_000', '+2', '1 2', '9'.repeat(400)])(
+    'speed %j is refused',
+    (raw) => expect(() => parseSpeed(raw)).toThrow('must be a decimal number of at least 0.1 (1 = real time) or "max"'),
   );
   it.each([
     ['0.8', 0.8],
     ['60', 60],
   ])('pause %s', (raw, value) => expect(parsePauseSeconds(raw)).toBe(value));
-  it.each(['0', '61', '0x10', '1e1', 'Infinity', '', '-1'])('pause %j is refused', (raw) => expect(() => parsePauseSeconds(raw)).toThrow('must be a pause in seconds'));
-  it.each(['0x10', '1e3', '1.0', '', '+5', '-0', 'Infinity', '9'.repeat(400)])('whole number %j is refused', (raw) => expect(() => parseInteger(0, 1e9)(raw)).toThrow());
+  it.each(['0', '61', '0x10', '1e1', 'Infinity', '', '-1'])('pause %j is refused', (raw) =>
+    expect(() => parsePauseSeconds(raw)).toThrow('must be a pause in seconds'),
+  );
+  it.each(['0x10', '1e3', '1.0', '', '+5', '-0', 'Infinity', '9'.repeat(400)])('whole number %j is refused', (raw) =>
+    expect(() => parseInteger(0, 1e9)(raw)).toThrow(),
+  );
   it.each<[string, number | false]>([
     ['300', 300],
     ['0', 0],
@@ -81,15 +86,42 @@ describe('resolveSettings: flag > environment > default', () => {
 describe('keepOperands: an optional-value flag never takes the path', () => {
   const specs = optionsFor('file').map(([, spec]) => spec);
   it.each<[string[], string[]]>([
-    [['--timestamps', 'talk.wav'], ['--timestamps=true', 'talk.wav']],
-    [['--timestamps', '-'], ['--timestamps=true', '-']],
-    [['--timestamps', 'wall', 'talk.wav'], ['--timestamps', 'wall', 'talk.wav']],
-    [['--timestamps', 'offset'], ['--timestamps', 'offset']],
-    [['--timestamps=wall', 'talk.wav'], ['--timestamps=wall', 'talk.wav']],
-    [['--timestamps', '--speed', 'max', 'talk.wav'], ['--timestamps', '--speed', 'max', 'talk.wav']],
-    [['talk.wav', '--timestamps'], ['talk.wav', '--timestamps']],
-    [['--model', 'talk.wav'], ['--model', 'talk.wav']],
-    [['--', '--timestamps', 'talk.wav'], ['--', '--timestamps', 'talk.wav']],
+    [
+      ['--timestamps', 'talk.wav'],
+      ['--timestamps=true', 'talk.wav'],
+    ],
+    [
+      ['--timestamps', '-'],
+      ['--timestamps=true', '-'],
+    ],
+    [
+      ['--timestamps', 'wall', 'talk.wav'],
+      ['--timestamps', 'wall', 'talk.wav'],
+    ],
+    [
+      ['--timestamps', 'offset'],
+      ['--timestamps', 'offset'],
+    ],
+    [
+      ['--timestamps=wall', 'talk.wav'],
+      ['--timestamps=wall', 'talk.wav'],
+    ],
+    [
+      ['--timestamps', '--speed', 'max', 'talk.wav'],
+      ['--timestamps', '--speed', 'max', 'talk.wav'],
+    ],
+    [
+      ['talk.wav', '--timestamps'],
+      ['talk.wav', '--timestamps'],
+    ],
+    [
+      ['--model', 'talk.wav'],
+      ['--model', 'talk.wav'],
+    ],
+    [
+      ['--', '--timestamps', 'talk.wav'],
+      ['--', '--timestamps', 'talk.wav'],
+    ],
   ])('%j -> %j', (args, expected) => expect(keepOperands(args, specs)).toEqual(expected));
 });
 

@@ -52,7 +52,9 @@ describe('the run check (test/support/temp-root.ts)', () => {
     const leaked = mkdtempSync(join(root, 'transcribe-leak-'));
     mkdirSync(join(root, 'virtmic-x'));
     process.env.TMPDIR = saved.tmp;
-    expect(teardown).toThrow(`the tests left 2 temp entries behind (make them with tempDir() from test/support/temp.ts):\n  ${leaked.slice(root.length + 1)}\n  virtmic-x`);
+    expect(teardown).toThrow(
+      `the tests left 2 temp entries behind (make them with tempDir() from test/support/temp.ts):\n  ${leaked.slice(root.length + 1)}\n  virtmic-x`,
+    );
     expect(process.exitCode).toBe(1);
     expect(existsSync(root)).toBe(false);
   });

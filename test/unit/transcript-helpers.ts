@@ -17,7 +17,10 @@ export function utterancesOf(messages: string[], offset = 0): Utterance[] {
  * (diarized words carry `speaker`) and passed through the model. `[1]` in the text switches the
  * speaker for the words after it; words are `step` seconds apart and last `length` seconds.
  */
-export function said(text: string, o: { start?: number; channel?: number; channels?: number; step?: number; length?: number; confidence?: number } = {}): Utterance {
+export function said(
+  text: string,
+  o: { start?: number; channel?: number; channels?: number; step?: number; length?: number; confidence?: number } = {},
+): Utterance {
   const start = o.start ?? 0;
   const step = o.step ?? 0.5;
   let speaker: number | undefined;
@@ -56,7 +59,15 @@ export function said(text: string, o: { start?: number; channel?: number; channe
 /** The long real utterance: every word of the pre-recorded fixture (the US constitution's preamble), one channel. */
 export function preamble(): Utterance {
   const response = JSON.parse(fixture('prerecorded-nova3-smartformat-file')) as {
-    results: { channels: { alternatives: { transcript: string; confidence: number; words: { word: string; punctuated_word?: string; start: number; end: number; confidence: number }[] }[] }[] };
+    results: {
+      channels: {
+        alternatives: {
+          transcript: string;
+          confidence: number;
+          words: { word: string; punctuated_word?: string; start: number; end: number; confidence: number }[];
+        }[];
+      }[];
+    };
   };
   const alternative = response.results.channels[0]!.alternatives[0]!;
   const words = alternative.words.map((word) => ({ text: word.punctuated_word ?? word.word, start: word.start, end: word.end, confidence: word.confidence }));

@@ -23,7 +23,11 @@ function wavHeader(o: { tag?: number; channels?: number; rate?: number; bits?: n
 describe('parseWavHeader', () => {
   it.each<[string, Parameters<typeof wavHeader>[0], object]>([
     ['16-bit mono', { dataBytes: 3200 }, { format: { sampleRate: 16000, channels: 1 }, encoding: { kind: 'int', bits: 16 }, dataOffset: 44, dataBytes: 3200 }],
-    ['24-bit stereo 48k', { channels: 2, rate: 48000, bits: 24, dataBytes: 6 }, { format: { sampleRate: 48000, channels: 2 }, encoding: { kind: 'int', bits: 24 } }],
+    [
+      '24-bit stereo 48k',
+      { channels: 2, rate: 48000, bits: 24, dataBytes: 6 },
+      { format: { sampleRate: 48000, channels: 2 }, encoding: { kind: 'int', bits: 24 } },
+    ],
     ['float32', { tag: 3, bits: 32, dataBytes: 8 }, { encoding: { kind: 'float', bits: 32 } }],
     ['extensible PCM', { tag: 0xfffe, fmtSize: 40, bits: 16, dataBytes: 2 }, { encoding: { kind: 'int', bits: 16 }, dataOffset: 68 }],
     ['LIST chunk before data', { extra: Buffer.concat([Buffer.from('LIST', 'latin1'), Buffer.from([3, 0, 0, 0, 1, 2, 3, 0])]) }, { dataOffset: 56 }],

@@ -40,7 +40,12 @@ export function resolveAdversarial(profile: 'faithful' | 'adversarial' | undefin
     revisions: options.revisions ?? all,
     paceLimit: pick(options.paceLimit, { speed: 1.25, aheadSec: 5 }),
     brokenMessages: pick(options.brokenMessages, { messages: BROKEN_MESSAGES, rate: 0.3, perMessage: 1 }),
-    randomClose: pick<NonNullable<Adversarial['randomClose']>>(options.randomClose, { connections: 1, probability: 1, withinSec: 5, during: ['audio', 'close-stream'] }),
+    randomClose: pick<NonNullable<Adversarial['randomClose']>>(options.randomClose, {
+      connections: 1,
+      probability: 1,
+      withinSec: 5,
+      during: ['audio', 'close-stream'],
+    }),
   };
 }
 
@@ -101,7 +106,11 @@ export class Adversary {
    * final for the span has it right. A client that appends interims instead of replacing them shows it.
    */
   revise(message: object): void {
-    const results = message as { type?: string; is_final?: boolean; channel: { alternatives: { transcript: string; words: { word: string; punctuated_word: string }[] }[] } };
+    const results = message as {
+      type?: string;
+      is_final?: boolean;
+      channel: { alternatives: { transcript: string; words: { word: string; punctuated_word: string }[] }[] };
+    };
     if (!this.behaviours.revisions || results.type !== 'Results' || results.is_final) return;
     const alternative = results.channel.alternatives[0];
     if (!alternative || alternative.words.length < 2) return;

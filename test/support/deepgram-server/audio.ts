@@ -34,7 +34,7 @@ interface WavLayout {
 function readWavLayout(head: Buffer): WavLayout | undefined {
   let channels = 0;
   let byteRate = 0;
-  for (let offset = 12; offset + 8 <= head.length; ) {
+  for (let offset = 12; offset + 8 <= head.length;) {
     const id = head.toString('latin1', offset, offset + 4);
     const size = head.readUInt32LE(offset + 4);
     if (id === 'fmt ' && offset + 24 <= head.length) {

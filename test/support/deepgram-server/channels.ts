@@ -27,7 +27,14 @@ export class ChannelRecognizers {
 
   constructor(script: readonly ScriptWord[], settings: RecognizerSettings, layout: ChannelLayout) {
     this.recognizers = isSplit(layout)
-      ? Array.from({ length: layout.channels }, (_, c) => new ScriptRecognizer(script.filter((word) => channelOf(word) === c), settings))
+      ? Array.from(
+          { length: layout.channels },
+          (_, c) =>
+            new ScriptRecognizer(
+              script.filter((word) => channelOf(word) === c),
+              settings,
+            ),
+        )
       : [new ScriptRecognizer(script, settings)];
   }
 

@@ -11,12 +11,7 @@ export {
   type ExpectedUtterancesOptions,
   type ExpectedUtterance,
 } from './script.js';
-export {
-  expectedUtterancesPrerecorded,
-  DEFAULT_UTT_SPLIT_SEC,
-  type ExpectedPrerecordedOptions,
-  type ExpectedPrerecordedUtterance,
-} from './prerecorded.js';
+export { expectedUtterancesPrerecorded, DEFAULT_UTT_SPLIT_SEC, type ExpectedPrerecordedOptions, type ExpectedPrerecordedUtterance } from './prerecorded.js';
 export { bareWord } from './messages.js';
 export { CLOSE } from './errors.js';
 export { BROKEN_MESSAGES, seededRandom } from './adversarial.js';

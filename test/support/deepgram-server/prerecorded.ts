@@ -32,9 +32,7 @@ export interface FileLayout extends TranscriptStyle {
  * word. Only words that end within the audio are heard.
  */
 export function wordsByChannel(script: readonly ScriptWord[], durationSec: number, layout: Omit<FileLayout, keyof TranscriptStyle>): ScriptWord[][] {
-  const heard = [...script]
-    .filter((word) => word.end <= durationSec + EPS)
-    .sort((a, b) => a.start - b.start || channelOf(a) - channelOf(b));
+  const heard = [...script].filter((word) => word.end <= durationSec + EPS).sort((a, b) => a.start - b.start || channelOf(a) - channelOf(b));
   if (!isSplit(layout)) return [heard];
   return Array.from({ length: layout.channels }, (_, c) => heard.filter((word) => channelOf(word) === c));
 }
@@ -89,9 +87,7 @@ function paragraphsOf(words: readonly ScriptWord[], style: TranscriptStyle): obj
     num_words: paragraph.length,
   }));
   // "\n<paragraph>" joined by "\n" (a blank line between paragraphs), "Speaker N: " with diarize.
-  const transcript = paragraphs
-    .map((p) => `\n${'speaker' in p ? `Speaker ${p.speaker}: ` : ''}${p.sentences.map((s) => s.text).join(' ')}`)
-    .join('\n');
+  const transcript = paragraphs.map((p) => `\n${'speaker' in p ? `Speaker ${p.speaker}: ` : ''}${p.sentences.map((s) => s.text).join(' ')}`).join('\n');
   return { transcript, paragraphs };
 }
 

@@ -34,17 +34,27 @@ export const RAW_ENCODINGS = ['linear16', 'linear32', 'alaw', 'mulaw', 'amr-nb',
 const OTHER_ENCODINGS = ['flac', 'opus', 'ogg-opus'];
 
 const BOOLEAN_PARAMS = [
-  'interim_results', 'punctuate', 'smart_format', 'numerals', 'profanity_filter', 'dictation', 'diarize',
-  'vad_events', 'multichannel', 'filler_words', 'mip_opt_out', 'no_delay', 'measurements',
-  'utterances', 'paragraphs',
+  'interim_results',
+  'punctuate',
+  'smart_format',
+  'numerals',
+  'profanity_filter',
+  'dictation',
+  'diarize',
+  'vad_events',
+  'multichannel',
+  'filler_words',
+  'mip_opt_out',
+  'no_delay',
+  'measurements',
+  'utterances',
+  'paragraphs',
 ];
 const INTEGER_PARAMS = ['sample_rate', 'channels'];
 
 const isInteger = (value: string): boolean => /^\d+$/.test(value);
-const deserializeError = (param: string, problem: string): ErrorBody =>
-  invalidQuery(`Failed to deserialize query parameters: ${param}: ${problem}`);
-const invalidValue = (param: string, value: string): ErrorBody =>
-  invalidQuery(`Invalid '${param}' value of '${value}'.`);
+const deserializeError = (param: string, problem: string): ErrorBody => invalidQuery(`Failed to deserialize query parameters: ${param}: ${problem}`);
+const invalidValue = (param: string, value: string): ErrorBody => invalidQuery(`Invalid '${param}' value of '${value}'.`);
 
 /** The first reason the query is refused, or undefined when it is acceptable. */
 function findQueryError(query: URLSearchParams): ErrorBody | undefined {

@@ -29,10 +29,7 @@ export interface HeardResults {
   speechFinal: boolean;
   fromFinalize: boolean;
 }
-export type Heard =
-  | HeardResults
-  | { type: 'SpeechStarted'; at: number; timestamp: number }
-  | { type: 'UtteranceEnd'; at: number; lastWordEnd: number };
+export type Heard = HeardResults | { type: 'SpeechStarted'; at: number; timestamp: number } | { type: 'UtteranceEnd'; at: number; lastWordEnd: number };
 
 /** The channel a script word is spoken on (default 0). */
 export const channelOf = (word: ScriptWord): number => word.channel ?? 0;
@@ -139,17 +136,27 @@ export class ScriptRecognizer {
   private nextEvent(): TimelineEvent | undefined {
     const { endpointingSec, utteranceEndSec, interimIntervalSec, maxSegmentSec } = this.settings;
     const candidates: (TimelineEvent | undefined)[] = [
-      this.wordEvent(this.started, (i) => (this.words[i] as ScriptWord).start, (_at, out) => this.onWordStart(out)),
+      this.wordEvent(
+        this.started,
+        (i) => (this.words[i] as ScriptWord).start,
+        (_at, out) => this.onWordStart(out),
+      ),
       endpointingSec === null
         ? undefined
-        : this.wordEvent(this.endpointsPassed, (i) => (this.heardAt[i] as number) + endpointingSec, (at, out) => this.onEndpoint(at, out)),
+        : this.wordEvent(
+            this.endpointsPassed,
+            (i) => (this.heardAt[i] as number) + endpointingSec,
+            (at, out) => this.onEndpoint(at, out),
+          ),
       { at: this.segmentStart + maxSegmentSec, run: (at, out) => this.pushFinal(out, at, { speechFinal: false }) },
       utteranceEndSec === null
         ? undefined
-        : this.wordEvent(this.utteranceEndsPassed, (i) => (this.heardAt[i] as number) + utteranceEndSec, (at, out) => this.onUtteranceEnd(at, out)),
-      interimIntervalSec === null
-        ? undefined
-        : { at: (this.interimsPassed + 1) * interimIntervalSec, run: (at, out) => this.onInterimTick(at, out) },
+        : this.wordEvent(
+            this.utteranceEndsPassed,
+            (i) => (this.heardAt[i] as number) + utteranceEndSec,
+            (at, out) => this.onUtteranceEnd(at, out),
+          ),
+      interimIntervalSec === null ? undefined : { at: (this.interimsPassed + 1) * interimIntervalSec, run: (at, out) => this.onInterimTick(at, out) },
     ];
     let earliest: TimelineEvent | undefined;
     for (const event of candidates) if (event && (!earliest || event.at < earliest.at - EPS)) earliest = event;
@@ -204,11 +211,7 @@ export class ScriptRecognizer {
     this.sendWaitingUtteranceEnd(out, at);
   }
 
-  private results(
-    end: number,
-    words: ScriptWord[],
-    flags: { isFinal: boolean; speechFinal?: boolean; fromFinalize?: boolean },
-  ): HeardResults {
+  private results(end: number, words: ScriptWord[], flags: { isFinal: boolean; speechFinal?: boolean; fromFinalize?: boolean }): HeardResults {
     return {
       type: 'Results',
       at: end,

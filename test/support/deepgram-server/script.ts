@@ -119,7 +119,10 @@ function utterancesOf(events: readonly ChannelHeard[], punctuated: boolean): Exp
     const speakers = [...new Set(words.map((word) => word.speaker ?? 0))];
     utterances.push({ channel, text: transcriptOf(words, punctuated), start: first.start, end: last.end, endedAt: round6(endedAt), speakers });
   };
-  for (const { channelIndex: [channel], heard } of events) {
+  for (const {
+    channelIndex: [channel],
+    heard,
+  } of events) {
     if (heard.type === 'Results' && heard.isFinal) pending.set(channel, [...(pending.get(channel) ?? []), ...heard.words]);
     if ((heard.type === 'Results' && heard.speechFinal) || heard.type === 'UtteranceEnd') endLine(channel, heard.at);
   }

@@ -107,7 +107,17 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
     if (fault?.reject) return refuse(refusalFromFault(fault.reject, record.requestId));
     requestIds.set(request, record.requestId);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const session = new LiveSession({ ws, record, params: handshake.params, script, fault, timing, reference, keepAudio, ...(adversarial ? { adversarial } : {}) });
+      const session = new LiveSession({
+        ws,
+        record,
+        params: handshake.params,
+        script,
+        fault,
+        timing,
+        reference,
+        keepAudio,
+        ...(adversarial ? { adversarial } : {}),
+      });
       sessions.add(session);
       void record.closed.then(() => sessions.delete(session));
     });

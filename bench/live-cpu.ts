@@ -136,13 +136,13 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number): Promise<
     const pid = child.pid as number;
     const heard = (): number => server.connections[0]?.audioSeconds ?? 0;
     await waitFor('the first audio frame', () => (server.connections[0]?.frames.length ?? 0) > 0 || child.exitCode !== null, 20_000);
-    if (child.exitCode !== null) throw new Error(`transcribe live exited ${child.exitCode}:\n${stderr}`);
+    if (child.exitCode !== null) throw new Error(`transcribe live exited ${String(child.exitCode)}:\n${stderr}`);
     const firstCpuMs = cpuMs(pid);
     const firstAudioSeconds = heard();
     if (seconds > 0) {
       player = playLoop(mic, speech);
       await waitFor(`${seconds} s of audio`, () => heard() >= firstAudioSeconds + seconds || child.exitCode !== null, (seconds + 15) * 1000);
-      if (child.exitCode !== null) throw new Error(`transcribe live exited ${child.exitCode}:\n${stderr}`);
+      if (child.exitCode !== null) throw new Error(`transcribe live exited ${String(child.exitCode)}:\n${stderr}`);
     }
     const recorderCpuMs = childrenOf(pid).reduce((sum, one) => sum + cpuMs(one), 0);
     const run: CpuRun = { cpuMs: cpuMs(pid), recorderCpuMs, audioSeconds: heard(), firstCpuMs, firstAudioSeconds };

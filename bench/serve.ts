@@ -5,4 +5,4 @@ import { scriptFromText, startDeepgramServer } from '../test/support/deepgram-se
 const text = process.argv[2] ?? 'Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.';
 const server = await startDeepgramServer({ script: scriptFromText(text, { startAt: 0.5, wordSec: 0.3 }), apiKey: null });
 console.log(server.url);
-process.on('SIGINT', () => void server.close().then(() => process.exit(0)));
+process.on('SIGINT', () => void server.close().finally(() => process.exit(0)));

@@ -84,7 +84,7 @@ function defaultText(spec: OptionSpec<unknown>): string {
   if (typeof spec.defaultValue === 'boolean') {
     return spec.defaultValue ? ` (default: on; ${spec.flags[1]} turns it off)` : '';
   }
-  const shown = spec.defaultLabel ?? (spec.defaultValue === undefined || isRepeatable(spec) ? undefined : String(spec.defaultValue));
+  const shown = spec.defaultLabel ?? (spec.defaultValue === undefined || isRepeatable(spec) ? undefined : plainText(spec.defaultValue));
   return shown === undefined ? '' : ` (default: ${shown})`;
 }
 
@@ -231,4 +231,9 @@ export async function main(argv: string[], context: Context): Promise<ExitCodeVa
     context.stderr.write(formatError(error, verbose));
     return exitCodeOf(error);
   }
+}
+
+/** A default value as help shows it: numbers and words as they are. */
+function plainText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

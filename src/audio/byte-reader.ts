@@ -63,7 +63,10 @@ async function* toBuffers(source: AsyncIterable<Buffer | string>): AsyncGenerato
 
 /** Yields at most `limit` bytes of `source` (the WAV data chunk; trailing chunks are metadata). */
 export async function* takeBytes(source: AsyncIterable<Buffer>, limit: number | undefined): AsyncGenerator<Buffer> {
-  if (limit === undefined) return yield* source;
+  if (limit === undefined) {
+    yield* source;
+    return;
+  }
   let left = limit;
   for await (const chunk of source) {
     if (left <= 0) return;

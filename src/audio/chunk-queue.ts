@@ -22,10 +22,10 @@ export class ChunkQueue implements AsyncIterableIterator<Buffer> {
   private bytes = 0;
   private ended = false;
   private done = false;
-  private reader: { resolve(result: IteratorResult<Buffer>): void; reject(error: unknown): void } | undefined;
+  private reader: { resolve: (result: IteratorResult<Buffer>) => void; reject: (error: unknown) => void } | undefined;
   private sink: ChunkSink | undefined;
   private blocked = false;
-  private piped: { resolve(): void; reject(error: unknown): void } | undefined;
+  private piped: { resolve: () => void; reject: (error: unknown) => void } | undefined;
 
   constructor(private readonly hooks: ChunkQueueHooks) {}
 

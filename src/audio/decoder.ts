@@ -21,8 +21,8 @@ export interface Decoder {
   /** 16-bit PCM in a WAV container (a pipe, so without sizes), native rate and channels. */
   wav: AsyncIterable<Buffer>;
   /** The decoder's last stderr line: why it produced no audio even when it exited 0 (ffmpeg does). */
-  reason(): string;
-  stop(): void;
+  reason: () => string;
+  stop: () => void;
 }
 
 /**

@@ -1,5 +1,4 @@
 'use strict';
-/* global module */
 // A recorder module for node-record-lpcm16. The library loads its recorder with
 // require(path.resolve(<its recorders dir>, options.recorder)), so when src/audio/recorder.ts passes
 // this file's absolute path as `recorder`, the library spawns what this returns instead of its own

@@ -39,7 +39,7 @@ export async function openAudioSource(
   const info = fromStdin ? undefined : await fileInfo(path);
   // A FIFO or <(cmd) is read once, like stdin: sniffed from the stream and the rest piped on.
   const streamed = !info?.regular;
-  const size = streamed ? undefined : info!.size;
+  const size = streamed ? undefined : info.size;
   const input = fromStdin ? io.stdin : readChunks(path);
   const reader = new ByteReader(input as AsyncIterable<Buffer>);
   const peek = (bytes: number) =>
@@ -50,7 +50,8 @@ export async function openAudioSource(
   if (mayStartMpegFrame(head)) head = await peek(SNIFF_BYTES);
   if (head.length === 0) throw new AudioSourceError(`${label} is empty: there is no audio to transcribe`, 'check the file or the command feeding stdin');
   let sniffed = sniff(head);
-  const closeReader = () => void reader.close();
+  // Closing the input only releases it; an error there has nothing left to spoil.
+  const closeReader = () => void reader.close().catch(() => {});
   if (sniffed.kind === 'wav') {
     const tag = await wavCodec(reader);
     if (tag === undefined) return readWav(reader, { label, fileBytes: size, stop: closeReader });

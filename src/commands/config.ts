@@ -102,8 +102,8 @@ function requireArg(value: string | undefined, usage: string): string {
 /** A setting as text: lists joined by commas, `max` for unlimited speed, the API key masked, a URL's user:password dropped. */
 export function show(name: OptionName, value: Settings[OptionName], showSecret = false): string {
   if (value === undefined) return '';
-  if (name === 'apiKey' && !showSecret) return maskSecret(String(value));
-  if (name === 'apiUrl' && !showSecret) return displayUrl(String(value));
+  if (name === 'apiKey' && !showSecret) return maskSecret(value as string);
+  if (name === 'apiUrl' && !showSecret) return displayUrl(value as string);
   if (value === Number.POSITIVE_INFINITY) return 'max';
   if (value instanceof Map) return [...value].map(([number, name]) => `${number}=${name}`).join(',');
   if (Array.isArray(value)) return value.map((item) => (Array.isArray(item) ? item.join('=') : String(item))).join(',');

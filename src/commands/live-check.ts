@@ -16,11 +16,13 @@ export async function runLevelCheck(context: Context, options: RecorderOptions):
   const guard = new SilenceGuard(recording.format, { seconds: CHECK_SECONDS });
   const tty = context.stderr.isTTY === true;
   let interrupted = false;
+  // A recorder that fails to stop is reported by the read loop below, which ends with its error.
+  const stopQuietly = () => void recording.stop().catch(() => {});
   const unsubscribe = context.onSignal(() => {
     interrupted = true;
-    void recording.stop();
+    stopQuietly();
   });
-  const deadline = setTimeout(() => void recording.stop(), (CHECK_SECONDS + 2) * 1000); // a stalled input gives no samples at all
+  const deadline = setTimeout(stopQuietly, (CHECK_SECONDS + 2) * 1000); // a stalled input gives no samples at all
   context.stderr.write(`transcribe: listening for ${CHECK_SECONDS} s with ${recording.recorder}${options.device ? ` on ${options.device}` : ''}...\n`);
   let report;
   let windows = 0;

@@ -66,7 +66,8 @@ export class LiveSession {
     readonly requestId: string | undefined,
   ) {
     socket.on('message', (data, isBinary) => {
-      if (!isBinary) handlers.onMessage(parseServerMessage(data.toString()));
+      // Text frames arrive as one Buffer (ws's default binaryType, 'nodebuffer').
+      if (!isBinary) handlers.onMessage(parseServerMessage((data as Buffer).toString()));
     });
     let oversize = false;
     this.lastSentAt = clock.now();
@@ -118,10 +119,10 @@ export class LiveSession {
       });
       socket.once('unexpected-response', (_request, response) => {
         cancelTimer(); // the answer came; reading its body is bounded on its own
-        void readRejectionBody(response).then((body) => {
+        readRejectionBody(response).then((body) => {
           reject(rejectionError(readRejection(response.statusCode ?? 0, response.headers, body), options.key, options.url));
           socket.terminate();
-        });
+        }, reject);
       });
       // `on`, not `once`: aborting a rejected handshake emits a second error that must not go unhandled.
       socket.on('error', (error: NodeJS.ErrnoException) => {

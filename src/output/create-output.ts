@@ -127,7 +127,7 @@ class JsonOutput extends LineOutput {
 class CaptionOutput extends BaseOutput {
   private readonly utterances: Utterance[] = [];
   /** Why the file could not be written the last time: reported at the end (exit 1), the session goes on. */
-  failure: unknown;
+  failure: Error | undefined;
   private warned = false;
   readonly readerGone: Promise<void>;
   constructor(
@@ -158,8 +158,8 @@ class CaptionOutput extends BaseOutput {
       writeWhole(this.path, this.render());
       this.failure = undefined;
     } catch (error) {
-      this.failure = error;
-      if (!this.warned) this.warn(`transcribe: ${(error as Error).message}; the captions will be written to stdout at the end`);
+      this.failure = error as Error; // writeWhole throws TranscribeErrors and fs errors
+      if (!this.warned) this.warn(`transcribe: ${this.failure.message}; the captions will be written to stdout at the end`);
       this.warned = true;
     }
   }
@@ -187,7 +187,7 @@ export function createOutput(context: Context, settings: Settings): { output: Tr
   const stdout = stdoutSink(context.stdout);
   const echo = path !== undefined && context.stdout.isTTY === true;
   const sinks: LineSink[] = [stdout];
-  let output: TranscriptOutput & { failure?: unknown };
+  let output: TranscriptOutput & { failure?: Error | undefined };
   if (format === 'srt' || format === 'vtt') {
     if (path) refuseToOverwrite(path, settings.force);
     output = new CaptionOutput(format, path, stdout, labels(settings), warn);

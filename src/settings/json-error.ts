@@ -13,7 +13,7 @@ export function jsonErrorLocation(text: string): string | undefined {
 function firstError(text: string): number | undefined {
   let at = 0;
   const fail = (): never => {
-    throw at;
+    throw new SyntaxAt(at);
   };
   const space = () => {
     while (/\s/.test(text[at] ?? '')) at++;
@@ -71,7 +71,15 @@ function firstError(text: string): number | undefined {
     value();
     space();
     return at < text.length ? at : undefined;
-  } catch (offset) {
-    return Math.min(offset as number, text.length);
+  } catch (error) {
+    if (!(error instanceof SyntaxAt)) throw error;
+    return Math.min(error.offset, text.length);
+  }
+}
+
+/** Unwinds the scanner from the first offset where the text stops being JSON. */
+class SyntaxAt extends Error {
+  constructor(readonly offset: number) {
+    super(`invalid JSON at ${offset}`);
   }
 }

@@ -13,5 +13,5 @@ function defaultOf(spec: OptionSpec<unknown>): string {
   if (spec.defaultLabel !== undefined) return spec.defaultLabel;
   if (spec.defaultValue === undefined || (Array.isArray(spec.defaultValue) && spec.defaultValue.length === 0)) return '';
   if (typeof spec.defaultValue === 'boolean') return spec.defaultValue ? 'on' : 'off';
-  return String(spec.defaultValue);
+  return typeof spec.defaultValue === 'string' ? spec.defaultValue : JSON.stringify(spec.defaultValue);
 }

@@ -10,7 +10,6 @@ import {
   parseNameMap,
   parseRecorder,
   parseTimestamps,
-  type TimestampMode,
   parseSpeed,
   parseString,
 } from './parsers.js';
@@ -155,7 +154,7 @@ export const options = {
     commands: STREAMING,
     help: 'silence in ms that ends an utterance, or false',
     parse: parseEndpointing,
-    defaultValue: 300 as number | false,
+    defaultValue: 300,
   }),
   utteranceEnd: option({
     key: 'utterance-end',
@@ -288,7 +287,7 @@ export const options = {
     commands: STREAMING,
     help: 'prefix each line with when it was said: offset (from the start) or wall (clock time)',
     parse: parseTimestamps,
-    defaultValue: 'off' as TimestampMode,
+    defaultValue: 'off',
   }),
   speakers: option({
     key: 'speakers',

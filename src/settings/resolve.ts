@@ -21,7 +21,7 @@ export interface ResolvedSettings {
   warnings: string[];
   sources: Record<OptionName, SettingSource>;
   /** Where a setting came from, in words: `--model`, `TRANSCRIBE_MODEL`, `profile "work" (path)`... */
-  describe(name: OptionName): string;
+  describe: (name: OptionName) => string;
 }
 
 /**

@@ -274,12 +274,13 @@ export class DeepgramConnection {
         if (lostSeconds > 0) this.events.gap(lostSeconds);
         // Before the replay goes out: the caller shifts the new connection's times first.
         this.events.reconnected({ attempt: this.budget.attempt, offsetSeconds, replayedSeconds, downSeconds: (this.clock.now() - started) / 1000 });
-        void this.sender.flush();
+        // A send that fails means this socket closed, which its onClose reports.
+        this.sender.flush()?.catch(() => {});
         if (this.sender.mustWait) this.awaitFinal();
         return;
       } catch (error) {
         if (this.isFailed()) return; // stopped while this attempt was under way: nothing more to report
-        if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) return this.giveUp(error as TranscribeError);
+        if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) return this.giveUp(error);
         lastError = error instanceof Error ? error.message : String(error);
       }
     }

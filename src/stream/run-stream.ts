@@ -72,7 +72,10 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
   let unknownMessages = 0;
   let stopRequested: ((reason: 'interrupt' | 'reader-gone') => void) | undefined;
   const stopped = new Promise<'interrupt' | 'reader-gone'>((resolve) => (stopRequested = resolve));
-  void output.readerGone.then(() => stopRequested?.('reader-gone'));
+  output.readerGone.then(
+    () => stopRequested?.('reader-gone'),
+    () => {}, // never rejects: a reader that goes away is the only news it carries
+  );
   let interrupts = 0;
   let stopCode: ExitCodeValue = ExitCode.interrupted;
   let forceStop: (() => void) | undefined;
@@ -154,11 +157,11 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     }
     renderer.stopSpinner();
     output.open({ ...(connection.requestId ? { requestId: connection.requestId } : {}), startedAt: new Date() });
-    let audioError: unknown;
+    let audioError: Error | undefined;
     // A failing source (a decoder dying mid-file) still closes the session cleanly so its last words arrive.
     const pump = pumpAudio(job, connection, context, sent).then(
       () => 'ended' as const,
-      (error: unknown) => ((audioError = error), 'ended' as const),
+      (error: unknown) => ((audioError = error instanceof Error ? error : new Error(String(error))), 'ended' as const),
     );
     const failed = connection.failed.then((error) => ({ failed: error }));
     const outcome = await Promise.race([pump, stopped, failed]);

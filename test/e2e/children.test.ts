@@ -135,7 +135,7 @@ describe.skipIf(missing('ffmpeg'))('M4A on stdin is spooled to a file that is ne
   });
 
   it('no decoder on PATH: exit 4, and nothing was spooled', async () => {
-    const { result } = await start(['file', '-'], { TMPDIR: fresh(), PATH: '/nonexistent' }, new PassThrough().end(m4a) as PassThrough);
+    const { result } = await start(['file', '-'], { TMPDIR: fresh(), PATH: '/nonexistent' }, new PassThrough().end(m4a));
     const { code, stderr } = await result;
     expect({ code, stderr }).toEqual({
       code: 4,

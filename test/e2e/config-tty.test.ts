@@ -103,7 +103,7 @@ describe.skipIf(missing('tmux', 'bash', 'zsh'))('completion of a hostile profile
       execFileSync('tmux', ['send-keys', '-t', screen.name, '-l', 'transcribe file x.wav --profile ']);
       execFileSync('tmux', ['send-keys', '-t', screen.name, 'Tab']);
       const completed = '$ transcribe file x.wav --profile \\$\\(touch\\ pwned\\)';
-      await until(() => screen!.capture().includes(completed), `the completed line, on:\n${screen!.capture().join('\n')}`);
+      await until(() => screen!.capture().includes(completed), `the completed line, on:\n${screen.capture().join('\n')}`);
       expect(readdirSync(tmp)).not.toContain('pwned');
     } finally {
       screen?.kill();

@@ -35,13 +35,13 @@ describe(`fuzz through the CLI (FUZZ_SEED=${SEED})`, () => {
   ])(
     '%s: a few hundred mutated messages between the valid ones: no crash, no hang, the transcript intact',
     async (format, seed, args) => {
-      const injected = ignoredMutants(seed as number, 400);
+      const injected = ignoredMutants(seed, 400);
       server = await startDeepgramServer({
         script: SCRIPT,
-        seed: seed as number,
+        seed: seed,
         adversarial: { brokenMessages: { messages: injected, rate: 1, perMessage: 30 } },
       });
-      const result = await runCli(['file', SAMPLE_WAV, '--speed', 'max', ...(args as string[])], {
+      const result = await runCli(['file', SAMPLE_WAV, '--speed', 'max', ...args], {
         env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url },
         timeoutMs: 30_000,
       });

@@ -76,7 +76,7 @@ describe('server text is sanitized before it is printed', () => {
     raw.on('upgrade', (request, socket, head) =>
       wss.handleUpgrade(request, socket, head, (ws) =>
         ws.on('message', (data, isBinary) => {
-          if (isBinary || !String(data).includes('CloseStream')) return;
+          if (isBinary || !(data as Buffer).toString().includes('CloseStream')) return;
           ws.send(JSON.stringify({ type: 'Metadata', request_id: 'md\u001b]0;x\u0007-2', duration: 1, channels: 1 }));
           ws.close(1000);
         }),

@@ -50,7 +50,7 @@ export async function connect(
   const arrivals: number[] = [];
   const listeners = new Set<() => void>();
   ws.on('message', (data) => {
-    const text = data.toString();
+    const text = (data as Buffer).toString();
     let message: Message = text;
     try {
       message = JSON.parse(text);

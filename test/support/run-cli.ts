@@ -45,10 +45,10 @@ export function startCli(args: string[], options: CliOptions = {}): ChildProcess
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const { stdin } = options;
-  child.stdin!.on('error', () => {}); // the CLI may exit before reading all of stdin
-  if (stdin === undefined) child.stdin!.end();
-  else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) child.stdin!.end(stdin);
-  else stdin.pipe(child.stdin!);
+  child.stdin.on('error', () => {}); // the CLI may exit before reading all of stdin
+  if (stdin === undefined) child.stdin.end();
+  else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) child.stdin.end(stdin);
+  else stdin.pipe(child.stdin);
   return child;
 }
 

@@ -203,11 +203,12 @@ describe('createOutput: --output on a terminal also shows the finished lines the
     const stdout = Object.assign(new EventEmitter(), { isTTY, text: '', write: (text: string) => void (stdout.text += text) });
     const context = { stdout, stderr: stdout } as unknown as Context;
     const { settings } = resolveSettings({ output: path }, {});
-    const { output, dispose } = createOutput(context, settings);
+    const created = createOutput(context, settings);
+    const { output } = created;
     output.open({ startedAt: new Date() });
     output.final(utterance);
     output.close({ exitCode: 0, reason: 'end', audioSeconds: 1.2 });
-    dispose();
+    created.dispose();
     expect(stdout.text).toBe(shown);
     expect(
       readFileSync(path, 'utf8')

@@ -10,6 +10,15 @@ if (process.argv.includes('--verbose')) process.setSourceMapsEnabled(true);
 
 const STOP_SIGNALS: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** The first error writing stdout (a full disk, EIO): output a command thought it printed was lost. */
+let stdoutError: NodeJS.ErrnoException | undefined;
+let stdoutWatched = false;
+function watchedStdout(): NodeJS.WriteStream {
+  if (!stdoutWatched) process.stdout.on('error', (error: NodeJS.ErrnoException) => (stdoutError ??= error));
+  stdoutWatched = true;
+  return process.stdout;
+}
+
 /** Wires the real world into the CLI and turns its result into the process exit code. */
 const context: Context = {
   // Getters: creating process.stdin/stdout/stderr loads Node's stream and socket code, which
@@ -18,7 +27,7 @@ const context: Context = {
     return process.stdin;
   },
   get stdout() {
-    return process.stdout;
+    return watchedStdout();
   },
   get stderr() {
     return process.stderr;
@@ -50,9 +59,16 @@ const context: Context = {
 // fixed in Node 24): after SIGHUP on a terminal, end by SIGHUP itself, which a shell reports as 129 too.
 const onTerminal = [0, 1, 2].some((fd) => isatty(fd));
 
-const code = await main(process.argv, context);
+let code = await main(process.argv, context);
 // Let stdout drain (a pipe is asynchronous), then exit even if stdin is still open.
-process.stdout.write('', () => {
+watchedStdout().write('', (error?: NodeJS.ErrnoException | null) => {
+  const lost = stdoutError ?? error ?? undefined;
+  // A closed pipe (| head) is the reader's choice; anything else lost output that the command reported as printed.
+  // A failed run has already said what went wrong (the transcript's own stdout error among it).
+  if (lost && lost.code !== 'EPIPE' && code === ExitCode.ok) {
+    process.stderr.write(`transcribe: cannot write to stdout (${lost.code ?? lost.message}) — check where stdout goes: free disk space, the device\n`);
+    code = ExitCode.internal;
+  }
   if (code !== ExitCode.hangup || !onTerminal) process.exit(code);
   process.removeAllListeners('SIGHUP'); // back to the default action: the process ends
   process.kill(process.pid, 'SIGHUP');

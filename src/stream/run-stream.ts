@@ -100,6 +100,8 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
         log(context, `ignored a message Deepgram sent (${message.reason}): ${message.text}`);
       } else if (message.kind === 'metadata') {
         metadataSeen = true;
+        // Metadata is a connection's last word: what it finalized is complete, and is written before the metadata.
+        show(model.flush());
         log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);
         // Deepgram counts the last connection's audio: on the session timeline it is the whole run's.
         output.metadata({ ...message.message, duration: model.onTimeline(message.message.duration) });

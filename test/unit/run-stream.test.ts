@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { Context } from '../../src/context.js';
 import { NetworkError, TranscribeError } from '../../src/errors.js';
 import { closingAfter } from '../../src/stream/closing.js';
+import { finalResults } from '../support/fake-deepgram.js';
 import { startStream } from '../support/stream-harness.js';
 
 describe('runStream: the end of a run', () => {
@@ -42,7 +43,17 @@ describe('runStream: the end of a run', () => {
   });
 });
 
-describe('runStream: NDJSON metadata after reconnections', () => {
+describe('runStream: NDJSON metadata', () => {
+  it('comes after the last final it covers, even one that no speech_final ended', async () => {
+    const run = startStream({ seconds: 2 });
+    await run.clock.until(() => run.server.sockets[0]?.controls.includes('CloseStream') ?? false, 1000);
+    run.server.last.say({ ...finalResults(0, 2, 'pending.'), speech_final: false });
+    run.server.last.metadata();
+    run.server.last.drop(1000);
+    await run.clock.until(() => run.outcome() !== undefined, 1000);
+    expect(run.events.filter((event) => !event.startsWith('interim'))).toEqual(['open', 'final pending.', 'metadata 2', 'close 0 end']);
+  });
+
   it('the duration covers the whole run, not the last connection', async () => {
     const run = startStream({ seconds: 4 });
     await run.clock.until(() => run.server.sockets[0]?.controls.includes('CloseStream') ?? false, 1000);

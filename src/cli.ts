@@ -7,16 +7,20 @@ import { isRepeatable, optionsFor, type CommandName, type OptionSpec } from './s
 import { keepOperands } from './settings/optional-values.js';
 import { layoutColumns } from './terminal/size.js';
 
-const EXIT_CODES_HELP = `
+export const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    unexpected internal error (or the --output file cannot be written)
-  2    usage error: a bad flag, argument or option value
+  1    internal error, or --output, --save-audio, stdout or the config file
+       cannot be written
+  2    usage error: a bad flag, argument or option value, an existing file
+       without --force, no API key, a broken config file; Deepgram's 400
   3    Deepgram refused the credentials or the plan (401, 402, 403)
-  4    audio source error: file missing or undecodable, decoder missing
-  5    network or service error: unreachable, 429/5xx, connection dropped
+  4    audio source error: file missing or undecodable, decoder or recorder
+       missing or failing
+  5    network or service error: unreachable, 429/5xx, connection dropped,
+       Deepgram did not finish within 10 s
   129  the terminal closed (SIGHUP), after writing everything already heard
-  130  interrupted by Ctrl+C, after writing everything already heard`;
+  130  interrupted by Ctrl+C or SIGTERM, after writing everything already heard`;
 
 const ROOT_EXAMPLES = `
 Examples:

@@ -43,7 +43,7 @@ export interface FileFlags extends Flags {
 
 export async function runFile(context: Context, path: string, flags: FileFlags, profile?: string): Promise<ExitCodeValue> {
   const config = loadConfig(context.env, profile);
-  const resolved = resolveSettings(flags, context.env, config.layers);
+  const resolved = resolveSettings(flags, context.env, config.layers, 'file');
   checkConflicts(resolved);
   const { settings, describe } = resolved;
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);

@@ -22,7 +22,7 @@ export interface LiveFlags extends Flags {
 /** `transcribe live`: the microphone through Deepgram, words on the terminal as they are spoken. */
 export async function runLive(context: Context, flags: LiveFlags, profile?: string): Promise<ExitCodeValue> {
   const config = loadConfig(context.env, profile);
-  const resolved = resolveSettings(flags, context.env, config.layers);
+  const resolved = resolveSettings(flags, context.env, config.layers, 'live');
   checkConflicts(resolved);
   const { settings, describe } = resolved;
   const recorder: RecorderOptions = {

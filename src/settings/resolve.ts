@@ -1,7 +1,7 @@
 import { displayUrl } from '../display-url.js';
 import { UsageError } from '../errors.js';
 import { fieldOf, keyArgs, parseRaw, type RawConfig, type RefusedValue } from './config-file.js';
-import { options, type OptionName, type OptionSpec, type Settings } from './options.js';
+import { options, type CommandName, type OptionName, type OptionSpec, type Settings } from './options.js';
 
 export type SettingSource = 'flag' | 'env' | 'profile' | 'config' | 'default';
 export type Flags = Partial<Record<OptionName, unknown>>;
@@ -27,12 +27,16 @@ export interface ResolvedSettings {
 /**
  * The one settings resolver. Precedence: flag > environment > profile > config file > default.
  * Flags arrive from commander as raw strings (arrays for repeatable options, booleans for switches).
+ * `command`: a refused stored value of an option that command does not take (a bad `speed` for
+ * `live`) stops nothing and is not mentioned; without it (config get/list) every one counts.
  */
-export function resolveSettings(flags: Flags, env: Record<string, string | undefined>, config?: ConfigLayers): ResolvedSettings {
+export function resolveSettings(flags: Flags, env: Record<string, string | undefined>, config?: ConfigLayers, command?: CommandName): ResolvedSettings {
   const settings: Record<string, unknown> = {};
   const sources = {} as Record<OptionName, SettingSource>;
   const profileName = config?.profile?.name;
-  const refused = (name: OptionName, profile?: string) => config?.refused?.find((one) => one.name === name && one.profile === profile);
+  const used = (name: OptionName) => command === undefined || options[name].commands.includes(command);
+  const refused = (name: OptionName, profile?: string) =>
+    used(name) ? config?.refused?.find((one) => one.name === name && one.profile === profile) : undefined;
   for (const [name, spec] of Object.entries(options) as [OptionName, OptionSpec<unknown>][]) {
     const flag = flags[name];
     const envValue = env[spec.env];
@@ -79,7 +83,7 @@ export function resolveSettings(flags: Flags, env: Record<string, string | undef
   // The run goes on when a refused value is not the one in effect: say so, and how to fix it.
   const warnings: string[] = [];
   for (const one of config?.refused ?? []) {
-    if (one.profile === undefined || one.profile === profileName)
+    if ((one.profile === undefined || one.profile === profileName) && used(one.name))
       warnings.push(
         `${refusedText(config!, one)}; ignored, as ${describe(one.name)} overrides it — fix it with transcribe config set ${keyArgs(`${options[one.name].key} <value>`, one.profile)}`,
       );

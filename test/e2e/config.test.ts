@@ -231,6 +231,23 @@ describe('transcribe config', () => {
     expect(await config(['get', 'speed', '--profile', 'work'])).toEqual({ code: 0, signal: null, stdout: '2\n', stderr: '' });
   });
 
+  it('a bad value of an option the command does not take stops nothing: a bad recorder (live only) and file', async () => {
+    writeFileSync(file(), JSON.stringify({ recorder: 'parecord', speed: 'fast' }), { mode: 0o600 });
+    server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
+    const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url };
+    // speed is file's: still an error there, naming the field; recorder is live's: not mentioned.
+    expect(await runCli(['file', SAMPLE_WAV], { env })).toMatchObject({
+      code: 2,
+      stderr: `transcribe: the config file ${file()}: "speed" must be a decimal number of at least 0.1 (1 = real time) or "max" — fix it with transcribe config set speed <value>\n`,
+    });
+    expect(await runCli(['file', SAMPLE_WAV, '--speed', 'max'], { env })).toEqual({
+      code: 0,
+      signal: null,
+      stdout: 'Hello from transcribe.\n',
+      stderr: `transcribe: warning: the config file ${file()}: "speed" must be a decimal number of at least 0.1 (1 = real time) or "max"; ignored, as --speed overrides it — fix it with transcribe config set speed <value>\n`,
+    });
+  });
+
   it("an unknown key in the file (an older or newer version's) is a warning with a suggestion, and config unset removes it", async () => {
     writeFileSync(file(), JSON.stringify({ model: 'nova-2', modle: 'x', profiles: { work: { langauge: 'de' } } }), { mode: 0o600 });
     const warnings =

@@ -9,7 +9,7 @@ function toFullDisk(args: string[]): Promise<{ code: number | null; stderr: stri
   const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(), cwd: ROOT, stdio: ['ignore', full, 'pipe'] });
   closeSync(full);
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
 }
 

@@ -1,0 +1,196 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SAMPLE_WAV } from '../support/audio.js';
+import { scriptFromText, startDeepgramServer, type DeepgramServer, type DeepgramServerOptions } from '../support/deepgram-server/index.js';
+import { collect, runCli, startCli, type CliOptions } from '../support/run-cli.js';
+import { tempDir } from '../support/temp.js';
+
+const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
+const TEXT = 'Hello from transcribe.\nThis sample was made with espeak.\nThe quick brown fox jumps.\n';
+
+let server: DeepgramServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A directory of recordings: files named here (paths relative to it) are copies of the sample. */
+function folder(files: string[]): string {
+  const dir = tempDir('transcribe-many-');
+  for (const file of files) {
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    copyFileSync(SAMPLE_WAV, join(dir, file));
+  }
+  return dir;
+}
+
+/** Every file under `dir`, relative, sorted (hidden ones too: a temporary file left behind shows). */
+function tree(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((entry) => statSync(join(dir, entry)).isFile())
+    .map((entry) => entry.split('\\').join('/'))
+    .sort();
+}
+
+async function transcribe(dir: string, args: string[], serverOptions: DeepgramServerOptions = {}, options: CliOptions = {}) {
+  server ??= await startDeepgramServer({ script: SCRIPT, ...serverOptions });
+  return runCli(['file', ...args], { cwd: dir, env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url }, ...options });
+}
+
+const sortedLines = (text: string) => text.trimEnd().split('\n').sort();
+
+describe('transcribe file <dir> --output-dir: one transcript per input', () => {
+  it('a directory, recursively: audio by extension and by sniffing, the tree mirrored, 0600, nothing else written', async () => {
+    const dir = folder(['in/a.wav', 'in/week1/b.wav', 'in/week1/deep/no-extension', 'in/.hidden.wav']);
+    writeFileSync(join(dir, 'in/notes.txt'), 'not audio\n');
+    const result = await transcribe(dir, ['in', '--batch', '--output-dir', 'out']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(sortedLines(result.stderr)).toEqual([
+      'transcribe: 3 done',
+      'transcribe: [1/3] done in/a.wav -> out/a.wav.txt',
+      'transcribe: [2/3] done in/week1/b.wav -> out/week1/b.wav.txt',
+      'transcribe: [3/3] done in/week1/deep/no-extension -> out/week1/deep/no-extension.txt',
+    ]);
+    expect(tree(join(dir, 'out'))).toEqual(['a.wav.txt', 'week1/b.wav.txt', 'week1/deep/no-extension.txt']);
+    for (const file of tree(join(dir, 'out'))) {
+      expect(readFileSync(join(dir, 'out', file), 'utf8')).toBe(TEXT);
+      expect(statSync(join(dir, 'out', file)).mode & 0o777).toBe(0o600);
+    }
+    expect(server!.connections).toHaveLength(3);
+  });
+
+  it('--format srt names outputs .srt; --include and --exclude filter by name or path', async () => {
+    const dir = folder(['in/a.wav', 'in/b.mp3.wav', 'in/drafts/c.wav', 'in/keep/d.wav']);
+    const result = await transcribe(dir, [
+      'in',
+      '--batch',
+      '--output-dir',
+      'out',
+      '--format',
+      'srt',
+      '--include',
+      '*.wav',
+      '--exclude',
+      'drafts/**',
+      '--exclude',
+      'b.*',
+    ]);
+    expect(result.code).toBe(0);
+    expect(tree(join(dir, 'out'))).toEqual(['a.wav.srt', 'keep/d.wav.srt']);
+    expect(readFileSync(join(dir, 'out/a.wav.srt'), 'utf8')).toMatch(/^1\n00:00:00,500 --> .*\nHello from transcribe\.\n/);
+  });
+
+  it('several paths and --from - (a list on stdin): named files keep their relative path', async () => {
+    const dir = folder(['x/one.wav', 'two.wav', 'three.wav']);
+    const result = await transcribe(
+      dir,
+      ['two.wav', '--from', '-', '--batch', '--output-dir', 'out', '--jobs', '1'],
+      {},
+      { stdin: 'x/one.wav\n\nthree.wav\r\n' },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      [
+        'transcribe: [1/3] done two.wav -> out/two.wav.txt',
+        'transcribe: [2/3] done x/one.wav -> out/x/one.wav.txt',
+        'transcribe: [3/3] done three.wav -> out/three.wav.txt',
+        'transcribe: 3 done',
+        '',
+      ].join('\n'),
+    );
+    expect(tree(join(dir, 'out'))).toEqual(['three.wav.txt', 'two.wav.txt', 'x/one.wav.txt']);
+  });
+
+  it('more than one input needs --output-dir, and - cannot be one of them', async () => {
+    const dir = folder(['a.wav', 'b.wav']);
+    expect(await transcribe(dir, ['a.wav', 'b.wav'])).toMatchObject({
+      code: 2,
+      stderr: 'transcribe: several inputs (or a directory) need --output-dir — add --output-dir <dir>: one transcript per input is written there\n',
+    });
+    expect(await transcribe(dir, ['.', '--output', 'x.txt', '--output-dir', 'out'])).toMatchObject({ code: 2 });
+    expect(await transcribe(dir, ['a.wav', '-', '--output-dir', 'out'])).toMatchObject({
+      code: 2,
+      stderr: 'transcribe: - (stdin) cannot be one of several inputs — give the paths on stdin with --from - instead\n',
+    });
+    expect(server!.connections).toHaveLength(0);
+  });
+
+  it('resumable: a second run skips what is done (the summary says so) unless --force; the output dir is never an input', async () => {
+    const dir = folder(['a.wav', 'b.wav']);
+    const first = await transcribe(dir, ['.', '--batch', '--output-dir', 'out']);
+    expect(first.code).toBe(0);
+    const again = await transcribe(dir, ['.', '--batch', '--output-dir', 'out']);
+    expect(again).toMatchObject({ code: 0, stderr: 'transcribe: 0 done, 2 skipped (already transcribed; --force redoes them)\n' });
+    expect(server!.connections).toHaveLength(2);
+    const forced = await transcribe(dir, ['.', '--batch', '--output-dir', 'out', '--force', '--jobs', '1']);
+    expect(forced.stderr).toBe('transcribe: [1/2] done a.wav -> out/a.wav.txt\ntranscribe: [2/2] done b.wav -> out/b.wav.txt\ntranscribe: 2 done\n');
+    expect(server!.connections).toHaveLength(4);
+  });
+
+  it('a failing file among good ones: reported, the others done, exit code of its class; --format json adds a file event per input', async () => {
+    const dir = folder(['a.wav', 'c.wav']);
+    const result = await transcribe(dir, ['a.wav', 'missing.wav', 'c.wav', '--batch', '--output-dir', 'out', '--jobs', '1', '--format', 'json']);
+    expect(result.code).toBe(4);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^transcribe: \[2\/3\] failed missing\.wav: .*missing\.wav.*—/);
+    expect(lines.slice(3)).toEqual(['transcribe: 2 done, 1 failed', expect.stringMatching(/^transcribe: failed: missing\.wav: /)]);
+    const events = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events).toEqual([
+      { type: 'file', path: 'a.wav', output: 'out/a.wav.ndjson', status: 'done', duration: expect.any(Number), attempts: 1 },
+      { type: 'file', path: 'missing.wav', output: 'out/missing.wav.ndjson', status: 'failed', attempts: 1, exit_code: 4, error: expect.any(String) },
+      { type: 'file', path: 'c.wav', output: 'out/c.wav.ndjson', status: 'done', duration: expect.any(Number), attempts: 1 },
+    ]);
+    expect(tree(join(dir, 'out'))).toEqual(['a.wav.ndjson', 'c.wav.ndjson']);
+  });
+
+  it('5xx: retried with backoff; a file failing three times is reported and skipped, never retried forever', async () => {
+    // Five 503s for two files: whichever file meets three of them fails; the other is done at its third attempt.
+    const dir = folder(['a.wav', 'b.wav']);
+    const faults = Array.from({ length: 5 }, () => ({ reject: { status: 503 } }));
+    const result = await transcribe(dir, ['.', '--batch', '--output-dir', 'out', '--jobs', '1', '--format', 'json'], { faults }, { timeoutMs: 30_000 });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/\ntranscribe: 1 done, 1 failed\ntranscribe: failed: [ab]\.wav: Deepgram answered HTTP 503/);
+    const events = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string; attempts: number; exit_code?: number });
+    expect(events.map((event) => [event.status, event.attempts, event.exit_code])).toEqual([
+      ['failed', 3, 5],
+      ['done', 3, undefined],
+    ]);
+    expect(server!.connections.map((c) => c.responseStatus)).toEqual([503, 503, 503, 503, 503, 200]);
+  }, 40_000);
+
+  it('AIMD under 429: an account limit of 2 with --jobs 8; Retry-After honoured; every file done exactly once', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `f${i}.wav`);
+    const dir = folder(names);
+    const result = await transcribe(dir, ['.', '--batch', '--output-dir', 'out', '--jobs', '8'], {
+      concurrencyLimit: 2,
+      retryAfterSec: 0,
+      prerecordedDelayMs: 200,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('transcribe: 10 done');
+    expect(tree(join(dir, 'out'))).toEqual(names.map((name) => `${name}.txt`).sort());
+    expect(server!.load.peak).toBe(2);
+    expect(server!.load.refused).toBeGreaterThan(0);
+    // After the first burst, halving keeps the refusals few: far fewer than one per start.
+    expect(server!.load.refused).toBeLessThan(20);
+    expect(server!.connections.filter((c) => c.responseStatus === 200)).toHaveLength(10);
+  });
+
+  it('streaming (no --batch): each file is one live session', async () => {
+    const dir = folder(['a.wav', 'b.wav']);
+    const result = await transcribe(dir, ['.', '--output-dir', 'out', '--speed', 'max']);
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(dir, 'out/a.wav.txt'), 'utf8')).toBe(TEXT);
+    expect(readFileSync(join(dir, 'out/b.wav.txt'), 'utf8')).toBe(TEXT);
+    expect(server!.connections.map((c) => c.kind)).toEqual(['live', 'live']);
+  });
+});

@@ -6,7 +6,7 @@ import type { BatchUnits } from '../deepgram/query.js';
 import { AudioSourceError, AuthError, ExitCode, exitCodeOf, formatError, NetworkError, ServiceBusyError, UsageError, type ExitCodeValue } from '../errors.js';
 import { Aimd } from '../many/aimd.js';
 import { collectInputs, FORMAT_EXTENSIONS, inShard, outputPathOf, parseList, type Input } from '../many/inputs.js';
-import { Abort, transcribeInto } from '../many/one-file.js';
+import { Abort, removeStaleTemporaries, transcribeInto } from '../many/one-file.js';
 import { progressLine, summaryLine, type Summary } from '../many/progress.js';
 import { Queue, type Result, type Verdict } from '../many/queue.js';
 import type { Settings } from '../settings/options.js';
@@ -98,6 +98,7 @@ export async function runMany(context: Context, job: ManyJob): Promise<ExitCodeV
     } else todo.push(input);
   }
 
+  removeStaleTemporaries(todo.map(targetOf));
   const summary: Summary = { done: 0, skipped, failed: 0, interrupted: 0, notStarted: 0 };
   const failures: { input: Input; error: unknown }[] = [];
   const seconds = new Map<Input, number>();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { openAudioSource } from '../audio/source.js';
@@ -95,6 +95,33 @@ export async function transcribeInto(context: Context, run: FileRun, path: strin
   }
   renameSync(temporary, target);
   return result.seconds;
+}
+
+const TEMPORARY = /^\.(.+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes what a killed run left: the temporary file of a target about to be transcribed again
+ * (only names this code makes, only for those targets: never a file it did not create that way).
+ */
+export function removeStaleTemporaries(targets: readonly string[]): number {
+  const wanted = new Set(targets);
+  let removed = 0;
+  for (const directory of new Set(targets.map((target) => dirname(target)))) {
+    let names: string[];
+    try {
+      names = readdirSync(directory);
+    } catch {
+      continue; // not made yet
+    }
+    for (const name of names) {
+      const match = TEMPORARY.exec(name);
+      if (match && wanted.has(join(directory, match[1]!))) {
+        rmSync(join(directory, name), { force: true });
+        removed += 1;
+      }
+    }
+  }
+  return removed;
 }
 
 /** Never write into an input: a target that is the audio file itself (a hard link, a symlink) is refused. */

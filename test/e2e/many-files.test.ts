@@ -194,3 +194,83 @@ describe('transcribe file <dir> --output-dir: one transcript per input', () => {
     expect(server!.connections.map((c) => c.kind)).toEqual(['live', 'live']);
   });
 });
+
+describe('interrupted runs resume where they stopped', () => {
+  const start = async (dir: string, args: string[], serverOptions: DeepgramServerOptions) => {
+    server ??= await startDeepgramServer({ script: SCRIPT, ...serverOptions });
+    return startCli(['file', ...args], { cwd: dir, env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url } });
+  };
+  const names = ['a.wav', 'b.wav', 'c.wav', 'd.wav', 'e.wav'];
+
+  it('Ctrl+C: nothing new starts, the files in flight finish; the rerun does the rest', async () => {
+    const dir = folder(names);
+    const child = await start(dir, ['.', '--batch', '--output-dir', 'out', '--jobs', '2'], { prerecordedDelayMs: 1500 });
+    const result = collect(child);
+    await server!.waitForConnections(2);
+    child.kill('SIGINT');
+    const stopped = await result;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/^transcribe: stopping: 2 file\(s\) in flight may finish within 30 s; Ctrl\+C again stops them now\n/);
+    expect(stopped.stderr).toMatch(/\ntranscribe: 2 done, 3 not started\n$/);
+    expect(tree(join(dir, 'out'))).toEqual(['a.wav.txt', 'b.wav.txt']);
+    await server.close();
+    server = undefined;
+    const rerun = await transcribe(dir, ['.', '--batch', '--output-dir', 'out', '--jobs', '2']);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stderr).toMatch(/\ntranscribe: 3 done, 2 skipped \(already transcribed; --force redoes them\)\n$/);
+    expect(tree(join(dir, 'out'))).toEqual(names.map((name) => `${name}.txt`));
+    expect(server!.connections).toHaveLength(3);
+  });
+
+  it('a second Ctrl+C stops the files in flight: no output for them, no temporary file left', async () => {
+    const dir = folder(names);
+    const child = await start(dir, ['.', '--batch', '--output-dir', 'out', '--jobs', '2'], { prerecordedDelayMs: 20_000 });
+    const result = collect(child);
+    await server!.waitForConnections(2);
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGINT');
+    const stopped = await result;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/\ntranscribe: 0 done, 2 interrupted, 3 not started\n$/);
+    expect(tree(join(dir, 'out'))).toEqual([]);
+  });
+
+  it('SIGKILL: a half-done file is never counted as done; the rerun transcribes it and clears what was left', async () => {
+    const dir = folder(names);
+    const child = await start(dir, ['.', '--output-dir', 'out', '--jobs', '1', '--speed', '4'], {});
+    const result = collect(child);
+    await server!.waitForConnections(2);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // b.wav is being streamed, its lines being written
+    child.kill('SIGKILL');
+    expect((await result).signal).toBe('SIGKILL');
+    const left = tree(join(dir, 'out'));
+    expect(left.filter((name) => !name.startsWith('.'))).toEqual(['a.wav.txt']);
+    expect(left.filter((name) => name.startsWith('.'))).toEqual([expect.stringMatching(/^\.b\.wav\.txt\.[0-9a-f]{12}\.tmp$/)]);
+    await server.close();
+    server = undefined;
+    const rerun = await transcribe(dir, ['.', '--output-dir', 'out', '--speed', 'max']);
+    expect(rerun.stderr).toMatch(/\ntranscribe: 4 done, 1 skipped \(already transcribed; --force redoes them\)\n$/);
+    expect(tree(join(dir, 'out'))).toEqual(names.map((name) => `${name}.txt`));
+    for (const name of names) expect(readFileSync(join(dir, 'out', `${name}.txt`), 'utf8')).toBe(TEXT);
+  });
+});
+
+describe('--shard k/n', () => {
+  it('every input in exactly one shard, decided by path', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `sub${i % 3}/f${i}.wav`);
+    const dir = folder(names.map((name) => `in/${name}`));
+    const outputs: string[][] = [];
+    for (const shard of ['1/3', '2/3', '3/3']) {
+      const result = await transcribe(dir, ['in', '--batch', '--output-dir', `out${shard[0]}`, '--shard', shard, '--speed', 'max']);
+      expect(result.code).toBe(0);
+      outputs.push(tree(join(dir, `out${shard[0]}`)));
+    }
+    expect(outputs.flat().sort()).toEqual(names.map((name) => `${name}.txt`).sort());
+    expect(outputs.every((shard) => shard.length > 0)).toBe(true);
+    expect(await transcribe(dir, ['in', '--batch', '--output-dir', 'x', '--shard', '4/3'])).toMatchObject({
+      code: 2,
+      stderr: 'transcribe: invalid value "4/3" for --shard: must be k/n with 1 <= k <= n, e.g. 1/4 — see transcribe file --help\n',
+    });
+  });
+});

@@ -77,7 +77,7 @@ function refuseCollisions(inputs: Input[]): Input[] {
   const seen = new Map<string, string>();
   for (const input of inputs) {
     const other = seen.get(input.relative);
-    if (other !== undefined && other !== input.path)
+    if (other !== undefined && normalize(other) !== normalize(input.path))
       throw new UsageError(
         `${other} and ${input.path} would both be transcribed to ${input.relative}`,
         'give the directories separately, one --output-dir each, or rename one',

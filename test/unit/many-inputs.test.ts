@@ -9,7 +9,8 @@ import { parseShard } from '../../src/settings/parsers.js';
 import { SAMPLE_WAV } from '../support/audio.js';
 import { tempDir } from '../support/temp.js';
 
-function folder(files: Record<string, 'audio' | string>): string {
+/** Files by name: 'audio' is a copy of the sample, any other string the file's text. */
+function folder(files: Record<string, string>): string {
   const dir = tempDir('transcribe-inputs-');
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_WAV } from '../support/audio.js';
 import { scriptFromText, startDeepgramServer, type DeepgramServer, type DeepgramServerOptions } from '../support/deepgram-server/index.js';
-import { collect, runCli, startCli, type CliOptions } from '../support/run-cli.js';
+import { BIN, cliEnv, collect, runCli, startCli, type CliOptions } from '../support/run-cli.js';
+import { missing } from '../support/system-tools.js';
+import { TmuxScreen } from '../support/tmux.js';
 import { tempDir } from '../support/temp.js';
 
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
@@ -272,5 +274,34 @@ describe('--shard k/n', () => {
       code: 2,
       stderr: 'transcribe: invalid value "4/3" for --shard: must be k/n with 1 <= k <= n, e.g. 1/4 — see transcribe file --help\n',
     });
+  });
+});
+
+describe.skipIf(missing('tmux'))('progress on a terminal (apt-get install -y tmux)', () => {
+  let screen: TmuxScreen | undefined;
+  afterEach(() => screen?.kill());
+
+  /** Polls the screen until `done` holds for it. */
+  async function waitForScreen(done: (lines: string[]) => boolean): Promise<string[]> {
+    for (let i = 0; i < 150; i++) {
+      const lines = screen!.capture();
+      if (done(lines)) return lines;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`screen never matched:\n${screen!.capture().join('\n')}`);
+  }
+
+  it('files done/total, audio, throughput, ETA and files in flight, in place; then the summary alone', async () => {
+    const dir = folder(['in/a.wav', 'in/b.wav', 'in/c.wav']);
+    server = await startDeepgramServer({ script: SCRIPT, prerecordedDelayMs: 1500 });
+    const env = cliEnv({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url });
+    const command = `"${process.execPath}" "${BIN}" file "${join(dir, 'in')}" --batch --output-dir "${join(dir, 'out')}" --jobs 2`;
+    screen = TmuxScreen.start(command, { width: 100, height: 10, env });
+    expect(await waitForScreen((lines) => lines.some((line) => line.includes('in flight')))).toEqual([
+      '[0/3 files · 0.000 h of audio · in flight: a.wav, b.wav]',
+    ]);
+    const during = await waitForScreen((lines) => lines.some((line) => line.startsWith('[2/3')));
+    expect(during).toEqual([expect.stringMatching(/^\[2\/3 files · 0\.005 h of audio · [\d.]+ h\/min · ETA \d+s · in flight: c\.wav\]$/)]);
+    expect(await waitForScreen((lines) => lines.some((line) => line.startsWith('EXIT=')))).toEqual(['transcribe: 3 done', 'EXIT=0']);
   });
 });

@@ -113,7 +113,8 @@ export class Queue<T> {
           aimd.busy(token, this.inFlight, verdict.retryAfterMs);
           entry.busy += 1;
           if (entry.busy >= (this.options.maxBusy ?? 20)) return failed();
-          entry.notBefore = clock.now() + (verdict.retryAfterMs ?? this.backoff(entry.busy));
+          // Retry-After is a minimum: a file refused again and again also backs off, so 20 refusals take minutes, not a burst.
+          entry.notBefore = clock.now() + Math.max(verdict.retryAfterMs ?? 0, this.backoff(entry.busy));
           return this.requeue(entry);
         }
         if (verdict.kind === 'retry') {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthError, AudioSourceError, NetworkError, ServiceBusyError, UsageError } from '../../src/errors.js';
 import { verdictOf } from '../../src/commands/file-many.js';
+import { parseRetryAfter, readRejection, rejectionError } from '../../src/deepgram/handshake-errors.js';
 import { collectInputs, inShard, outputPathOf, parseList } from '../../src/many/inputs.js';
 import { duration, progressLine, summaryLine } from '../../src/many/progress.js';
 import { parseShard } from '../../src/settings/parsers.js';
@@ -98,6 +99,28 @@ describe('what a failure means', () => {
     ['undecodable', new AudioSourceError('bad'), { kind: 'fail' }],
     ['a bug', new Error('x'), { kind: 'fail' }],
   ])('%s', (_name, error, verdict) => expect(verdictOf(error)).toEqual(verdict));
+});
+
+describe('Retry-After', () => {
+  const now = Date.parse('2026-12-02T01:00:00Z');
+  it.each([
+    ['3', 3000],
+    [' 1.5 ', 1500],
+    ['0', 0],
+    ['Wed, 02 Dec 2026 01:00:05 GMT', 5000],
+    ['Wed, 02 Dec 2026 00:59:00 GMT', 0],
+    ['99999', 3_600_000],
+    ['soon', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('%j -> %j ms', (header, ms) => expect(parseRetryAfter(header, now)).toBe(ms));
+
+  it('a 429 refusal carries its status and Retry-After into the error the queue classifies', () => {
+    const error = rejectionError(readRejection(429, { 'retry-after': '2' }, '{}'), undefined, 'http://x');
+    expect(error).toBeInstanceOf(ServiceBusyError);
+    expect(verdictOf(error)).toEqual({ kind: 'busy', retryAfterMs: 2000 });
+    expect(verdictOf(rejectionError(readRejection(502, {}, ''), undefined, 'http://x'))).toEqual({ kind: 'retry' });
+  });
 });
 
 describe('progress and summary', () => {

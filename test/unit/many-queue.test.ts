@@ -67,18 +67,18 @@ describe('Queue', () => {
   });
 
   it('halves in flight on 429 and waits for Retry-After before starting anything', async () => {
-    // The service takes 2 at a time: beyond that, 429 with Retry-After 500 ms.
+    // The service takes 2 at a time: beyond that, 429 with Retry-After 1500 ms (longer than the 1 s backoff).
     const items = Array.from({ length: 8 }, (_, i) => `f${i}`);
     const h = harness(items, 8, (_item, _attempt, inFlight) => {
-      if (inFlight > 2) throw new Busy(500);
+      if (inFlight > 2) throw new Busy(1500);
     });
     const done = h.queue.run();
     await h.clock.advance(60_000);
     await done;
     expect(statuses(h.results)).toEqual(items.map((item) => `${item}:done`).sort());
-    // The 8 first starts at 0 all ended at 100 ms; nothing started again before 100 + 500.
+    // The 8 first starts at 0 all ended at 100 ms; nothing started again before 100 + 1500.
     const restarts = h.log.filter((line) => !line.startsWith('0 ')).map((line) => Number(line.split(' ')[0]));
-    expect(Math.min(...restarts)).toBe(600);
+    expect(Math.min(...restarts)).toBe(1600);
     expect(h.aimd.limit).toBeLessThanOrEqual(8);
   });
 
@@ -117,14 +117,15 @@ describe('Queue', () => {
     expect(statuses(h.results)).toEqual(['a:failed']);
   });
 
-  it('never retries a 429 forever', async () => {
+  it('never retries a 429 forever, nor in a burst when Retry-After is short', async () => {
     const h = harness(['a'], 1, () => {
       throw new Busy(10);
     });
     const done = h.queue.run();
-    await h.clock.advance(60_000);
+    await h.clock.advance(300_000); // Retry-After 10 ms, but each refusal backs off longer: 1 s, 2 s, ... 19 s
     await done;
     expect(h.results).toMatchObject([{ item: 'a', status: 'failed', attempts: 20 }]);
+    expect(h.log.slice(0, 3)).toEqual(['0 start a#1', '1100 start a#2', '3200 start a#3']);
   });
 
   it('stop: starts nothing more, lets running ones finish, gives back the rest', async () => {

@@ -213,7 +213,7 @@ describe('interrupted runs resume where they stopped', () => {
     expect(stopped.stderr).toMatch(/^transcribe: stopping: 2 file\(s\) in flight may finish within 30 s; Ctrl\+C again stops them now\n/);
     expect(stopped.stderr).toMatch(/\ntranscribe: 2 done, 3 not started\n$/);
     expect(tree(join(dir, 'out'))).toEqual(['a.wav.txt', 'b.wav.txt']);
-    await server.close();
+    await server!.close();
     server = undefined;
     const rerun = await transcribe(dir, ['.', '--batch', '--output-dir', 'out', '--jobs', '2']);
     expect(rerun.code).toBe(0);
@@ -247,7 +247,7 @@ describe('interrupted runs resume where they stopped', () => {
     const left = tree(join(dir, 'out'));
     expect(left.filter((name) => !name.startsWith('.'))).toEqual(['a.wav.txt']);
     expect(left.filter((name) => name.startsWith('.'))).toEqual([expect.stringMatching(/^\.b\.wav\.txt\.[0-9a-f]{12}\.tmp$/)]);
-    await server.close();
+    await server!.close();
     server = undefined;
     const rerun = await transcribe(dir, ['.', '--output-dir', 'out', '--speed', 'max']);
     expect(rerun.stderr).toMatch(/\ntranscribe: 4 done, 1 skipped \(already transcribed; --force redoes them\)\n$/);

@@ -100,7 +100,7 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
       'transcribe: invalid value "redact" for --param: must look like key=value — see transcribe file --help\n',
     ],
     ['an unknown flag', () => ['x.wav', '--modle', 'nova-3'], 2, "transcribe: unknown option '--modle'\n(Did you mean --model?)\n"],
-    ['no path', () => [], 2, "transcribe: missing required argument 'path'\n"],
+    ['no path', () => [], 2, 'transcribe: no input given — name an audio file or a directory, - for stdin, or --from <list>\n'],
   ])('%s', async (_name, args, code, stderr, stdin) => {
     const result = await transcribe(args(), {}, stdin);
     expect(result).toEqual({ code, signal: null, stdout: '', stderr });

@@ -185,6 +185,16 @@ describe('transcribe file <dir> --output-dir: one transcript per input', () => {
     expect(server!.load.refused).toBeGreaterThan(0);
   }, 30_000);
 
+  it('streaming under 429: a refused handshake goes back to the queue; every file done once', async () => {
+    const dir = folder(['a.wav', 'b.wav', 'c.wav']);
+    const result = await transcribe(dir, ['.', '--output-dir', 'out', '--speed', 'max', '--jobs', '3'], { concurrencyLimit: 1, retryAfterSec: 0 });
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('transcribe: 3 done');
+    expect(server!.load).toMatchObject({ peak: 1 });
+    expect(server!.load.refused).toBeGreaterThan(0);
+    expect(server!.connections.filter((c) => c.kind === 'live' && c.rejectedWith === undefined)).toHaveLength(3);
+    for (const name of ['a', 'b', 'c']) expect(readFileSync(join(dir, `out/${name}.wav.txt`), 'utf8')).toBe(TEXT);
+  }, 30_000);
+
   it('streaming (no --batch): each file is one live session', async () => {
     const dir = folder(['a.wav', 'b.wav']);
     const result = await transcribe(dir, ['.', '--output-dir', 'out', '--speed', 'max']);

@@ -47,7 +47,7 @@ describe('transcribe file <dir> --output-dir: one transcript per input', () => {
   it('a directory, recursively: audio by extension and by sniffing, the tree mirrored, 0600, nothing else written', async () => {
     const dir = folder(['in/a.wav', 'in/week1/b.wav', 'in/week1/deep/no-extension', 'in/.hidden.wav']);
     writeFileSync(join(dir, 'in/notes.txt'), 'not audio\n');
-    const result = await transcribe(dir, ['in', '--batch', '--output-dir', 'out']);
+    const result = await transcribe(dir, ['in', '--batch', '--output-dir', 'out', '--jobs', '1']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(sortedLines(result.stderr)).toEqual([

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { ConfigAction } from './commands/config.js';
 import type { Context } from './context.js';
-import { ExitCode, exitCodeOf, formatError, type ExitCodeValue } from './errors.js';
+import { ExitCode, exitCodeOf, formatError, UsageError, type ExitCodeValue } from './errors.js';
 import { isRepeatable, optionsFor, type CommandName, type OptionSpec } from './settings/options.js';
 import { keepOperands } from './settings/optional-values.js';
 import { layoutColumns } from './terminal/size.js';
@@ -64,7 +64,9 @@ Examples:
   $ cat raw.pcm | transcribe file - --encoding linear16 --sample-rate 8000 --channels 1
   $ transcribe file long.wav --speed 1.2
   $ transcribe file long.wav --batch --format srt --output long.srt   # whole file at once, in seconds
-  $ transcribe file long.wav --speed max --api-url http://localhost:8080   # self-hosted Deepgram`;
+  $ transcribe file long.wav --speed max --api-url http://localhost:8080   # self-hosted Deepgram
+  $ transcribe file lectures/ --batch --output-dir transcripts/ --format srt   # a whole folder
+  $ find . -name '*.wav' | transcribe file --from - --batch --output-dir out/`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -130,7 +132,7 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
   const file = program
     .command('file')
     .description('transcribe an audio file, or stdin with -, through Deepgram live streaming')
-    .argument('<path>', 'audio file (WAV, MP3, FLAC, Ogg, M4A, WebM, raw PCM...) or - for stdin')
+    .argument('[paths...]', 'audio files (WAV, MP3, FLAC, Ogg, M4A, WebM, raw PCM...) or directories, or - for stdin')
     .option('--batch', "send the whole file to Deepgram's pre-recorded API: seconds instead of the file's length")
     .addOption(new Option('--paragraphs', 'with --batch: one unit per paragraph instead of per utterance').conflicts('utterances'))
     .option('--utterances', 'with --batch: one unit per utterance (the default)')
@@ -139,7 +141,9 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
   file.action(
     run(file, async (ctx, globals) => {
       const { runFile } = await import('./commands/file.js');
-      return runFile(ctx, file.args[0]!, file.opts(), globals.profile);
+      if (file.args.length === 0 && file.opts().from === undefined)
+        throw new UsageError('no input given', 'name an audio file or a directory, - for stdin, or --from <list>');
+      return runFile(ctx, file.args, file.opts(), globals.profile);
     }),
   );
   addOptions(file, 'file');

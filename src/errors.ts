@@ -50,7 +50,11 @@ export class NetworkError extends TranscribeError {
 }
 
 /** Deepgram is busy or failing (429, 5xx): worth trying again after a pause. */
-export class ServiceBusyError extends NetworkError {}
+export class ServiceBusyError extends NetworkError {
+  /** The HTTP status (429: too many requests; 5xx: failing) and the pause its Retry-After asks for, when known. */
+  status?: number;
+  retryAfterMs?: number;
+}
 
 /** Deepgram rejected the request itself (400): a usage problem on our side of the wire. */
 export class RequestRejectedError extends TranscribeError {

@@ -26,6 +26,8 @@ export async function runBatch(
   settings: Settings,
   auth: { apiKey?: string; key?: KeyDescription },
   options: BatchOptions,
+  /** Sees Deepgram's answer (a queue of files counts its audio). */
+  onAnswer?: (response: PrerecordedResponse) => void,
 ): Promise<ExitCodeValue> {
   if (settings.saveAudio) throw new UsageError('--save-audio keeps the audio sent while streaming; it does not apply to --batch', 'drop one of them');
   const fromStdin = path === '-';
@@ -60,6 +62,7 @@ export async function runBatch(
       },
     });
     renderer.stopSpinner();
+    onAnswer?.(response);
     const { output } = transcript;
     output.open({ requestId: response.metadata.request_id, startedAt: new Date() });
     for (const unit of options.paragraphs ? paragraphsOf(response) : utterancesOf(response)) output.final(unit);

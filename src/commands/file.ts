@@ -30,6 +30,12 @@ function batchUnits(flags: FileFlags): { paragraphs: boolean; utteranceSplit?: n
   }
 }
 
+function checkBatchOnly(flags: FileFlags): void {
+  for (const [flag, name] of BATCH_ONLY) {
+    if (flags[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
+  }
+}
+
 /** Streaming a file longer than this suggests --batch. */
 const LONG_FILE_SECONDS = 120;
 
@@ -41,22 +47,26 @@ export interface FileFlags extends Flags {
   utteranceSplit?: string;
 }
 
-export async function runFile(context: Context, path: string, flags: FileFlags, profile?: string): Promise<ExitCodeValue> {
+export async function runFile(context: Context, paths: string[], flags: FileFlags, profile?: string): Promise<ExitCodeValue> {
   const config = loadConfig(context.env, profile);
   const resolved = resolveSettings(flags, context.env, config.layers, 'file');
   checkConflicts(resolved);
   const { settings, describe } = resolved;
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
   const warnings = [...config.warnings, ...resolved.warnings, ...checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure)];
+  const { isMany, runMany } = await import('./file-many.js');
+  if (isMany(paths, settings)) {
+    if (!flags.batch) checkBatchOnly(flags);
+    return runMany(context, { paths, settings, auth, batch: flags.batch ? batchUnits(flags) : undefined, warnings });
+  }
+  const path = paths[0]!;
   checkOutputPaths(settings, path);
   if (flags.batch) {
     for (const warning of warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
     const { runBatch } = await import('./file-batch.js');
     return runBatch(context, path, settings, auth, batchUnits(flags));
   }
-  for (const [flag, name] of BATCH_ONLY) {
-    if (flags[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
-  }
+  checkBatchOnly(flags);
   const tooFast = hostedSpeedWarning(settings.apiUrl, settings.speed);
   if (tooFast) warnings.push(tooFast);
   preloadTransport(); // loads while the audio is opened and sniffed

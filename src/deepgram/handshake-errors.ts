@@ -13,6 +13,8 @@ export interface Rejection {
   /** `dg-error` header, or the message in the JSON body. */
   message?: string;
   requestId?: string;
+  /** `Retry-After` in milliseconds (seconds or an HTTP date), on a 429 or 503. */
+  retryAfterMs?: number;
 }
 
 /** Which key was sent, for a 401 message the user can act on (masked, never the key). */
@@ -39,7 +41,23 @@ export function readRejection(status: number, headers: Record<string, string | s
   const message = rawMessage === undefined ? undefined : serverSnippet(rawMessage, 300);
   const rawId = header('dg-request-id') ?? (typeof parsed.request_id === 'string' ? parsed.request_id : undefined);
   const requestId = rawId === undefined ? undefined : serverSnippet(rawId, 100);
-  return { status, ...(message ? { message } : {}), ...(requestId ? { requestId } : {}) };
+  const retryAfterMs = parseRetryAfter(header('retry-after'));
+  return { status, ...(message ? { message } : {}), ...(requestId ? { requestId } : {}), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+}
+
+/** `Retry-After: 3` or an HTTP date; at most an hour (a broken server's year is not waited for). */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const text = value.trim();
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(0, Math.round(ms)), 3_600_000) : undefined;
+}
+
+function busy(message: string, hint: string, rejection: Rejection): ServiceBusyError {
+  const error = new ServiceBusyError(message, hint);
+  error.status = rejection.status;
+  if (rejection.retryAfterMs !== undefined) error.retryAfterMs = rejection.retryAfterMs;
+  return error;
 }
 
 export function rejectionError(rejection: Rejection, key: KeyDescription | undefined, url: string): TranscribeError {
@@ -59,9 +77,9 @@ export function rejectionError(rejection: Rejection, key: KeyDescription | undef
     case status === 404:
       return new UsageError(`no Deepgram live endpoint at ${displayUrl(url)} (HTTP 404)`, 'check --api-url or DEEPGRAM_API_URL');
     case status === 429:
-      return new ServiceBusyError(`Deepgram is busy: too many requests${said}${id}`, 'wait a moment and try again');
+      return busy(`Deepgram is busy: too many requests${said}${id}`, 'wait a moment and try again', rejection);
     case status >= 500:
-      return new ServiceBusyError(`Deepgram answered HTTP ${status}${said}${id}`, 'try again later; check --api-url if it persists');
+      return busy(`Deepgram answered HTTP ${status}${said}${id}`, 'try again later; check --api-url if it persists', rejection);
     default:
       return new NetworkError(`Deepgram answered HTTP ${status}${said}${id}`, 'check --api-url');
   }

@@ -146,3 +146,12 @@ export function parseNameMap(spec: string): Map<number, string> {
   if (names.size === 0) throw new Error('no names given: expected NUMBER=NAME, e.g. 0=Ana,1=Bo');
   return names;
 }
+
+/** `--shard k/n`. */
+export function parseShard(raw: string): { index: number; count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new Error('must be k/n with 1 <= k <= n, e.g. 1/4');
+  return { index, count };
+}

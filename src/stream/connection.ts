@@ -76,7 +76,7 @@ export class DeepgramConnection {
         return connection;
       } catch (error) {
         const delay = backoffMs(attempt, options.random ?? Math.random);
-        if (!(error instanceof ServiceBusyError) || connection.clock.now() - started + delay > options.reconnectTimeoutMs) {
+        if (!(error instanceof ServiceBusyError) || options.retryOpen === false || connection.clock.now() - started + delay > options.reconnectTimeoutMs) {
           connection.stopStallChecks();
           throw error;
         }

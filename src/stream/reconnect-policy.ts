@@ -36,6 +36,8 @@ export interface ConnectionOptions {
   bufferSeconds: number;
   /** Give up reconnecting after this long; 0: never reconnect. */
   reconnectTimeoutMs: number;
+  /** false: a busy service at the first connection is the caller's to retry (a queue of files adapts its concurrency). */
+  retryOpen?: boolean;
   /** A live source keeps producing while we are down (the buffer may overflow); a file waits. */
   live: boolean;
   /** The most audio a connection may be sent, as a multiple of real time, counted from its start (a replay is paced); Infinity: unpaced. */

@@ -32,6 +32,8 @@ export interface StreamJob {
   replayBufferSeconds: number;
   /** 0: no reconnection. */
   reconnectTimeoutMs: number;
+  /** false: a busy service (429, 5xx) at the first connection is thrown at once, not retried. */
+  retryOpen?: boolean;
 }
 
 const FRAME_MS = 50;
@@ -142,6 +144,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
         format: source.format,
         bufferSeconds: job.replayBufferSeconds,
         reconnectTimeoutMs: job.reconnectTimeoutMs,
+        ...(job.retryOpen === undefined ? {} : { retryOpen: job.retryOpen }),
         live: job.live,
         // A file's replay at its own --speed (max: unpaced); a live source's at Deepgram's limit, or --speed if faster.
         paceSpeed: job.live ? Math.max(LIVE_REPLAY_SPEED, Number.isFinite(job.speed) ? job.speed : 0) : job.speed,

@@ -67,6 +67,12 @@ describe('transcribe config', () => {
         ['speakers', '', 'default'],
         ['channel-names', '', 'default'],
         ['force', 'false', 'default'],
+        ['output-dir', '', 'default'],
+        ['jobs', '', 'default'],
+        ['include', '', 'default'],
+        ['exclude', '', 'default'],
+        ['from', '', 'default'],
+        ['shard', '', 'default'],
         ['save-audio', '', 'default'],
       ]),
     );
@@ -79,7 +85,7 @@ describe('transcribe config', () => {
   it.each([
     [
       ['set', 'modle', 'x'],
-      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n',
+      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, output-dir, jobs, include, exclude, from, shard, save-audio\n',
     ],
     [
       ['set', 'speed', 'fast'],

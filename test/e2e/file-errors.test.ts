@@ -30,7 +30,12 @@ function transcribe(args: string[], env: Record<string, string | undefined> = {}
 describe('transcribe file: bad input gives one line, a hint and a documented exit code', () => {
   it.each<[string, () => string[], number, string, Buffer?]>([
     ['a missing file', () => ['nope.wav'], 4, 'transcribe: no such file: nope.wav — check the path, or use - to read stdin\n'],
-    ['a directory', () => [tmp], 4, `transcribe: ${tmp} is a directory, not an audio file — give the path of an audio file\n`],
+    [
+      'a directory without --output-dir',
+      () => [tmp],
+      2,
+      'transcribe: several inputs (or a directory) need --output-dir — add --output-dir <dir>: one transcript per input is written there\n',
+    ],
     [
       'an empty file',
       () => [at('empty.wav', '')],
@@ -100,7 +105,7 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
       'transcribe: invalid value "redact" for --param: must look like key=value — see transcribe file --help\n',
     ],
     ['an unknown flag', () => ['x.wav', '--modle', 'nova-3'], 2, "transcribe: unknown option '--modle'\n(Did you mean --model?)\n"],
-    ['no path', () => [], 2, "transcribe: missing required argument 'path'\n"],
+    ['no path', () => [], 2, 'transcribe: no input given — name an audio file or a directory, - for stdin, or --from <list>\n'],
   ])('%s', async (_name, args, code, stderr, stdin) => {
     const result = await transcribe(args(), {}, stdin);
     expect(result).toEqual({ code, signal: null, stdout: '', stderr });

@@ -13,6 +13,8 @@ export interface Refusal {
   body: object;
   /** dg-error header. */
   errorText: string;
+  /** More headers (Retry-After). */
+  headers?: Record<string, string>;
 }
 
 export type HandshakeCheck = { ok: true; params: ListenParams } | { ok: false; refusal: Refusal };
@@ -68,6 +70,7 @@ export function writeRefusal(socket: Duplex, refused: Refusal, requestId: string
     `Content-Length: ${Buffer.byteLength(body)}`,
     requestIdHeader(requestId),
     `dg-error: ${refused.errorText.replace(/[\r\n]+/g, ' ')}`,
+    ...Object.entries(refused.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
     'Connection: close',
   ];
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);

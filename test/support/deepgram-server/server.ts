@@ -84,10 +84,32 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
     return record;
   };
 
+  // The account's concurrency limit: a request beyond it is refused (429) before anything else is checked.
+  const load = { inFlight: 0, peak: 0, refused: 0 };
+  const overLimit = (record: ConnectionRecord): Refusal | undefined => {
+    if (options.concurrencyLimit !== undefined && load.inFlight >= options.concurrencyLimit) {
+      load.refused += 1;
+      const retryAfter = options.retryAfterSec === undefined ? 1 : options.retryAfterSec;
+      return { ...refusal(429, undefined, record.requestId), ...(retryAfter === null ? {} : { headers: { 'retry-after': String(retryAfter) } }) };
+    }
+    load.inFlight += 1;
+    load.peak = Math.max(load.peak, load.inFlight);
+    record.closed.then(() => (load.inFlight -= 1)).catch(() => {});
+    return undefined;
+  };
+
   const http = createServer((request, response) => {
     const isListen = new URL(request.url ?? '/', 'http://localhost').pathname === LISTEN_PATH;
     if (!isListen || request.method !== 'POST') return answerPlainRequest(request, response);
     const record = logAttempt(request, 'prerecorded');
+    const busy = overLimit(record);
+    if (busy) {
+      request.resume();
+      record.responseStatus = 429;
+      response.writeHead(429, { 'content-type': 'application/json', 'dg-request-id': record.requestId, 'dg-error': busy.errorText, ...busy.headers });
+      response.end(JSON.stringify(busy.body));
+      return record.markRefused(429);
+    }
     const fault = options.faults?.[record.index];
     servePrerecorded({ request, response, record, apiKey, script, fault, delayMs: options.prerecordedDelayMs ?? 0 });
   });
@@ -102,6 +124,8 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
       writeRefusal(socket, refused, record.requestId);
       record.markRefused(refused.status);
     };
+    const busy = overLimit(record);
+    if (busy) return refuse(busy);
     const handshake = checkHandshake(request, apiKey, record.requestId);
     if (!handshake.ok) return refuse(handshake.refusal);
     if (fault?.reject) return refuse(refusalFromFault(fault.reject, record.requestId));
@@ -160,6 +184,7 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
     url: `http://127.0.0.1:${port}`,
     port,
     connections,
+    load,
     async waitForConnections(n, timeoutMs = DEFAULT_WAIT_MS) {
       await waitUntil(() => (connections.length >= n ? true : undefined), timeoutMs, `${n} connection(s)`);
     },

@@ -98,6 +98,13 @@ export interface DeepgramServerOptions {
   keepAudio?: boolean;
   /** Pre-recorded (HTTP POST /v1/listen): delay before the response once the whole body has arrived; default 0. */
   prerecordedDelayMs?: number;
+  /**
+   * The account's limit on requests in flight (live connections and pre-recorded requests together):
+   * one more is refused with 429, `Retry-After: retryAfterSec` and Deepgram's TOO_MANY_REQUESTS body.
+   */
+  concurrencyLimit?: number;
+  /** The Retry-After header of a 429 for the limit, in seconds; default 1; null: no header. */
+  retryAfterSec?: number | null;
 }
 
 /** `at` in every log entry: ms since the handshake request arrived (performance.now based). */
@@ -180,4 +187,6 @@ export interface DeepgramServer {
   comeBack(): Promise<void>;
   /** Terminates all sockets and stops listening. */
   close(): Promise<void>;
+  /** Requests in flight now (accepted and not yet closed), the most there ever were, and the 429s sent for the limit. */
+  readonly load: { inFlight: number; peak: number; refused: number };
 }

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { Aimd } from '../../src/many/aimd.js';
+import { Queue, type Result, type Verdict } from '../../src/many/queue.js';
+import { FakeClock } from '../support/fake-clock.js';
+
+class Busy extends Error {
+  constructor(readonly retryAfterMs?: number) {
+    super('429');
+  }
+}
+class Flaky extends Error {}
+class Broken extends Error {}
+class Refused extends Error {}
+
+const classify = (error: unknown): Verdict => {
+  if (error instanceof Busy) return { kind: 'busy', retryAfterMs: error.retryAfterMs };
+  if (error instanceof Flaky) return { kind: 'retry' };
+  if (error instanceof Refused) return { kind: 'fail-all' };
+  return { kind: 'fail' };
+};
+
+/** A fake service: each request takes `ms`; `answer(item, attempt)` throws to refuse it. */
+function harness(items: string[], jobs: number, answer: (item: string, attempt: number, inFlight: number) => void = () => {}, ms = 100) {
+  const clock = new FakeClock();
+  const aimd = new Aimd(jobs, () => clock.now());
+  const results: Result<string>[] = [];
+  const log: string[] = [];
+  const attempts = new Map<string, number>();
+  let inFlight = 0;
+  let peak = 0;
+  const queue = new Queue(items, {
+    clock,
+    aimd,
+    backoffMs: (attempt) => 1000 * attempt,
+    classify,
+    onResult: (result) => results.push(result),
+    async work(item) {
+      const attempt = (attempts.get(item) ?? 0) + 1;
+      attempts.set(item, attempt);
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      log.push(`${clock.now()} start ${item}#${attempt}`);
+      try {
+        await clock.sleep(ms);
+        answer(item, attempt, inFlight);
+        return 'done';
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  });
+  return { clock, aimd, queue, results, log, peak: () => peak };
+}
+
+const statuses = (results: Result<string>[]) => results.map((r) => `${r.item}:${r.status}`).sort();
+
+describe('Queue', () => {
+  it('runs every item once with at most --jobs in flight', async () => {
+    const items = Array.from({ length: 10 }, (_, i) => `f${i}`);
+    const h = harness(items, 3);
+    const done = h.queue.run();
+    await h.clock.advance(10_000);
+    expect(await done).toEqual([]);
+    expect(h.peak()).toBe(3);
+    expect(statuses(h.results)).toEqual(items.map((item) => `${item}:done`).sort());
+    expect(h.log.filter((line) => line.startsWith('0 '))).toHaveLength(3);
+  });
+
+  it('halves in flight on 429 and waits for Retry-After before starting anything', async () => {
+    // The service takes 2 at a time: beyond that, 429 with Retry-After 1500 ms (longer than the 1 s backoff).
+    const items = Array.from({ length: 8 }, (_, i) => `f${i}`);
+    const h = harness(items, 8, (_item, _attempt, inFlight) => {
+      if (inFlight > 2) throw new Busy(1500);
+    });
+    const done = h.queue.run();
+    await h.clock.advance(60_000);
+    await done;
+    expect(statuses(h.results)).toEqual(items.map((item) => `${item}:done`).sort());
+    // The 8 first starts at 0 all ended at 100 ms; nothing started again before 100 + 1500.
+    const restarts = h.log.filter((line) => !line.startsWith('0 ')).map((line) => Number(line.split(' ')[0]));
+    expect(Math.min(...restarts)).toBe(1600);
+    expect(h.aimd.limit).toBeLessThanOrEqual(8);
+  });
+
+  it('retries a failing file with backoff and reports it after three failures', async () => {
+    const h = harness(['good', 'flaky', 'bad'], 2, (item, attempt) => {
+      if (item === 'bad') throw new Flaky('503');
+      if (item === 'flaky' && attempt < 3) throw new Flaky('503');
+    });
+    const done = h.queue.run();
+    await h.clock.advance(60_000);
+    await done;
+    expect(statuses(h.results)).toEqual(['bad:failed', 'flaky:done', 'good:done']);
+    expect(h.results.find((r) => r.item === 'bad')).toMatchObject({ attempts: 3 });
+    // 2 jobs: good and flaky start first; each retry waits 1 s, then 2 s, after the failure.
+    expect(h.log.filter((line) => line.includes('bad#'))).toEqual(['100 start bad#1', '1200 start bad#2', '3300 start bad#3']);
+  });
+
+  it('fails a file at once on an error that retrying cannot fix', async () => {
+    const h = harness(['a', 'b'], 1, (item) => {
+      if (item === 'a') throw new Broken('undecodable');
+    });
+    const done = h.queue.run();
+    await h.clock.advance(1000);
+    await done;
+    expect(h.results.map((r) => `${r.item}:${r.status}`)).toEqual(['a:failed', 'b:done']);
+    expect(h.results[0]).toMatchObject({ attempts: 1 });
+  });
+
+  it('starts nothing more after an error every file would share (a refused key)', async () => {
+    const h = harness(['a', 'b', 'c'], 1, () => {
+      throw new Refused('401');
+    });
+    const done = h.queue.run();
+    await h.clock.advance(1000);
+    expect(await done).toEqual(['b', 'c']);
+    expect(statuses(h.results)).toEqual(['a:failed']);
+  });
+
+  it('never retries a 429 forever, nor in a burst when Retry-After is short', async () => {
+    const h = harness(['a'], 1, () => {
+      throw new Busy(10);
+    });
+    const done = h.queue.run();
+    await h.clock.advance(300_000); // Retry-After 10 ms, but each refusal backs off longer: 1 s, 2 s, ... 19 s
+    await done;
+    expect(h.results).toMatchObject([{ item: 'a', status: 'failed', attempts: 20 }]);
+    expect(h.log.slice(0, 3)).toEqual(['0 start a#1', '1100 start a#2', '3200 start a#3']);
+  });
+
+  it('stop: starts nothing more, lets running ones finish, gives back the rest', async () => {
+    const h = harness(['a', 'b', 'c', 'd'], 2);
+    const done = h.queue.run();
+    await h.clock.advance(50);
+    h.queue.stop();
+    await h.clock.advance(1000);
+    expect(await done).toEqual(['c', 'd']);
+    expect(statuses(h.results)).toEqual(['a:done', 'b:done']);
+  });
+});

@@ -1,5 +1,6 @@
 import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
+import { escapeControls } from '../escape-controls.js';
 import { checkTransport, credentials, hostedSpeedWarning } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { UsageError, type ExitCodeValue } from '../errors.js';
@@ -50,7 +51,7 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
   const warnings = [...config.warnings, ...resolved.warnings, ...checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure)];
   checkOutputPaths(settings, path);
   if (flags.batch) {
-    for (const warning of warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
+    for (const warning of warnings) context.stderr.write(`transcribe: warning: ${escapeControls(warning)}\n`);
     const { runBatch } = await import('./file-batch.js');
     return runBatch(context, path, settings, auth, batchUnits(flags));
   }

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import type { Context } from '../context.js';
+import { escapeControls } from '../escape-controls.js';
 import type { MetadataMessage } from '../deepgram/messages.js';
 import { ExitCode } from '../errors.js';
 import { options, type OptionName, type OptionSpec, type Settings } from '../settings/options.js';
@@ -183,7 +184,7 @@ function publicSettingsOf(settings: Settings): Record<string, unknown> {
 export function createOutput(context: Context, settings: Settings): { output: TranscriptOutput; dispose(): void } {
   const format = outputFormat(settings);
   const path = settings.output;
-  const warn = (message: string) => context.stderr.write(message + '\n');
+  const warn = (message: string) => context.stderr.write(escapeControls(message) + '\n');
   const stdout = stdoutSink(context.stdout);
   const echo = path !== undefined && context.stdout.isTTY === true;
   const sinks: LineSink[] = [stdout];

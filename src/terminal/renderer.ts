@@ -1,3 +1,4 @@
+import { escapeControls } from '../escape-controls.js';
 import type { TerminalStream } from './tty-renderer.js';
 
 /** What a command shows on stderr besides errors: spinner, interim line, notices. */
@@ -26,7 +27,7 @@ class PlainRenderer implements Renderer {
   clearInterim(): void {}
   progress(): void {}
   notice(text: string): void {
-    this.stream.write(text + '\n');
+    this.stream.write(escapeControls(text) + '\n');
   }
   status(text: string): void {
     this.notice(text);

@@ -101,6 +101,13 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
     ],
     ['an unknown flag', () => ['x.wav', '--modle', 'nova-3'], 2, "transcribe: unknown option '--modle'\n(Did you mean --model?)\n"],
     ['no path', () => [], 2, "transcribe: missing required argument 'path'\n"],
+    [
+      'a file name with escape codes and a newline: shown escaped, one line',
+      () => ['x\x1b]0;PWNED\x07\x1b[2J\ny.wav'],
+      4,
+      'transcribe: no such file: x\\x1b]0;PWNED\\x07\\x1b[2J\\ny.wav — check the path, or use - to read stdin\n',
+    ],
+    ["an unknown flag with escape codes (commander's message)", () => ['x.wav', '--\x1b[2J'], 2, "transcribe: unknown option '--\\x1b[2J'\n"],
   ])('%s', async (_name, args, code, stderr, stdin) => {
     const result = await transcribe(args(), {}, stdin);
     expect(result).toEqual({ code, signal: null, stdout: '', stderr });
@@ -113,6 +120,17 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
       stdout: '',
       stderr:
         'transcribe: no Deepgram API key — run transcribe config set api-key, or set DEEPGRAM_API_KEY (create a key at https://console.deepgram.com); --api-url for a self-hosted server\n',
+    });
+  });
+
+  it('a --save-audio name with escape codes: its warning shows them escaped', async () => {
+    server = await startDeepgramServer({ script: SCRIPT });
+    const result = await transcribe([SAMPLE_WAV, '--speed', 'max', '--save-audio', 'a\x1b]52;c;cHduZWQ=\x07']);
+    expect(result).toEqual({
+      code: 0,
+      signal: null,
+      stdout: 'Hello from transcribe.\nThis sample was made with espeak.\n',
+      stderr: 'transcribe: warning: --save-audio a\\x1b]52;c;cHduZWQ=\\x07 is written as WAV audio; a name ending in .wav lets players recognise it\n',
     });
   });
 

@@ -12,6 +12,9 @@ export async function fileInfo(path: string): Promise<FileInfo> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new AudioSourceError(`${path} is a directory, not an audio file`, 'give the path of an audio file');
+    // Opening a socket fails with a bare ENXIO.
+    if (info.isSocket())
+      throw new AudioSourceError(`${path} is a socket, not an audio file`, 'give the path of an audio file, or pipe the audio to transcribe file -');
     return { size: info.size, regular: info.isFile() };
   } catch (error) {
     if (error instanceof AudioSourceError) throw error;

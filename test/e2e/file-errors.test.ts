@@ -1,4 +1,5 @@
 import { readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeWithFfmpeg, pcmOfWav, SAMPLE_WAV, wavOf } from '../support/audio.js';
@@ -111,6 +112,22 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
   ])('%s', async (_name, args, code, stderr, stdin) => {
     const result = await transcribe(args(), {}, stdin);
     expect(result).toEqual({ code, signal: null, stdout: '', stderr });
+  });
+
+  it('a Unix socket: exit 4, said in words (not ENXIO)', async () => {
+    const path = join(tmp, 'audio.sock');
+    const socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(path, resolve));
+    try {
+      expect(await transcribe([path])).toEqual({
+        code: 4,
+        signal: null,
+        stdout: '',
+        stderr: `transcribe: ${path} is a socket, not an audio file — give the path of an audio file, or pipe the audio to transcribe file -\n`,
+      });
+    } finally {
+      await new Promise((resolve) => socket.close(resolve));
+    }
   });
 
   it('no API key for Deepgram itself: exit 2 and how to set one', async () => {

@@ -77,7 +77,7 @@ export async function runFile(context: Context, path: string, flags: FileFlags, 
     await source.stop();
     throw error;
   }
-  const renderer = await createRenderer(context.stderr, context.color);
+  const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
   for (const warning of [...warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const total = source.totalSeconds;
   if (total !== undefined && total > LONG_FILE_SECONDS && Number.isFinite(settings.speed)) {

@@ -1,4 +1,4 @@
-import { realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -10,7 +10,9 @@ function identityOf(path: string): Identity {
     const stats = statSync(path);
     return { stats, key: `${stats.dev}:${stats.ino}` };
   } catch {
-    // Not there yet: the resolved directory and the name stand for the file it will be.
+    // Not there yet: the resolved directory and the name stand for the file it will be; opening a
+    // dangling symlink creates its target, so that is the file it will be.
+    path = danglingTarget(path);
     let directory = resolve(dirname(path));
     try {
       directory = realpathSync(directory);
@@ -19,6 +21,19 @@ function identityOf(path: string): Identity {
     }
     return { key: `new:${join(directory, basename(path))}` };
   }
+}
+
+/** Where a chain of symlinks ends (the path itself when it is no symlink); a loop ends where it was given up on. */
+function danglingTarget(path: string): string {
+  for (let hops = 0; hops < 40; hops += 1) {
+    try {
+      if (!lstatSync(path).isSymbolicLink()) return path;
+      path = resolve(dirname(path), readlinkSync(path));
+    } catch {
+      return path;
+    }
+  }
+  return path;
 }
 
 interface Target {

@@ -26,6 +26,7 @@ import type { LabelOptions } from '../transcript/speaker-runs.js';
 import { fileSink, stdoutSink, type LineSink } from './line-sink.js';
 import type { CloseInfo, SessionInfo, TranscriptOutput } from './transcript-output.js';
 import { TeeOutput } from './tee-output.js';
+import { isTerminalPath } from './path-checks.js';
 import { refuseToOverwrite, writeWhole } from './whole-file.js';
 
 const EXTENSIONS: Record<string, OutputFormat> = { '.txt': 'text', '.json': 'json', '.ndjson': 'json', '.jsonl': 'json', '.srt': 'srt', '.vtt': 'vtt' };
@@ -186,7 +187,8 @@ export function createOutput(context: Context, settings: Settings): { output: Tr
   const path = settings.output;
   const warn = (message: string) => context.stderr.write(escapeControls(message) + '\n');
   const stdout = stdoutSink(context.stdout);
-  const echo = path !== undefined && context.stdout.isTTY === true;
+  // Not when --output is the terminal itself (/dev/tty): every line would show twice.
+  const echo = path !== undefined && context.stdout.isTTY === true && !isTerminalPath(path);
   const sinks: LineSink[] = [stdout];
   let output: TranscriptOutput & { failure?: unknown };
   if (format === 'srt' || format === 'vtt') {

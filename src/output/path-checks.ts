@@ -1,4 +1,5 @@
-import { lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { isatty } from 'node:tty';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -85,5 +86,22 @@ function isNamedPipe(path: string): boolean {
     return statSync(realpathSync(path)).isFIFO();
   } catch {
     return false;
+  }
+}
+
+/**
+ * Whether `path` is a terminal (`/dev/tty`, `/dev/stdout` on one): the lines written there are
+ * already on the screen. Only a character device is opened to ask, never as our controlling terminal.
+ */
+export function isTerminalPath(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isCharacterDevice()) return false;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
+    return isatty(fd);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -176,6 +176,10 @@ describe.skipIf(missing('tmux'))('on a terminal (#11)', () => {
     expect(readFileSync(path, 'utf8')).toBe(LINES);
   });
 
+  it.each(['/dev/stdout', '/dev/tty'])('--output %s, the terminal itself: each line shown once', async (path) => {
+    expect(await onTerminal(`--output ${path}`)).toEqual(['Hello from transcribe.', 'This sample was made with espeak.', 'EXIT=0']);
+  });
+
   it('--save-audio /dev/stdout (a terminal cannot be rewritten in place): refused, exit 2', async () => {
     expect(await onTerminal('--save-audio /dev/stdout', 200)).toEqual([
       "transcribe: --save-audio /dev/stdout cannot be rewritten in place: a WAV file's header is updated as it grows — give --save-audio the name of a .wav file",

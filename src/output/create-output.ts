@@ -150,7 +150,10 @@ class CaptionOutput extends BaseOutput {
     this.utterances.push(utterance);
     this.save();
   }
-  override close(): void {
+  override close(info: CloseInfo): void {
+    // A run that failed before a word was heard (a refused key, no network) leaves the file as it
+    // was: a file --force would replace is not emptied, and no empty file makes the next run need --force.
+    if (this.utterances.length === 0 && info.exitCode !== ExitCode.ok) return;
     this.save();
     if (!this.path || this.failure) this.stdout.write(this.render().replace(/\n$/, ''));
   }

@@ -1,4 +1,4 @@
-import { readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -216,6 +216,19 @@ describe('transcribe file: Deepgram and network failures', () => {
       stderr: `transcribe: Deepgram rejected the API key from DEEPGRAM_API_KEY (****abcd): Invalid credentials (request id ${requestId}) — check the key in the Deepgram console and set DEEPGRAM_API_KEY\n`,
     });
     expect(result.stderr).not.toContain('wrong-key');
+  });
+
+  it('401 with --save-audio and --output: no empty new files, an existing one (--force) kept whole', async () => {
+    server = await startDeepgramServer({ script: SCRIPT });
+    const old = at('old.srt', '1\n00:00:00,000 --> 00:00:01,000\nthe previous captions\n');
+    const refused = await transcribe([SAMPLE_WAV, '--save-audio', 'new.wav', '--output', old, '--force'], { DEEPGRAM_API_KEY: 'wrong-key' });
+    expect(refused).toMatchObject({ code: 3, stdout: '' });
+    expect(readFileSync(old, 'utf8')).toBe('1\n00:00:00,000 --> 00:00:01,000\nthe previous captions\n');
+    expect(existsSync(join(tmp, 'new.wav'))).toBe(false);
+    // The run after the key is fixed needs no --force for the recording that never was.
+    const fixed = await transcribe([SAMPLE_WAV, '--speed', 'max', '--save-audio', 'new.wav', '--output', 'fixed.srt']);
+    expect(fixed).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(join(tmp, 'new.wav')).length).toBe(readFileSync(SAMPLE_WAV).length);
   });
 
   it('401 with the key from --api-key', async () => {

@@ -144,4 +144,14 @@ describe.skipIf(missing('ffmpeg'))('M4A on stdin is spooled to a file that is ne
     });
     expect(leftovers()).toEqual([]);
   });
+
+  it('a temporary directory that is missing: one sentence naming it and TMPDIR, exit 1 (not an internal error)', async () => {
+    const missingDir = join(fresh(), 'gone');
+    const { result } = await start(['file', '-'], { TMPDIR: missingDir }, new PassThrough().end(m4a) as PassThrough);
+    const { code, stderr } = await result;
+    expect({ code, stderr }).toEqual({
+      code: 1,
+      stderr: `transcribe: cannot keep the M4A/MP4 audio from stdin in a temporary file in ${missingDir} (ENOENT): a decoder needs it whole to seek in it — free space there, set TMPDIR to a directory with room, or give transcribe the file by name\n`,
+    });
+  });
 });

@@ -147,7 +147,7 @@ describe.skipIf(missing('ffmpeg'))('M4A on stdin is spooled to a file that is ne
 
   it('a temporary directory that is missing: one sentence naming it and TMPDIR, exit 1 (not an internal error)', async () => {
     const missingDir = join(fresh(), 'gone');
-    const { result } = await start(['file', '-'], { TMPDIR: missingDir }, new PassThrough().end(m4a) as PassThrough);
+    const { result } = await start(['file', '-'], { TMPDIR: missingDir }, new PassThrough().end(m4a));
     const { code, stderr } = await result;
     expect({ code, stderr }).toEqual({
       code: 1,

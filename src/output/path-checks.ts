@@ -71,6 +71,13 @@ export function checkOutputPaths(settings: { output?: string | undefined; saveAu
     throw new UsageError(`--output and --save-audio name the same file (${second.path})`, 'give them different names');
   }
   const audio = targets.find((target) => target.flag === '--save-audio');
+  // Without --output the transcript goes to stdout: redirected into the recording (`> rec.wav`), it would be written into its audio.
+  const stdout = settings.output ? undefined : identityOf('/dev/stdout');
+  if (audio && stdout?.stats?.isFile() && audio.identity.key === stdout.key)
+    throw new UsageError(
+      `--save-audio ${audio.path} is where stdout goes: the transcript would be written into the recording`,
+      'give --save-audio another name, or the transcript --output',
+    );
   // A recording is replaced only when asked (a device such as /dev/null is written in place).
   if (audio?.identity.stats?.isFile() && !settings.force)
     throw new UsageError(`${audio.path} exists`, 'add --force to replace it, or choose another --save-audio');

@@ -103,6 +103,19 @@ describe('outputs never destroy the input, each other, or hang (#11)', () => {
     });
   });
 
+  it('--save-audio naming where stdout is redirected (even with --force): exit 2, the transcript is not written into the audio', async () => {
+    for (const target of ['rec.wav', '/dev/stdout']) {
+      const result = await viaShell('exec "$0" "$@" > rec.wav', [SAMPLE_WAV, '--speed', 'max', '--force', '--save-audio', target]);
+      expect(result).toEqual({
+        code: 2,
+        signal: null,
+        stdout: '',
+        stderr: `transcribe: --save-audio ${target} is where stdout goes: the transcript would be written into the recording — give --save-audio another name, or the transcript --output\n`,
+      });
+    }
+    expect(server!.connections).toHaveLength(0);
+  });
+
   it('--output /dev/stdout in a pipeline (a pipe already open, not a named one) still works', async () => {
     const result = await viaShell('{ "$0" "$@"; echo "EXIT=$?" >&2; } | cat', [SAMPLE_WAV, '--speed', 'max', '--output', '/dev/stdout']);
     expect(result).toEqual({ code: 0, signal: null, stdout: LINES, stderr: 'EXIT=0\n' });

@@ -116,6 +116,19 @@ describe('outputs never destroy the input, each other, or hang (#11)', () => {
     expect(server!.connections).toHaveLength(0);
   });
 
+  it('stderr closed by its reader (a logger that died): the warning is lost, the transcript is not', async () => {
+    const child = spawn(process.execPath, [BIN, 'file', SAMPLE_WAV, '--speed', 'max', '--save-audio', 'audio'], {
+      cwd: tmp,
+      env: cliEnv(env()),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr.destroy();
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stdout }).toEqual({ code: 0, stdout: LINES });
+  });
+
   it('--output /dev/stdout in a pipeline (a pipe already open, not a named one) still works', async () => {
     const result = await viaShell('{ "$0" "$@"; echo "EXIT=$?" >&2; } | cat', [SAMPLE_WAV, '--speed', 'max', '--output', '/dev/stdout']);
     expect(result).toEqual({ code: 0, signal: null, stdout: LINES, stderr: 'EXIT=0\n' });

@@ -34,7 +34,7 @@ export class WavWriter {
     } catch (error) {
       try {
         if (errorCode(error) !== 'EEXIST') throw error;
-        this.fd = openSync(path, constants.O_WRONLY); // to be replaced: the paths were checked (--force)
+        this.fd = openExisting(path); // to be replaced: the paths were checked (--force)
         this.replacePending = fstatSync(this.fd).isFile();
       } catch (error) {
         throw this.error(error);
@@ -139,4 +139,14 @@ export class WavWriter {
 /** Creates `path`, never opening one that exists (EEXIST then). */
 function openNew(path: string): number {
   return openSync(path, 'wx', 0o600);
+}
+
+/** An existing file, not truncated yet; a dangling symlink (O_EXCL refused it) creates its target, as it always did. */
+function openExisting(path: string): number {
+  try {
+    return openSync(path, constants.O_WRONLY);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    return openSync(path, 'w', 0o600);
+  }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WavWriter } from '../../src/output/wav-writer.js';
@@ -40,6 +40,18 @@ describe('WavWriter: a run that recorded nothing leaves the disk as it was', () 
     writer.close();
     const file = readFileSync(path);
     expect([file.length, dataSize(file)]).toEqual([44 + 100, 100]);
+  });
+
+  it('a dangling symlink creates its target, as before (and the link is never removed)', () => {
+    const target = fresh();
+    const link = fresh();
+    symlinkSync(target, link);
+    new WavWriter(link, FORMAT).close();
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    const writer = new WavWriter(link, FORMAT);
+    writer.write(Buffer.alloc(10));
+    writer.close();
+    expect(dataSize(readFileSync(target))).toBe(10);
   });
 
   it('a device is written in place and never removed', () => {

@@ -113,7 +113,12 @@ describe.skipIf(missing('ffmpeg'))('M4A on stdin is spooled to a file that is ne
     const stdin = new PassThrough();
     const { child, result } = await start(['file', '-'], { TMPDIR: fresh() }, stdin);
     stdin.write(m4a.subarray(0, 20_000));
-    const spooling = await waitFor(() => openFileUnder(child.pid!, spoolDir), 10_000, 'transcribe to open its spool');
+    // Between its exclusive open and its unlink the spool has a name for a moment (a poll under load caught it there): wait for the unlinked one.
+    const spooling = await waitFor(
+      () => [openFileUnder(child.pid!, spoolDir)].find((target) => target?.endsWith(' (deleted)')),
+      10_000,
+      'transcribe to open and unlink its spool',
+    );
     expect(spooling).toMatch(/ \(deleted\)$/);
     expect(leftovers()).toEqual([]);
     child.kill('SIGINT');

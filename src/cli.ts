@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { ConfigAction } from './commands/config.js';
 import type { Context } from './context.js';
 import { ExitCode, exitCodeOf, formatError, UsageError, type ExitCodeValue } from './errors.js';
+import { escapeControlsPerLine } from './escape-controls.js';
 import { isRepeatable, optionsFor, type CommandName, type OptionSpec } from './settings/options.js';
 import { keepOperands } from './settings/optional-values.js';
 import { layoutColumns } from './terminal/size.js';
@@ -111,7 +112,7 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
     .addHelpText('after', ROOT_EXAMPLES + '\n' + EXIT_CODES_HELP)
     .exitOverride()
     .configureOutput({
-      outputError: (text, write) => write(`transcribe: ${text.replace(/^error: /, '')}`),
+      outputError: (text, write) => write(escapeControlsPerLine(`transcribe: ${text.replace(/^error: /, '')}`)),
       // commander takes a terminal's 0 columns (`stty cols 0`) as the width and then wraps nothing.
       getOutHelpWidth: () => layoutColumns(context.stdout),
       getErrHelpWidth: () => layoutColumns(context.stderr),

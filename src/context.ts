@@ -1,3 +1,4 @@
+import { escapeControls } from './escape-controls.js';
 import type { Clock } from './audio/pacer.js';
 import type { WebSocketFactory } from './deepgram/session.js';
 
@@ -25,5 +26,5 @@ export interface Context {
 }
 
 export function log(context: Pick<Context, 'verbose' | 'stderr'>, message: string): void {
-  if (context.verbose) context.stderr.write(`transcribe: ${message}\n`);
+  if (context.verbose) context.stderr.write(`transcribe: ${escapeControls(message)}\n`);
 }

@@ -1,3 +1,5 @@
+import { escapeControls, escapeControlsPerLine } from './escape-controls.js';
+
 /** Exit codes, documented in README and `transcribe --help`. */
 export const ExitCode = {
   ok: 0,
@@ -67,17 +69,22 @@ export function exitCodeOf(error: unknown): ExitCodeValue {
   return error instanceof TranscribeError ? error.exitCode : ExitCode.internal;
 }
 
-/** The one place errors become text: one line, `transcribe: <message> — <hint>`; stacks only when verbose. */
+/**
+ * The one place errors become text: one line, `transcribe: <message> — <hint>`; stacks only when verbose.
+ * A path or a flag value with control characters in it is shown escaped, never sent to the terminal raw
+ * (a newline in a file name stays inside the one line).
+ */
 export function formatError(error: unknown, verbose: boolean): string {
   const lines: string[] = [];
   if (error instanceof TranscribeError) {
-    lines.push(error.hint ? `transcribe: ${error.message} — ${error.hint}` : `transcribe: ${error.message}`);
-    if (verbose && error.cause instanceof Error && error.cause.stack) lines.push(error.cause.stack);
-    if (verbose && error.stack) lines.push(error.stack);
+    const message = escapeControls(error.message);
+    lines.push(error.hint ? `transcribe: ${message} — ${escapeControls(error.hint)}` : `transcribe: ${message}`);
+    if (verbose && error.cause instanceof Error && error.cause.stack) lines.push(escapeControlsPerLine(error.cause.stack));
+    if (verbose && error.stack) lines.push(escapeControlsPerLine(error.stack));
   } else {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = escapeControls(error instanceof Error ? error.message : String(error));
     lines.push(`transcribe: internal error: ${message} — run again with --verbose for details, and report it if it persists`);
-    if (verbose && error instanceof Error && error.stack) lines.push(error.stack);
+    if (verbose && error instanceof Error && error.stack) lines.push(escapeControlsPerLine(error.stack));
   }
   return lines.join('\n') + '\n';
 }

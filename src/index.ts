@@ -30,6 +30,9 @@ const context: Context = {
     return watchedStdout();
   },
   get stderr() {
+    // stderr carries only diagnostics: a reader that went away (EPIPE) must not end the run and
+    // cost the transcript (an unhandled 'error' event exited 1 before a word was written).
+    if (process.stderr.listenerCount('error') === 0) process.stderr.on('error', () => {});
     return process.stderr;
   },
   env: process.env,

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { AudioSourceError } from '../errors.js';
+import { AudioSourceError, UsageError } from '../errors.js';
 
 export interface FileInfo {
   size: number;
@@ -12,11 +12,20 @@ export async function fileInfo(path: string): Promise<FileInfo> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new AudioSourceError(`${path} is a directory, not an audio file`, 'give the path of an audio file');
+    // Opening a socket fails with a bare ENXIO.
+    if (info.isSocket())
+      throw new AudioSourceError(`${path} is a socket, not an audio file`, 'give the path of an audio file, or pipe the audio to transcribe file -');
     return { size: info.size, regular: info.isFile() };
   } catch (error) {
     if (error instanceof AudioSourceError) throw error;
     throw readError(path, error as NodeJS.ErrnoException);
   }
+}
+
+/** `transcribe file -` typed at a terminal would wait in silence for audio no one is going to type. */
+export function refuseTerminalStdin(stdin: { isTTY?: boolean }): void {
+  if (stdin.isTTY === true)
+    throw new UsageError('stdin is a terminal, not audio', 'pipe the audio in (cat talk.mp3 | transcribe file -), or give the file name instead of -');
 }
 
 const READ_ERRORS: Record<string, string> = {

@@ -2,7 +2,7 @@ import { AudioSourceError, UsageError } from '../errors.js';
 import { ByteReader, takeBytes } from './byte-reader.js';
 import { decoderCommand, startDecoder, type DecoderInput } from './decoder.js';
 import type { PcmFormat } from './format.js';
-import { fileInfo, readChunks, readError } from './input-file.js';
+import { fileInfo, readChunks, readError, refuseTerminalStdin } from './input-file.js';
 import { mayStartMpegFrame, sniff, SIGNATURE_BYTES, SNIFF_BYTES } from './sniff.js';
 import { spoolToFile } from './spool.js';
 import { codecName, Linear16Converter, parseWavHeader, WavCodecError, WavFormatError } from './wav.js';
@@ -32,9 +32,10 @@ const RAW_HINT = 'add --encoding linear16 --sample-rate <hz> [--channels <n>] fo
 export async function openAudioSource(
   path: string,
   raw: RawFlags,
-  io: { stdin: NodeJS.ReadableStream; env: Record<string, string | undefined> },
+  io: { stdin: NodeJS.ReadableStream & { isTTY?: boolean }; env: Record<string, string | undefined> },
 ): Promise<AudioSource> {
   const fromStdin = path === '-';
+  if (fromStdin) refuseTerminalStdin(io.stdin);
   const label = fromStdin ? 'stdin' : path;
   const info = fromStdin ? undefined : await fileInfo(path);
   // A FIFO or <(cmd) is read once, like stdin: sniffed from the stream and the rest piped on.

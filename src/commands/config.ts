@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { displayUrl } from '../display-url.js';
+import { escapeControls } from '../escape-controls.js';
 import { ExitCode, UsageError, type ExitCodeValue } from '../errors.js';
 import { CONFIG_KEYS, requireKey } from '../settings/config-file.js';
 import { loadConfig, requireProfileName } from '../settings/load-config.js';
@@ -31,7 +32,7 @@ export interface ConfigOptions {
 /** `transcribe config ...`: values go to stdout (for scripts), confirmations and warnings to stderr. */
 export async function runConfig(context: Context, action: ConfigAction, args: string[], opts: ConfigOptions): Promise<ExitCodeValue> {
   const out = (line: string) => context.stdout.write(line + '\n');
-  const note = (line: string) => context.stderr.write(`transcribe: ${line}\n`);
+  const note = (line: string) => context.stderr.write(`transcribe: ${escapeControls(line)}\n`);
   // Reading a profile that does not exist is an error; writing one creates it.
   const writing = action === 'set' || action === 'unset';
   if (writing && opts.profile !== undefined) requireProfileName(opts.profile);

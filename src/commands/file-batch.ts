@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { which } from '../audio/which.js';
-import { fileInfo, readHead } from '../audio/input-file.js';
+import { fileInfo, readHead, refuseTerminalStdin } from '../audio/input-file.js';
 import { sniff, SNIFF_BYTES } from '../audio/sniff.js';
 import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
@@ -31,6 +31,7 @@ export async function runBatch(
 ): Promise<ExitCodeValue> {
   if (settings.saveAudio) throw new UsageError('--save-audio keeps the audio sent while streaming; it does not apply to --batch', 'drop one of them');
   const fromStdin = path === '-';
+  if (fromStdin) refuseTerminalStdin(context.stdin);
   const info = fromStdin ? undefined : await fileInfo(path);
   const size = info?.regular ? info.size : undefined; // a FIFO or <(cmd) is uploaded as a stream, like stdin
   if (size === 0) throw new AudioSourceError(`${path} is empty: there is no audio to transcribe`, 'check the file');
@@ -42,7 +43,7 @@ export async function runBatch(
   const raw = settings.encoding ? { sampleRate: settings.sampleRate!, channels: settings.channels ?? 1 } : undefined;
   const body: Readable = fromStdin ? (context.stdin as Readable) : createReadStream(path, { highWaterMark: 256 * 1024 });
   const transcript = createOutput(context, settings);
-  const renderer = await createRenderer(context.stderr, context.color);
+  const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
   const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
   let lastShown = 0;
   try {

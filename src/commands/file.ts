@@ -1,5 +1,6 @@
 import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
+import { escapeControls } from '../escape-controls.js';
 import { checkTransport, credentials, hostedSpeedWarning } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { UsageError, type ExitCodeValue } from '../errors.js';
@@ -62,7 +63,7 @@ export async function runFile(context: Context, paths: string[], flags: FileFlag
   const path = paths[0]!;
   checkOutputPaths(settings, path);
   if (flags.batch) {
-    for (const warning of warnings) context.stderr.write(`transcribe: warning: ${warning}\n`);
+    for (const warning of warnings) context.stderr.write(`transcribe: warning: ${escapeControls(warning)}\n`);
     const { runBatch } = await import('./file-batch.js');
     return runBatch(context, path, settings, auth, batchUnits(flags));
   }
@@ -86,7 +87,7 @@ export async function runFile(context: Context, paths: string[], flags: FileFlag
     await source.stop();
     throw error;
   }
-  const renderer = await createRenderer(context.stderr, context.color);
+  const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
   for (const warning of [...warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const total = source.totalSeconds;
   if (total !== undefined && total > LONG_FILE_SECONDS && Number.isFinite(settings.speed)) {

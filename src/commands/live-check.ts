@@ -1,6 +1,7 @@
 import { LevelMeter, meterLine, SilenceGuard } from '../audio/levels.js';
 import { startRecording, type RecorderOptions } from '../audio/recorder.js';
 import type { Context } from '../context.js';
+import { escapeControls } from '../escape-controls.js';
 import { AudioSourceError, ExitCode, type ExitCodeValue } from '../errors.js';
 import { platformHint } from './live.js';
 
@@ -23,7 +24,9 @@ export async function runLevelCheck(context: Context, options: RecorderOptions):
     stopQuietly();
   });
   const deadline = setTimeout(stopQuietly, (CHECK_SECONDS + 2) * 1000); // a stalled input gives no samples at all
-  context.stderr.write(`transcribe: listening for ${CHECK_SECONDS} s with ${recording.recorder}${options.device ? ` on ${options.device}` : ''}...\n`);
+  context.stderr.write(
+    `transcribe: listening for ${CHECK_SECONDS} s with ${recording.recorder}${options.device ? ` on ${escapeControls(options.device)}` : ''}...\n`,
+  );
   let report;
   let windows = 0;
   try {

@@ -44,7 +44,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const transportWarnings = checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure);
   checkOutputPaths(settings);
   preloadTransport();
-  const renderer = await createRenderer(context.stderr, context.color);
+  const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
   for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
   const outputs = openOutputs(context, settings, formatOf(recorder));
   return closingAfter(

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import type { Context } from '../context.js';
+import { escapeControls } from '../escape-controls.js';
 import type { MetadataMessage } from '../deepgram/messages.js';
 import { ExitCode } from '../errors.js';
 import { options, type OptionName, type OptionSpec, type Settings } from '../settings/options.js';
@@ -25,6 +26,7 @@ import type { LabelOptions } from '../transcript/speaker-runs.js';
 import { fileSink, stdoutSink, type LineSink } from './line-sink.js';
 import type { CloseInfo, SessionInfo, TranscriptOutput } from './transcript-output.js';
 import { TeeOutput } from './tee-output.js';
+import { isTerminalPath } from './path-checks.js';
 import { refuseToOverwrite, writeWhole } from './whole-file.js';
 
 const EXTENSIONS: Record<string, OutputFormat> = { '.txt': 'text', '.json': 'json', '.ndjson': 'json', '.jsonl': 'json', '.srt': 'srt', '.vtt': 'vtt' };
@@ -148,7 +150,10 @@ class CaptionOutput extends BaseOutput {
     this.utterances.push(utterance);
     this.save();
   }
-  override close(): void {
+  override close(info: CloseInfo): void {
+    // A run that failed before a word was heard (a refused key, no network) leaves the file as it
+    // was: a file --force would replace is not emptied, and no empty file makes the next run need --force.
+    if (this.utterances.length === 0 && info.exitCode !== ExitCode.ok) return;
     this.save();
     if (!this.path || this.failure) this.stdout.write(this.render().replace(/\n$/, ''));
   }
@@ -183,9 +188,10 @@ function publicSettingsOf(settings: Settings): Record<string, unknown> {
 export function createOutput(context: Context, settings: Settings): { output: TranscriptOutput; dispose(): void } {
   const format = outputFormat(settings);
   const path = settings.output;
-  const warn = (message: string) => context.stderr.write(message + '\n');
+  const warn = (message: string) => context.stderr.write(escapeControls(message) + '\n');
   const stdout = stdoutSink(context.stdout);
-  const echo = path !== undefined && context.stdout.isTTY === true;
+  // Not when --output is the terminal itself (/dev/tty): every line would show twice.
+  const echo = path !== undefined && context.stdout.isTTY === true && !isTerminalPath(path);
   const sinks: LineSink[] = [stdout];
   let output: TranscriptOutput & { failure?: Error | undefined };
   if (format === 'srt' || format === 'vtt') {

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import type { PcmFormat } from '../audio/format.js';
 import type { Context } from '../context.js';
+import { escapeControls } from '../escape-controls.js';
 import type { Settings } from '../settings/options.js';
 import { createOutput } from './create-output.js';
 import type { TranscriptOutput } from './transcript-output.js';
@@ -19,7 +20,7 @@ export interface Outputs {
  * (their paths were checked by checkOutputPaths). A failing --save-audio costs only the recording: exit 1 at the end.
  */
 export function openOutputs(context: Context, settings: Settings, format: PcmFormat): Outputs {
-  const warn = (message: string) => context.stderr.write(message + '\n');
+  const warn = (message: string) => context.stderr.write(escapeControls(message) + '\n');
   const transcript = createOutput(context, settings);
   let wav: WavWriter | undefined;
   try {

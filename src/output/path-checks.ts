@@ -1,4 +1,5 @@
-import { realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { isatty } from 'node:tty';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -10,7 +11,9 @@ function identityOf(path: string): Identity {
     const stats = statSync(path);
     return { stats, key: `${stats.dev}:${stats.ino}` };
   } catch {
-    // Not there yet: the resolved directory and the name stand for the file it will be.
+    // Not there yet: the resolved directory and the name stand for the file it will be; opening a
+    // dangling symlink creates its target, so that is the file it will be.
+    path = danglingTarget(path);
     let directory = resolve(dirname(path));
     try {
       directory = realpathSync(directory);
@@ -19,6 +22,19 @@ function identityOf(path: string): Identity {
     }
     return { key: `new:${join(directory, basename(path))}` };
   }
+}
+
+/** Where a chain of symlinks ends (the path itself when it is no symlink); a loop ends where it was given up on. */
+function danglingTarget(path: string): string {
+  for (let hops = 0; hops < 40; hops += 1) {
+    try {
+      if (!lstatSync(path).isSymbolicLink()) return path;
+      path = resolve(dirname(path), readlinkSync(path));
+    } catch {
+      return path;
+    }
+  }
+  return path;
 }
 
 interface Target {
@@ -55,6 +71,13 @@ export function checkOutputPaths(settings: { output?: string | undefined; saveAu
     throw new UsageError(`--output and --save-audio name the same file (${second.path})`, 'give them different names');
   }
   const audio = targets.find((target) => target.flag === '--save-audio');
+  // Without --output the transcript goes to stdout: redirected into the recording (`> rec.wav`), it would be written into its audio.
+  const stdout = settings.output ? undefined : identityOf('/dev/stdout');
+  if (audio && stdout?.stats?.isFile() && audio.identity.key === stdout.key)
+    throw new UsageError(
+      `--save-audio ${audio.path} is where stdout goes: the transcript would be written into the recording`,
+      'give --save-audio another name, or the transcript --output',
+    );
   // A recording is replaced only when asked (a device such as /dev/null is written in place).
   if (audio?.identity.stats?.isFile() && !settings.force)
     throw new UsageError(`${audio.path} exists`, 'add --force to replace it, or choose another --save-audio');
@@ -70,5 +93,22 @@ function isNamedPipe(path: string): boolean {
     return statSync(realpathSync(path)).isFIFO();
   } catch {
     return false;
+  }
+}
+
+/**
+ * Whether `path` is a terminal (`/dev/tty`, `/dev/stdout` on one): the lines written there are
+ * already on the screen. Only a character device is opened to ask, never as our controlling terminal.
+ */
+export function isTerminalPath(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isCharacterDevice()) return false;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
+    return isatty(fd);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, statSync, unlinkSync } from 'node:fs';
 import type { PcmFormat } from '../audio/format.js';
 import { ExitCode, TranscribeError, UsageError } from '../errors.js';
 import { errorCode, writeFully } from './write-fully.js';
@@ -16,6 +16,10 @@ export class WavWriter {
   private dataBytes = 0;
   private sinceHeader = 0;
   private closed = false;
+  /** This run made the file (it did not exist): removed again if no audio ever reached it. */
+  private created = false;
+  /** An existing recording (--force) is cut only when the first audio comes: a run that fails before keeps it whole. */
+  private replacePending = false;
   failure: TranscribeError | undefined;
 
   constructor(
@@ -25,12 +29,19 @@ export class WavWriter {
   ) {
     try {
       // 0600: a recording of people (a stricter umask still applies; a replaced file keeps its mode).
-      this.fd = openSync(path, 'w', 0o600);
+      this.fd = openNew(path);
+      this.created = true;
     } catch (error) {
-      throw this.error(error);
+      try {
+        if (errorCode(error) !== 'EEXIST') throw error;
+        this.fd = openExisting(path); // to be replaced: the paths were checked (--force)
+        this.replacePending = fstatSync(this.fd).isFile();
+      } catch (error) {
+        throw this.error(error);
+      }
     }
     try {
-      this.writeHeader();
+      if (!this.replacePending) this.writeHeader(); // a device or a terminal refuses here (ESPIPE)
     } catch (error) {
       closeSync(this.fd);
       if (errorCode(error) === 'ESPIPE') {
@@ -46,6 +57,11 @@ export class WavWriter {
   write(pcm: Buffer): void {
     if (this.closed || this.failure) return;
     try {
+      if (this.replacePending) {
+        ftruncateSync(this.fd, 0);
+        this.replacePending = false;
+        this.writeHeader();
+      }
       writeFully(this.fd, pcm, HEADER_BYTES + this.dataBytes);
       this.dataBytes += pcm.length;
       this.sinceHeader += pcm.length;
@@ -59,7 +75,7 @@ export class WavWriter {
 
   close(): void {
     if (this.closed) return;
-    if (!this.failure) {
+    if (!this.failure && !this.replacePending) {
       try {
         this.writeHeader();
       } catch (error) {
@@ -67,7 +83,19 @@ export class WavWriter {
       }
     }
     this.closed = true;
+    // Nothing was recorded (the key was refused, no network): no empty WAV that the next run would need --force to replace.
+    if (this.created && this.dataBytes === 0 && !this.failure) this.removeIfStillOurs();
     closeSync(this.fd);
+  }
+
+  private removeIfStillOurs(): void {
+    try {
+      const ours = fstatSync(this.fd);
+      const there = statSync(this.path);
+      if (ours.dev === there.dev && ours.ino === there.ino) unlinkSync(this.path);
+    } catch {
+      /* gone already, or not removable: an empty WAV stays */
+    }
   }
 
   /** After a failure: the file ends at the last whole frame, with a header that says so (best effort). */
@@ -105,5 +133,20 @@ export class WavWriter {
       ExitCode.internal,
       'check the directory exists and has free space',
     );
+  }
+}
+
+/** Creates `path`, never opening one that exists (EEXIST then). */
+function openNew(path: string): number {
+  return openSync(path, 'wx', 0o600);
+}
+
+/** An existing file, not truncated yet; a dangling symlink (O_EXCL refused it) creates its target, as it always did. */
+function openExisting(path: string): number {
+  try {
+    return openSync(path, constants.O_WRONLY);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    return openSync(path, 'w', 0o600);
   }
 }

@@ -6,6 +6,7 @@ import {
   parseEndpointing,
   parseInteger,
   parseParam,
+  parseOutputFile,
   parseFormat,
   parseNameMap,
   parseRecorder,
@@ -269,7 +270,7 @@ export const options = {
     group: 'Output',
     commands: STREAMING,
     help: 'write the transcript to this file instead of stdout (text and json append)',
-    parse: parseString,
+    parse: parseOutputFile('without --output the transcript goes to stdout'),
   }),
   format: option({
     key: 'format',
@@ -380,7 +381,7 @@ export const options = {
     group: 'Output',
     commands: STREAMING,
     help: 'also save exactly the audio sent to Deepgram as a WAV file',
-    parse: parseString,
+    parse: parseOutputFile("a WAV file's header is rewritten as it grows"),
   }),
 };
 

@@ -6,6 +6,15 @@ export function parseString(raw: string): string {
   return value;
 }
 
+/** A file to write; `-` (stdin/stdout elsewhere) would silently create a file named "-". */
+export function parseOutputFile(why: string): (raw: string) => string {
+  return (raw) => {
+    const value = parseString(raw);
+    if (value === '-') throw new Error(`must be a file name, not "-" (${why})`);
+    return value;
+  };
+}
+
 export function parseBoolean(raw: string): boolean {
   const value = raw.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(value)) return true;

@@ -1,3 +1,4 @@
+import { escapeControls } from '../escape-controls.js';
 import type { TerminalStream } from './tty-renderer.js';
 
 /** What a command shows on stderr besides errors: spinner, interim line, notices. */
@@ -26,7 +27,7 @@ class PlainRenderer implements Renderer {
   clearInterim(): void {}
   progress(): void {}
   notice(text: string): void {
-    this.stream.write(text + '\n');
+    this.stream.write(escapeControls(text) + '\n');
   }
   status(text: string): void {
     this.notice(text);
@@ -34,9 +35,12 @@ class PlainRenderer implements Renderer {
   dispose(): void {}
 }
 
-/** The terminal code (ora, string-width, chalk) loads only when stderr is a terminal. */
-export async function createRenderer(stream: TerminalStream, color: boolean): Promise<Renderer> {
-  if (stream.isTTY !== true) return new PlainRenderer(stream);
+/**
+ * The terminal code (ora, string-width, chalk) loads only when stderr is a terminal that can move
+ * its cursor: `TERM=dumb` (Emacs' shell, some CI logs) shows cursor and erase codes as junk.
+ */
+export async function createRenderer(stream: TerminalStream, color: boolean, term?: string): Promise<Renderer> {
+  if (stream.isTTY !== true || term === 'dumb') return new PlainRenderer(stream);
   const { TtyRenderer } = await import('./tty-renderer.js');
   return new TtyRenderer(stream, color);
 }

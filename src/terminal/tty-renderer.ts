@@ -1,4 +1,5 @@
 import { Chalk } from 'chalk';
+import { escapeControls } from '../escape-controls.js';
 import type { Ora } from 'ora';
 import { eraseRows, fitHead, fitTail, printable, rowsFor, stringWidth } from './interim-line.js';
 import type { Renderer } from './renderer.js';
@@ -72,15 +73,20 @@ export class TtyRenderer implements Renderer {
 
   /** A line on stderr (a warning, a status) that must not be mixed into the interim line. */
   notice(text: string): void {
+    this.line(escapeControls(text));
+  }
+
+  status(text: string): void {
+    const shown = escapeControls(text);
+    this.line(this.color ? this.dim(shown) : shown);
+  }
+
+  private line(text: string): void {
     this.spinner?.clear();
     this.erase();
     this.stream.write(text + '\n');
     this.spinner?.render();
     if (this.interimText || this.progressText) this.draw();
-  }
-
-  status(text: string): void {
-    this.notice(this.color ? this.dim(text) : text);
   }
 
   dispose(): void {

@@ -113,7 +113,12 @@ describe.skipIf(missing('ffmpeg'))('M4A on stdin is spooled to a file that is ne
     const stdin = new PassThrough();
     const { child, result } = await start(['file', '-'], { TMPDIR: fresh() }, stdin);
     stdin.write(m4a.subarray(0, 20_000));
-    const spooling = await waitFor(() => openFileUnder(child.pid!, spoolDir), 10_000, 'transcribe to open its spool');
+    // Between its exclusive open and its unlink the spool has a name for a moment (a poll under load caught it there): wait for the unlinked one.
+    const spooling = await waitFor(
+      () => [openFileUnder(child.pid!, spoolDir)].find((target) => target?.endsWith(' (deleted)')),
+      10_000,
+      'transcribe to open and unlink its spool',
+    );
     expect(spooling).toMatch(/ \(deleted\)$/);
     expect(leftovers()).toEqual([]);
     child.kill('SIGINT');
@@ -143,5 +148,15 @@ describe.skipIf(missing('ffmpeg'))('M4A on stdin is spooled to a file that is ne
         'transcribe: cannot decode MP4/M4A audio in stdin: neither ffmpeg nor SoX is on PATH — install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg) or convert the audio to WAV\n',
     });
     expect(leftovers()).toEqual([]);
+  });
+
+  it('a temporary directory that is missing: one sentence naming it and TMPDIR, exit 1 (not an internal error)', async () => {
+    const missingDir = join(fresh(), 'gone');
+    const { result } = await start(['file', '-'], { TMPDIR: missingDir }, new PassThrough().end(m4a));
+    const { code, stderr } = await result;
+    expect({ code, stderr }).toEqual({
+      code: 1,
+      stderr: `transcribe: cannot keep the M4A/MP4 audio from stdin in a temporary file in ${missingDir} (ENOENT): a decoder needs it whole to seek in it — free space there, set TMPDIR to a directory with room, or give transcribe the file by name\n`,
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeWithFfmpeg, pcmOfWav, SAMPLE_WAV, wavOf } from '../support/audio.js';
@@ -106,9 +107,32 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
     ],
     ['an unknown flag', () => ['x.wav', '--modle', 'nova-3'], 2, "transcribe: unknown option '--modle'\n(Did you mean --model?)\n"],
     ['no path', () => [], 2, 'transcribe: no input given — name an audio file or a directory, - for stdin, or --from <list>\n'],
+    [
+      'a file name with escape codes and a newline: shown escaped, one line',
+      () => ['x\x1b]0;PWNED\x07\x1b[2J\ny.wav'],
+      4,
+      'transcribe: no such file: x\\x1b]0;PWNED\\x07\\x1b[2J\\ny.wav — check the path, or use - to read stdin\n',
+    ],
+    ["an unknown flag with escape codes (commander's message)", () => ['x.wav', '--\x1b[2J'], 2, "transcribe: unknown option '--\\x1b[2J'\n"],
   ])('%s', async (_name, args, code, stderr, stdin) => {
     const result = await transcribe(args(), {}, stdin);
     expect(result).toEqual({ code, signal: null, stdout: '', stderr });
+  });
+
+  it('a Unix socket: exit 4, said in words (not ENXIO)', async () => {
+    const path = join(tmp, 'audio.sock');
+    const socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(path, resolve));
+    try {
+      expect(await transcribe([path])).toEqual({
+        code: 4,
+        signal: null,
+        stdout: '',
+        stderr: `transcribe: ${path} is a socket, not an audio file — give the path of an audio file, or pipe the audio to transcribe file -\n`,
+      });
+    } finally {
+      await new Promise((resolve) => socket.close(resolve));
+    }
   });
 
   it('no API key for Deepgram itself: exit 2 and how to set one', async () => {
@@ -118,6 +142,17 @@ describe('transcribe file: bad input gives one line, a hint and a documented exi
       stdout: '',
       stderr:
         'transcribe: no Deepgram API key — run transcribe config set api-key, or set DEEPGRAM_API_KEY (create a key at https://console.deepgram.com); --api-url for a self-hosted server\n',
+    });
+  });
+
+  it('a --save-audio name with escape codes: its warning shows them escaped', async () => {
+    server = await startDeepgramServer({ script: SCRIPT });
+    const result = await transcribe([SAMPLE_WAV, '--speed', 'max', '--save-audio', 'a\x1b]52;c;cHduZWQ=\x07']);
+    expect(result).toEqual({
+      code: 0,
+      signal: null,
+      stdout: 'Hello from transcribe.\nThis sample was made with espeak.\n',
+      stderr: 'transcribe: warning: --save-audio a\\x1b]52;c;cHduZWQ=\\x07 is written as WAV audio; a name ending in .wav lets players recognise it\n',
     });
   });
 
@@ -186,6 +221,19 @@ describe('transcribe file: Deepgram and network failures', () => {
       stderr: `transcribe: Deepgram rejected the API key from DEEPGRAM_API_KEY (****abcd): Invalid credentials (request id ${requestId}) — check the key in the Deepgram console and set DEEPGRAM_API_KEY\n`,
     });
     expect(result.stderr).not.toContain('wrong-key');
+  });
+
+  it('401 with --save-audio and --output: no empty new files, an existing one (--force) kept whole', async () => {
+    server = await startDeepgramServer({ script: SCRIPT });
+    const old = at('old.srt', '1\n00:00:00,000 --> 00:00:01,000\nthe previous captions\n');
+    const refused = await transcribe([SAMPLE_WAV, '--save-audio', 'new.wav', '--output', old, '--force'], { DEEPGRAM_API_KEY: 'wrong-key' });
+    expect(refused).toMatchObject({ code: 3, stdout: '' });
+    expect(readFileSync(old, 'utf8')).toBe('1\n00:00:00,000 --> 00:00:01,000\nthe previous captions\n');
+    expect(existsSync(join(tmp, 'new.wav'))).toBe(false);
+    // The run after the key is fixed needs no --force for the recording that never was.
+    const fixed = await transcribe([SAMPLE_WAV, '--speed', 'max', '--save-audio', 'new.wav', '--output', 'fixed.srt']);
+    expect(fixed).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(join(tmp, 'new.wav')).length).toBe(readFileSync(SAMPLE_WAV).length);
   });
 
   it('401 with the key from --api-key', async () => {

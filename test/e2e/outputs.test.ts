@@ -103,6 +103,32 @@ describe('outputs never destroy the input, each other, or hang (#11)', () => {
     });
   });
 
+  it('--save-audio naming where stdout is redirected (even with --force): exit 2, the transcript is not written into the audio', async () => {
+    for (const target of ['rec.wav', '/dev/stdout']) {
+      const result = await viaShell('exec "$0" "$@" > rec.wav', [SAMPLE_WAV, '--speed', 'max', '--force', '--save-audio', target]);
+      expect(result).toEqual({
+        code: 2,
+        signal: null,
+        stdout: '',
+        stderr: `transcribe: --save-audio ${target} is where stdout goes: the transcript would be written into the recording — give --save-audio another name, or the transcript --output\n`,
+      });
+    }
+    expect(server!.connections).toHaveLength(0);
+  });
+
+  it('stderr closed by its reader (a logger that died): the warning is lost, the transcript is not', async () => {
+    const child = spawn(process.execPath, [BIN, 'file', SAMPLE_WAV, '--speed', 'max', '--save-audio', 'audio'], {
+      cwd: tmp,
+      env: cliEnv(env()),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr.destroy();
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stdout }).toEqual({ code: 0, stdout: LINES });
+  });
+
   it('--output /dev/stdout in a pipeline (a pipe already open, not a named one) still works', async () => {
     const result = await viaShell('{ "$0" "$@"; echo "EXIT=$?" >&2; } | cat', [SAMPLE_WAV, '--speed', 'max', '--output', '/dev/stdout']);
     expect(result).toEqual({ code: 0, signal: null, stdout: LINES, stderr: 'EXIT=0\n' });
@@ -174,6 +200,10 @@ describe.skipIf(missing('tmux'))('on a terminal (#11)', () => {
     const path = join(tmp, 'notes.txt');
     expect(await onTerminal(`--output "${path}"`)).toEqual(['Hello from transcribe.', 'This sample was made with espeak.', 'EXIT=0']);
     expect(readFileSync(path, 'utf8')).toBe(LINES);
+  });
+
+  it.each(['/dev/stdout', '/dev/tty'])('--output %s, the terminal itself: each line shown once', async (path) => {
+    expect(await onTerminal(`--output ${path}`)).toEqual(['Hello from transcribe.', 'This sample was made with espeak.', 'EXIT=0']);
   });
 
   it('--save-audio /dev/stdout (a terminal cannot be rewritten in place): refused, exit 2', async () => {

@@ -48,6 +48,19 @@ describe.skipIf(missing('tmux'))('transcribe file on a terminal (apt-get install
     expect(seen).toEqual(['Hello', 'This sample', '…mple was made with', 'The quick']);
   }, 30_000);
 
+  it.each([[[]], [['--batch']]])('file - %j with stdin the terminal: refused at once (it waited in silence), exit 2', async (extra) => {
+    const env = cliEnv({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: 'http://127.0.0.1:9', TERM: 'xterm-256color' });
+    screen = TmuxScreen.start(`"${process.execPath}" "${BIN}" file - ${extra.join(' ')}`, { width: 200, height: 6, env });
+    const deadline = performance.now() + 10_000;
+    while (performance.now() < deadline && !screen.capture().some((line) => line.startsWith('EXIT='))) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(screen.capture()).toEqual([
+      'transcribe: stdin is a terminal, not audio — pipe the audio in (cat talk.mp3 | transcribe file -), or give the file name instead of -',
+      'EXIT=2',
+    ]);
+  });
+
   it('stays clean when the terminal is narrowed while an interim line is shown', async () => {
     server = await startDeepgramServer({ script: SCRIPT });
     const env = cliEnv({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url, TERM: 'xterm-256color' });

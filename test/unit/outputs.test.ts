@@ -164,11 +164,17 @@ describe('checkOutputPaths: what would destroy the input or each other', () => {
   symlinkSync(input, join(tmp, 'in-soft.wav'));
   symlinkSync(tmp, join(tmp, 'dir-link'));
   execFileSync('mkfifo', [join(tmp, 'fifo')]);
+  // Dangling: opening them creates new.srt (through two links) and new.txt.
+  symlinkSync('new.srt', join(tmp, 'to-new-srt'));
+  symlinkSync(join(tmp, 'to-new-srt'), join(tmp, 'rec.wav'));
+  symlinkSync(join('dir-link', 'new.txt'), join(tmp, 'to-new-txt'));
   it.each<[string, { output?: string; saveAudio?: string; force?: boolean }, string | undefined, string | null]>([
     ['the input itself', { saveAudio: input, force: true }, input, 'is the input file'],
     ['a hard link to the input', { output: join(tmp, 'in-hard.wav') }, input, 'is the input file'],
     ['a symlink to the input', { output: join(tmp, 'in-soft.wav') }, input, 'is the input file'],
     ['two names for one new file', { output: join(tmp, 'x.txt'), saveAudio: join(tmp, 'dir-link', 'x.txt') }, undefined, 'name the same file'],
+    ['a dangling symlink chain to the other, new file', { output: join(tmp, 'new.srt'), saveAudio: join(tmp, 'rec.wav') }, undefined, 'name the same file'],
+    ['a dangling symlink through a linked directory', { output: join(tmp, 'to-new-txt'), saveAudio: join(tmp, 'new.txt') }, undefined, 'name the same file'],
     ['an existing recording without --force', { saveAudio: input }, undefined, 'exists'],
     ['an existing recording with --force', { saveAudio: input, force: true }, undefined, null],
     ['a named pipe as --output', { output: join(tmp, 'fifo') }, undefined, 'is a named pipe'],

@@ -78,6 +78,9 @@ describe('resolveSettings: flag > environment > default', () => {
     [{}, { TRANSCRIBE_UTTERANCE_END: '200' }, 'invalid value "200" for environment variable TRANSCRIBE_UTTERANCE_END: must be between 1000 and 5000'],
     [{}, { DEEPGRAM_API_KEY: 'has space' }, 'invalid value for environment variable DEEPGRAM_API_KEY: must not contain spaces'],
     [{ apiUrl: 'ftp://x' }, {}, 'invalid value "ftp://x" for --api-url: must use https, wss, http or ws'],
+    // "-" silently created a file named "-" (the input's "-" is stdin).
+    [{ output: '-' }, {}, 'invalid value "-" for --output: must be a file name, not "-" (without --output the transcript goes to stdout)'],
+    [{}, { TRANSCRIBE_SAVE_AUDIO: ' - ' }, 'invalid value " - " for environment variable TRANSCRIBE_SAVE_AUDIO: must be a file name, not "-"'],
   ])('refuses %j %j', (flags, env, message) => {
     expect(() => resolveSettings(flags, env)).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eraseRows, stringWidth } from '../../src/terminal/interim-line.js';
 import { FALLBACK_COLUMNS, knownSize, layoutColumns } from '../../src/terminal/size.js';
+import { createRenderer } from '../../src/terminal/renderer.js';
 import { TtyRenderer } from '../../src/terminal/tty-renderer.js';
 
 /** A terminal that records what is written; it throws on a runaway loop instead of hanging the test. */
@@ -124,5 +125,21 @@ describe('TtyRenderer on narrow terminals', () => {
     expect(terminal.take()).toBe('[01:23…');
     renderer.interim('hello');
     expect(terminal.take()).toBe(eraseRows(1) + '[01:23…');
+  });
+});
+
+describe('TERM=dumb: a terminal that cannot move its cursor', () => {
+  it('gets plain lines: no spinner, no interim line, no escape codes', async () => {
+    const terminal = new FakeTerminal(80);
+    const renderer = await createRenderer(terminal, false, 'dumb');
+    await renderer.startSpinner('Connecting to Deepgram');
+    renderer.interim('hello wor');
+    renderer.progress('00:01/00:05');
+    renderer.clearInterim();
+    renderer.notice('transcribe: warning: x');
+    renderer.status('transcribe: reconnecting (attempt 1)...');
+    renderer.stopSpinner();
+    renderer.dispose();
+    expect(terminal.take()).toBe('transcribe: warning: x\ntranscribe: reconnecting (attempt 1)...\n');
   });
 });

@@ -1,4 +1,4 @@
-// Runs the local Deepgram-compatible server by hand: `npm run serve -- "Some words to hear."`
+// Runs the local Deepgram-compatible server by hand: `npx tsc -p tsconfig.bench.json && node dist-bench/bench/serve.js "Some words to hear."`
 // Prints its URL; the words are spread over the audio timeline from 0.5 s.
 import { scriptFromText, startDeepgramServer } from '../test/support/deepgram-server/index.js';
 

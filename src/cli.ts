@@ -132,7 +132,7 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
 
   const file = program
     .command('file')
-    .description('transcribe an audio file, or stdin with -, through Deepgram live streaming')
+    .description('transcribe audio files, folders, or stdin with -: streamed as if live, or uploaded whole with --batch')
     .argument('[paths...]', 'audio files (WAV, MP3, FLAC, Ogg, M4A, WebM, raw PCM...) or directories, or - for stdin')
     .option('--batch', "send the whole file to Deepgram's pre-recorded API: seconds instead of the file's length")
     .addOption(new Option('--paragraphs', 'with --batch: one unit per paragraph instead of per utterance').conflicts('utterances'))

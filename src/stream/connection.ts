@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../audio/pacer.js';
 import type { ResultsMessage, ServerMessage } from '../deepgram/messages.js';
-import { LiveSession } from '../deepgram/session.js';
+import { LiveSession, type SessionClose } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
 import {
@@ -19,7 +19,7 @@ import { ReplaySender } from './replay-sender.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 
-type Closed = { code: number; reason: string; timedOut: boolean };
+type Closed = SessionClose & { timedOut: boolean };
 
 /**
  * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
@@ -176,10 +176,10 @@ export class DeepgramConnection {
         if (message.kind === 'results' && message.message.is_final) this.covered(message.message);
         this.events.message(message);
       },
-      onClose: (code: number, reason: string) => {
+      onClose: (code: number, reason: string, local: boolean) => {
         if (generation !== this.generation || this.state === 'closing' || this.state === 'failed') return;
         if (RECONNECT_CODES.has(code) && this.options.reconnectTimeoutMs > 0) this.goDown(dropReason(code, reason));
-        else this.giveUp(closeError(code, reason));
+        else this.giveUp(closeError(code, reason, local));
       },
     };
   }

@@ -5,8 +5,11 @@ import type { ServerMessage } from '../deepgram/messages.js';
 import type { SessionOptions, WebSocketFactory } from '../deepgram/session.js';
 import { settlesWithin } from '../settles-within.js';
 
-/** Drops worth a new connection; 1000 (done), 1008 (bad audio) and refused handshakes are not. */
-export const RECONNECT_CODES = new Set([1006, 1011, 1012, 1013]);
+/**
+ * Drops worth a new connection: no close frame, server error, going away (a server shutting down),
+ * restart, try again later, bad gateway. 1000 (done), 1008 (bad audio) and refused handshakes are not.
+ */
+export const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013, 1014]);
 /** Audio sent and nothing heard for this long: a half-open socket. */
 export const STALL_MS = 15_000;
 /**

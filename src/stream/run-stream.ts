@@ -185,7 +185,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     if (audioError) throw audioError;
     if (unfinished && interrupts === 0) throw new NetworkError(unfinished, 'try again; if it persists, check status.deepgram.com');
     // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.
-    if (closed && !closed.timedOut && closed.code !== 1000 && !metadataSeen) throw closeError(closed.code, closed.reason);
+    if (closed && !closed.timedOut && closed.code !== 1000 && !metadataSeen) throw closeError(closed.code, closed.reason, closed.local);
     if (unknownMessages) log(context, `${unknownMessages} unrecognised message(s) ignored`);
     return outcome === 'interrupt' || interrupts > 0 ? stopCode : ExitCode.ok;
   } finally {

@@ -39,7 +39,10 @@ export class DeepgramConnection {
   private readonly clock: Clock;
   private readonly budget: ReconnectBudget;
   private lastMessageAt: number;
-  /** The current connection sent its Metadata: its close, whatever the code, is the end. */
+  /**
+   * The current connection sent its Metadata after our CloseStream: its close, whatever the code,
+   * is the end. A Metadata before it (a server's mistake) does not mean the audio was all heard.
+   */
   private metadataSeen = false;
   /** A file's buffer is full: cancels the Finalize, or the deadline for a final after it. */
   private cancelFinalWait: (() => void) | undefined;
@@ -89,6 +92,11 @@ export class DeepgramConnection {
   /** Audio sent now still reaches Deepgram (now, or in the replay after a reconnection). */
   get takingAudio(): boolean {
     return this.state === 'open' || this.state === 'down';
+  }
+
+  /** The last connection answered CloseStream with its Metadata: it finished, whatever its close code. */
+  get finished(): boolean {
+    return this.metadataSeen;
   }
 
   get requestId(): string | undefined {
@@ -172,7 +180,7 @@ export class DeepgramConnection {
       onMessage: (message: ServerMessage) => {
         if (generation !== this.generation) return;
         this.lastMessageAt = this.clock.now();
-        if (message.kind === 'metadata') this.metadataSeen = true;
+        if (message.kind === 'metadata' && this.state === 'closing') this.metadataSeen = true;
         if (message.kind === 'results' && message.message.is_final) this.covered(message.message);
         this.events.message(message);
       },

@@ -69,8 +69,7 @@ describe('a drop while the results of CloseStream are awaited', () => {
     server.last.metadata();
     await sendAudio(connection, 3);
     server.last.final(0, 1);
-    let closed: unknown;
-    void connection.closeStream(10_000, true).then((result) => (closed = result));
+    const closing = connection.closeStream(10_000, true);
     await clock.advance(100);
     server.last.drop(1006);
     await clock.until(() => server.sockets.length === 2 && server.last.controls.includes('CloseStream'), 5000);
@@ -80,7 +79,7 @@ describe('a drop while the results of CloseStream are awaited', () => {
     server.last.metadata();
     server.last.drop(1000);
     await clock.advance(10);
-    expect(closed).toEqual({ code: 1000, reason: '', timedOut: false });
+    expect(await closing).toEqual({ code: 1000, reason: '', timedOut: false });
     expect(connection.finished).toBe(true);
   });
 });

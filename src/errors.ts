@@ -49,8 +49,16 @@ export class NetworkError extends TranscribeError {
   }
 }
 
-/** Deepgram is busy or failing (429, 5xx): worth trying again after a pause. */
-export class ServiceBusyError extends NetworkError {}
+/** Deepgram is busy or failing (429, 5xx): worth trying again after a pause (`retryAfterMs`: the one it asked for). */
+export class ServiceBusyError extends NetworkError {
+  constructor(
+    message: string,
+    hint?: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, hint);
+  }
+}
 
 /** Deepgram rejected the request itself (400): a usage problem on our side of the wire. */
 export class RequestRejectedError extends TranscribeError {

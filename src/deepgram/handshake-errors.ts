@@ -13,6 +13,18 @@ export interface Rejection {
   /** `dg-error` header, or the message in the JSON body. */
   message?: string;
   requestId?: string;
+  /** `Retry-After` (429, 503), in ms. */
+  retryAfterMs?: number;
+}
+
+/** The longest `Retry-After` taken as given: a server may ask for anything. */
+export const MAX_RETRY_AFTER_MS = 3600_000;
+
+/** `Retry-After`: whole seconds or an HTTP date, in ms from `now`; undefined if neither. */
+export function retryAfterMs(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : /GMT\s*$/.test(value) ? Date.parse(value) - now : NaN;
+  return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : undefined;
 }
 
 /** Which key was sent, for a 401 message the user can act on (masked, never the key). */
@@ -22,7 +34,7 @@ export interface KeyDescription {
 }
 
 /** Reads Deepgram's error from a rejected handshake: `dg-error` header first, then the JSON body. */
-export function readRejection(status: number, headers: Record<string, string | string[] | undefined>, body: string): Rejection {
+export function readRejection(status: number, headers: Record<string, string | string[] | undefined>, body: string, now = Date.now()): Rejection {
   const header = (name: string) => {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -39,7 +51,8 @@ export function readRejection(status: number, headers: Record<string, string | s
   const message = rawMessage === undefined ? undefined : serverSnippet(rawMessage, 300);
   const rawId = header('dg-request-id') ?? (typeof parsed.request_id === 'string' ? parsed.request_id : undefined);
   const requestId = rawId === undefined ? undefined : serverSnippet(rawId, 100);
-  return { status, ...(message ? { message } : {}), ...(requestId ? { requestId } : {}) };
+  const retryAfter = retryAfterMs(header('retry-after'), now);
+  return { status, ...(message ? { message } : {}), ...(requestId ? { requestId } : {}), ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
 }
 
 export function rejectionError(rejection: Rejection, key: KeyDescription | undefined, url: string): TranscribeError {
@@ -59,12 +72,24 @@ export function rejectionError(rejection: Rejection, key: KeyDescription | undef
     case status === 404:
       return new UsageError(`no Deepgram live endpoint at ${displayUrl(url)} (HTTP 404)`, 'check --api-url or DEEPGRAM_API_URL');
     case status === 429:
-      return new ServiceBusyError(`Deepgram is busy: too many requests${said}${id}`, 'wait a moment and try again');
+      return new ServiceBusyError(
+        `Deepgram is busy: too many requests${said}${id}`,
+        retryHint('wait a moment and try again', rejection),
+        rejection.retryAfterMs,
+      );
     case status >= 500:
-      return new ServiceBusyError(`Deepgram answered HTTP ${status}${said}${id}`, 'try again later; check --api-url if it persists');
+      return new ServiceBusyError(
+        `Deepgram answered HTTP ${status}${said}${id}`,
+        retryHint('try again later; check --api-url if it persists', rejection),
+        rejection.retryAfterMs,
+      );
     default:
       return new NetworkError(`Deepgram answered HTTP ${status}${said}${id}`, 'check --api-url');
   }
+}
+
+function retryHint(hint: string, { retryAfterMs }: Rejection): string {
+  return retryAfterMs === undefined ? hint : `Deepgram asks to try again in ${Math.ceil(retryAfterMs / 1000)} s`;
 }
 
 /**

@@ -78,7 +78,9 @@ export class DeepgramConnection {
         connection.sender.attach(connection.session, false);
         return connection;
       } catch (error) {
-        const delay = backoffMs(attempt, options.random ?? Math.random);
+        // At least the wait Deepgram asked for (Retry-After), within the same bound.
+        const asked = error instanceof ServiceBusyError ? (error.retryAfterMs ?? 0) : 0;
+        const delay = Math.max(asked, backoffMs(attempt, options.random ?? Math.random));
         if (!(error instanceof ServiceBusyError) || connection.clock.now() - started + delay > options.reconnectTimeoutMs) {
           connection.stopStallChecks();
           throw error;
@@ -255,9 +257,10 @@ export class DeepgramConnection {
   private async reconnect(why: string): Promise<void> {
     const started = this.clock.now();
     let lastError = why;
+    let asked: number | undefined; // Retry-After of the last refusal
     for (let first = true; ; first = false) {
       if (this.stopped) return; // Ctrl+C: closeStream waits out its grace, then gives up
-      const delay = this.budget.nextDelay();
+      const delay = this.budget.nextDelay(asked);
       if (delay === undefined) {
         const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
         return this.giveUp(
@@ -289,6 +292,7 @@ export class DeepgramConnection {
         if (this.isFailed()) return; // stopped while this attempt was under way: nothing more to report
         if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) return this.giveUp(error as TranscribeError);
         lastError = error instanceof Error ? error.message : String(error);
+        asked = error instanceof ServiceBusyError ? error.retryAfterMs : undefined;
       }
     }
   }

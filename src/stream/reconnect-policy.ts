@@ -108,11 +108,14 @@ export class ReconnectBudget {
     return this.unproductive >= MAX_UNPRODUCTIVE ? `Deepgram accepted ${this.unproductive} connections in a row and transcribed nothing` : undefined;
   }
 
-  /** The wait before the next attempt; undefined once that would pass the budget. The first try after a working connection is at once. */
-  nextDelay(): number | undefined {
+  /**
+   * The wait before the next attempt, at least `minimumMs` (a Retry-After); undefined once that
+   * would pass the budget. The first try after a working connection is at once.
+   */
+  nextDelay(minimumMs = 0): number | undefined {
     this.attempts += 1;
     if (this.attempts === 1) return 0;
-    const delay = backoffMs(this.attempts - 1, this.random);
+    const delay = Math.max(minimumMs, backoffMs(this.attempts - 1, this.random));
     return this.clock.now() - this.lastProgressAt + delay > this.timeoutMs ? undefined : delay;
   }
 }

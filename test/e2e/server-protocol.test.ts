@@ -87,3 +87,36 @@ describe('close codes', () => {
     });
   });
 });
+
+describe('a busy server (429 with Retry-After)', () => {
+  /** Refuses every handshake with 429 and `Retry-After: <seconds>`; records when each attempt came. */
+  async function busyServer(seconds: number): Promise<{ url: string; attempts: number[] }> {
+    const attempts: number[] = [];
+    raw = createServer();
+    raw.on('upgrade', (_request, socket: Socket) => {
+      attempts.push(performance.now());
+      socket.on('error', () => undefined);
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${seconds}\r\nContent-Length: 0\r\n\r\n`);
+    });
+    await new Promise<void>((resolve) => raw!.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(raw.address() as AddressInfo).port}`, attempts };
+  }
+
+  it('the next attempt waits at least what the server asked for', async () => {
+    const { url, attempts } = await busyServer(2);
+    const result = await runCli(['file', SAMPLE_WAV, '--reconnect-timeout', '5'], { env: { ...ENV, DEEPGRAM_API_URL: url } });
+    expect(result.code).toBe(5);
+    expect(result.stderr.split('\n').at(-2)).toBe('transcribe: Deepgram is busy: too many requests — Deepgram asks to try again in 2 s');
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < attempts.length; i++) expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThan(1900);
+  });
+
+  it('a wait longer than --reconnect-timeout: gives up at once, saying how long it asked', async () => {
+    const { url, attempts } = await busyServer(3600);
+    const started = performance.now();
+    const result = await runCli(['file', SAMPLE_WAV, '--reconnect-timeout', '5'], { env: { ...ENV, DEEPGRAM_API_URL: url } });
+    expect(result).toMatchObject({ code: 5, stderr: 'transcribe: Deepgram is busy: too many requests — Deepgram asks to try again in 3600 s\n' });
+    expect(attempts).toHaveLength(1);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+});

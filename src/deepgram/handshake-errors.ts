@@ -70,7 +70,8 @@ export function rejectionError(rejection: Rejection, key: KeyDescription | undef
     case status === 400:
       return new RequestRejectedError(`Deepgram rejected the request${said}${id}`, 'check the options given (transcribe file --help)');
     case status === 404:
-      return new UsageError(`no Deepgram live endpoint at ${displayUrl(url)} (HTTP 404)`, 'check --api-url or DEEPGRAM_API_URL');
+      // --batch posts to http(s)://: not the live endpoint.
+      return new UsageError(`no Deepgram ${/^wss?:/.test(url) ? 'live ' : ''}endpoint at ${displayUrl(url)} (HTTP 404)`, 'check --api-url or DEEPGRAM_API_URL');
     case status === 429:
       return new ServiceBusyError(
         `Deepgram is busy: too many requests${said}${id}`,
@@ -130,8 +131,31 @@ export function connectError(error: NodeJS.ErrnoException, url: string): Transcr
       'use http:// or ws:// in --api-url for a server without TLS',
       { cause: error },
     );
+  if (error.code === 'ECONNRESET') {
+    // Also what a TLS port does with a plain request (http://, ws://).
+    const plain = /^(?:http|ws):/.test(url) ? 'use https:// or wss:// if the server speaks TLS there; ' : '';
+    return new NetworkError(`the connection to ${host} was closed before an answer`, `${plain}${hint}`, { cause: error });
+  }
+  if (error.code?.startsWith('HPE_'))
+    return new NetworkError(`${host} did not answer with valid HTTP (${error.code})`, 'check --api-url or DEEPGRAM_API_URL: is it a Deepgram server?', {
+      cause: error,
+    });
+  if (error.code && TLS_TRUST_CODES.has(error.code))
+    return new NetworkError(`cannot connect to ${host}: its TLS certificate is not trusted (${error.code})`, TLS_TRUST_HINT, { cause: error });
   return new NetworkError(`cannot connect to ${host}: ${error.code ?? serverSnippet(error.message)}`, hint, { cause: error });
 }
+
+/** Node's codes for a certificate it does not trust (self-signed, unknown CA, expired, another host's). */
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const TLS_TRUST_HINT = "check --api-url; for a self-hosted server with its own CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file";
 
 function safeHost(url: string): string {
   try {

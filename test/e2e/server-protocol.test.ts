@@ -120,3 +120,39 @@ describe('a busy server (429 with Retry-After)', () => {
     expect(performance.now() - started).toBeLessThan(3000);
   });
 });
+
+describe('a server that is not a Deepgram server', () => {
+  /** Answers every upgrade and request with `answer` (undefined: closes the socket at once, as a TLS port does with plain HTTP). */
+  async function oddServer(answer: string | undefined): Promise<string> {
+    raw = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => (answer === undefined ? response.socket?.destroy() : response.socket?.end(answer)));
+    });
+    raw.on('upgrade', (_request, socket: Socket) => {
+      socket.on('error', () => undefined);
+      if (answer === undefined) socket.destroy();
+      else socket.end(answer);
+    });
+    await new Promise<void>((resolve) => raw!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+  }
+
+  it.each([[[]], [['--batch']]])('a socket closed without an answer is said so, not "ECONNRESET" (%j)', async (args) => {
+    const url = await oddServer(undefined);
+    const host = url.slice('http://'.length);
+    const result = await runCli(['file', SAMPLE_WAV, '--reconnect-timeout', '0', ...args], { env: { ...ENV, DEEPGRAM_API_URL: url } });
+    expect(result).toMatchObject({
+      code: 5,
+      stderr: `transcribe: the connection to ${host} was closed before an answer — use https:// or wss:// if the server speaks TLS there; check your network, and --api-url or DEEPGRAM_API_URL\n`,
+    });
+  });
+
+  it('an answer that is not HTTP is said so', async () => {
+    const url = await oddServer('SSH-2.0-OpenSSH_9.6\r\n\r\n');
+    const result = await runCli(['file', SAMPLE_WAV, '--reconnect-timeout', '0'], { env: { ...ENV, DEEPGRAM_API_URL: url } });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(
+      /^transcribe: 127\.0\.0\.1:\d+ did not answer with valid HTTP \(HPE_\w+\) — check --api-url or DEEPGRAM_API_URL: is it a Deepgram server\?\n$/,
+    );
+  });
+});

@@ -15,6 +15,8 @@ export interface Rejection {
   requestId?: string;
   /** `Retry-After` (429, 503), in ms. */
   retryAfterMs?: number;
+  /** Where a redirect (3xx) points: shown, never followed. */
+  location?: string;
 }
 
 /** The longest `Retry-After` taken as given: a server may ask for anything. */
@@ -52,7 +54,15 @@ export function readRejection(status: number, headers: Record<string, string | s
   const rawId = header('dg-request-id') ?? (typeof parsed.request_id === 'string' ? parsed.request_id : undefined);
   const requestId = rawId === undefined ? undefined : serverSnippet(rawId, 100);
   const retryAfter = retryAfterMs(header('retry-after'), now);
-  return { status, ...(message ? { message } : {}), ...(requestId ? { requestId } : {}), ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
+  const rawLocation = header('location');
+  const location = rawLocation === undefined ? undefined : serverSnippet(displayUrl(rawLocation), 200);
+  return {
+    status,
+    ...(message ? { message } : {}),
+    ...(requestId ? { requestId } : {}),
+    ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+    ...(location ? { location } : {}),
+  };
 }
 
 export function rejectionError(rejection: Rejection, key: KeyDescription | undefined, url: string): TranscribeError {
@@ -77,6 +87,12 @@ export function rejectionError(rejection: Rejection, key: KeyDescription | undef
         `Deepgram is busy: too many requests${said}${id}`,
         retryHint('wait a moment and try again', rejection),
         rejection.retryAfterMs,
+      );
+    case status >= 300 && status < 400:
+      // Not followed: the key goes only where --api-url says (a redirect could point anywhere, over http too).
+      return new NetworkError(
+        `Deepgram answered HTTP ${status}, a redirect${rejection.location ? ` to ${rejection.location}` : ''}, which is not followed`,
+        'set --api-url to the new address if you trust it',
       );
     case status >= 500:
       return new ServiceBusyError(

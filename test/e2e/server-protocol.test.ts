@@ -121,22 +121,22 @@ describe('a busy server (429 with Retry-After)', () => {
   });
 });
 
-describe('a server that is not a Deepgram server', () => {
-  /** Answers every upgrade and request with `answer` (undefined: closes the socket at once, as a TLS port does with plain HTTP). */
-  async function oddServer(answer: string | undefined): Promise<string> {
-    raw = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => (answer === undefined ? response.socket?.destroy() : response.socket?.end(answer)));
-    });
-    raw.on('upgrade', (_request, socket: Socket) => {
-      socket.on('error', () => undefined);
-      if (answer === undefined) socket.destroy();
-      else socket.end(answer);
-    });
-    await new Promise<void>((resolve) => raw!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
-  }
+/** Answers every upgrade and request with `answer` (undefined: closes the socket at once, as a TLS port does with plain HTTP). */
+async function oddServer(answer: string | undefined): Promise<string> {
+  raw = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => (answer === undefined ? response.socket?.destroy() : response.socket?.end(answer)));
+  });
+  raw.on('upgrade', (_request, socket: Socket) => {
+    socket.on('error', () => undefined);
+    if (answer === undefined) socket.destroy();
+    else socket.end(answer);
+  });
+  await new Promise<void>((resolve) => raw!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+}
 
+describe('a server that is not a Deepgram server', () => {
   it.each([[[]], [['--batch']]])('a socket closed without an answer is said so, not "ECONNRESET" (%j)', async (args) => {
     const url = await oddServer(undefined);
     const host = url.slice('http://'.length);
@@ -154,5 +154,17 @@ describe('a server that is not a Deepgram server', () => {
     expect(result.stderr).toMatch(
       /^transcribe: 127\.0\.0\.1:\d+ did not answer with valid HTTP \(HPE_\w+\) — check --api-url or DEEPGRAM_API_URL: is it a Deepgram server\?\n$/,
     );
+  });
+});
+
+describe('a redirect', () => {
+  it.each([[[]], [['--batch']]])('is not followed (the key goes only to --api-url), and is said so with where it points (%j)', async (args) => {
+    const url = await oddServer('HTTP/1.1 302 Found\r\nLocation: http://user:s3cret@example.invalid/v1/listen\r\nContent-Length: 0\r\n\r\n');
+    const result = await runCli(['file', SAMPLE_WAV, '--reconnect-timeout', '0', ...args], { env: { ...ENV, DEEPGRAM_API_URL: url } });
+    expect(result).toMatchObject({
+      code: 5,
+      stderr:
+        'transcribe: Deepgram answered HTTP 302, a redirect to http://example.invalid/v1/listen, which is not followed — set --api-url to the new address if you trust it\n',
+    });
   });
 });

@@ -21,6 +21,9 @@ export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } fro
 
 type Closed = SessionClose & { timedOut: boolean };
 
+/** After the closing Metadata, the server's close frame is waited for this long, then the socket is ended by us. */
+const CLOSE_AFTER_METADATA_MS = 1000;
+
 /**
  * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
  * stall: audio sent, nothing heard for 15 s) a new connection is opened with backoff, the audio
@@ -182,7 +185,13 @@ export class DeepgramConnection {
       onMessage: (message: ServerMessage) => {
         if (generation !== this.generation) return;
         this.lastMessageAt = this.clock.now();
-        if (message.kind === 'metadata' && this.state === 'closing') this.metadataSeen = true;
+        if (message.kind === 'metadata' && this.state === 'closing') {
+          this.metadataSeen = true;
+          // Deepgram closes right after it; a server that holds the socket open is not waited on for 10 s.
+          const session = this.session;
+          const cancel = this.clock.after(CLOSE_AFTER_METADATA_MS, () => session.abort());
+          session.closed.then(cancel, cancel);
+        }
         if (message.kind === 'results' && message.message.is_final) this.covered(message.message);
         this.events.message(message);
       },

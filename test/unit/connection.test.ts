@@ -64,6 +64,19 @@ describe('a drop while the results of CloseStream are awaited', () => {
     expect(server.sockets).toHaveLength(1);
   });
 
+  it('after the closing Metadata, a server that holds the socket open is not waited on for the 10 s close timeout', async () => {
+    const { connection, clock, server } = await openConnection();
+    await sendAudio(connection, 2);
+    const closing = connection.closeStream(10_000, true);
+    await clock.advance(100);
+    server.last.final(0, 2);
+    server.last.metadata();
+    await clock.advance(1100);
+    expect(await closing).toEqual({ code: 1006, reason: '', timedOut: false });
+    expect(connection.finished).toBe(true);
+    expect(server.sockets).toHaveLength(1);
+  });
+
   it('a Metadata before CloseStream (a server mistake) does not make a later drop the end: the rest is replayed', async () => {
     const { connection, clock, server } = await openConnection();
     server.last.metadata();

@@ -51,11 +51,17 @@ export class NetworkError extends TranscribeError {
   }
 }
 
-/** Deepgram is busy or failing (429, 5xx): worth trying again after a pause. */
+/** Deepgram is busy or failing (429, 5xx): worth trying again after a pause (`retryAfterMs`: the one it asked for). */
 export class ServiceBusyError extends NetworkError {
-  /** The HTTP status (429: too many requests; 5xx: failing) and the pause its Retry-After asks for, when known. */
+  /** The HTTP status (429: too many requests; 5xx: failing), when known: the many-files queue tells them apart. */
   status?: number;
-  retryAfterMs?: number;
+  constructor(
+    message: string,
+    hint?: string,
+    public retryAfterMs?: number,
+  ) {
+    super(message, hint);
+  }
 }
 
 /** Deepgram rejected the request itself (400): a usage problem on our side of the wire. */

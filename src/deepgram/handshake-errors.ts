@@ -13,8 +13,20 @@ export interface Rejection {
   /** `dg-error` header, or the message in the JSON body. */
   message?: string;
   requestId?: string;
-  /** `Retry-After` in milliseconds (seconds or an HTTP date), on a 429 or 503. */
+  /** `Retry-After` (429, 503), in ms. */
   retryAfterMs?: number;
+  /** Where a redirect (3xx) points: shown, never followed. */
+  location?: string;
+}
+
+/** The longest `Retry-After` taken as given: a server may ask for anything. */
+export const MAX_RETRY_AFTER_MS = 3600_000;
+
+/** `Retry-After`: whole seconds or an HTTP date, in ms from `now`; undefined if neither. */
+export function retryAfterMs(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : /GMT\s*$/.test(value) ? Date.parse(value) - now : NaN;
+  return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : undefined;
 }
 
 /** Which key was sent, for a 401 message the user can act on (masked, never the key). */
@@ -24,7 +36,7 @@ export interface KeyDescription {
 }
 
 /** Reads Deepgram's error from a rejected handshake: `dg-error` header first, then the JSON body. */
-export function readRejection(status: number, headers: Record<string, string | string[] | undefined>, body: string): Rejection {
+export function readRejection(status: number, headers: Record<string, string | string[] | undefined>, body: string, now = Date.now()): Rejection {
   const header = (name: string) => {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -41,22 +53,26 @@ export function readRejection(status: number, headers: Record<string, string | s
   const message = rawMessage === undefined ? undefined : serverSnippet(rawMessage, 300);
   const rawId = header('dg-request-id') ?? (typeof parsed.request_id === 'string' ? parsed.request_id : undefined);
   const requestId = rawId === undefined ? undefined : serverSnippet(rawId, 100);
-  const retryAfterMs = parseRetryAfter(header('retry-after'));
-  return { status, ...(message ? { message } : {}), ...(requestId ? { requestId } : {}), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  const retryAfter = retryAfterMs(header('retry-after'), now);
+  const rawLocation = header('location');
+  const location = rawLocation === undefined ? undefined : serverSnippet(displayUrl(rawLocation), 200);
+  return {
+    status,
+    ...(message ? { message } : {}),
+    ...(requestId ? { requestId } : {}),
+    ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+    ...(location ? { location } : {}),
+  };
 }
 
-/** `Retry-After: 3` or an HTTP date; at most an hour (a broken server's year is not waited for). */
+/** `Retry-After` in ms from now (whole seconds or an HTTP date, at most an hour); undefined if neither. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const text = value.trim();
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(0, Math.round(ms)), 3_600_000) : undefined;
+  return retryAfterMs(value, now);
 }
 
 function busy(message: string, hint: string, rejection: Rejection): ServiceBusyError {
-  const error = new ServiceBusyError(message, hint);
+  const error = new ServiceBusyError(message, retryHint(hint, rejection), rejection.retryAfterMs);
   error.status = rejection.status;
-  if (rejection.retryAfterMs !== undefined) error.retryAfterMs = rejection.retryAfterMs;
   return error;
 }
 
@@ -75,14 +91,25 @@ export function rejectionError(rejection: Rejection, key: KeyDescription | undef
     case status === 400:
       return new RequestRejectedError(`Deepgram rejected the request${said}${id}`, 'check the options given (transcribe file --help)');
     case status === 404:
-      return new UsageError(`no Deepgram live endpoint at ${displayUrl(url)} (HTTP 404)`, 'check --api-url or DEEPGRAM_API_URL');
+      // --batch posts to http(s)://: not the live endpoint.
+      return new UsageError(`no Deepgram ${/^wss?:/.test(url) ? 'live ' : ''}endpoint at ${displayUrl(url)} (HTTP 404)`, 'check --api-url or DEEPGRAM_API_URL');
     case status === 429:
       return busy(`Deepgram is busy: too many requests${said}${id}`, 'wait a moment and try again', rejection);
+    case status >= 300 && status < 400:
+      // Not followed: the key goes only where --api-url says (a redirect could point anywhere, over http too).
+      return new NetworkError(
+        `Deepgram answered HTTP ${status}, a redirect${rejection.location ? ` to ${rejection.location}` : ''}, which is not followed`,
+        'set --api-url to the new address if you trust it',
+      );
     case status >= 500:
       return busy(`Deepgram answered HTTP ${status}${said}${id}`, 'try again later; check --api-url if it persists', rejection);
     default:
       return new NetworkError(`Deepgram answered HTTP ${status}${said}${id}`, 'check --api-url');
   }
+}
+
+function retryHint(hint: string, { retryAfterMs }: Rejection): string {
+  return retryAfterMs === undefined ? hint : `Deepgram asks to try again in ${Math.ceil(retryAfterMs / 1000)} s`;
 }
 
 /**
@@ -123,8 +150,31 @@ export function connectError(error: NodeJS.ErrnoException, url: string): Transcr
       'use http:// or ws:// in --api-url for a server without TLS',
       { cause: error },
     );
+  if (error.code === 'ECONNRESET') {
+    // Also what a TLS port does with a plain request (http://, ws://).
+    const plain = /^(?:http|ws):/.test(url) ? 'use https:// or wss:// if the server speaks TLS there; ' : '';
+    return new NetworkError(`the connection to ${host} was closed before an answer`, `${plain}${hint}`, { cause: error });
+  }
+  if (error.code?.startsWith('HPE_'))
+    return new NetworkError(`${host} did not answer with valid HTTP (${error.code})`, 'check --api-url or DEEPGRAM_API_URL: is it a Deepgram server?', {
+      cause: error,
+    });
+  if (error.code && TLS_TRUST_CODES.has(error.code))
+    return new NetworkError(`cannot connect to ${host}: its TLS certificate is not trusted (${error.code})`, TLS_TRUST_HINT, { cause: error });
   return new NetworkError(`cannot connect to ${host}: ${error.code ?? serverSnippet(error.message)}`, hint, { cause: error });
 }
+
+/** Node's codes for a certificate it does not trust (self-signed, unknown CA, expired, another host's). */
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const TLS_TRUST_HINT = "check --api-url; for a self-hosted server with its own CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file";
 
 function safeHost(url: string): string {
   try {

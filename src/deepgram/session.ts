@@ -20,7 +20,8 @@ export interface SessionOptions {
 
 export interface SessionHandlers {
   onMessage(message: ServerMessage): void;
-  onClose(code: number, reason: string): void;
+  /** `local`: we closed it because the server broke the WebSocket protocol; `reason` says how. */
+  onClose(code: number, reason: string, local: boolean): void;
 }
 
 export type WebSocketFactory = (url: string, headers: Record<string, string>) => Promise<WebSocket>;
@@ -44,6 +45,25 @@ export const defaultWebSocketFactory: WebSocketFactory = async (url, headers) =>
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 const OVERSIZE_REASON = `Deepgram sent a message larger than ${MAX_MESSAGE_BYTES / 1024 / 1024} MB, more than any real answer`;
 
+export interface SessionClose {
+  code: number;
+  reason: string;
+  /** We closed it: the server broke the WebSocket protocol. */
+  local?: true;
+}
+
+/**
+ * A frame from the server that breaks the protocol (`ws` reports it as an error, sends a close
+ * frame, stops reading and waits up to 30 s for the server's close): the code and what to say.
+ */
+function protocolFault(error: NodeJS.ErrnoException): { code: number; reason: string } | undefined {
+  if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return { code: 1009, reason: OVERSIZE_REASON };
+  if (error.code === 'WS_ERR_INVALID_UTF8') return { code: 1007, reason: 'Deepgram sent a text message that is not valid UTF-8' };
+  if (error.code?.startsWith('WS_ERR_'))
+    return { code: 1002, reason: `Deepgram broke the WebSocket protocol: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}` };
+  return undefined;
+}
+
 const HIGH_WATER_BYTES = 256 * 1024;
 /** A masked client frame's header: 2 bytes, 8 for the 64-bit length, 4 for the mask. */
 const MAX_FRAME_HEADER_BYTES = 14;
@@ -54,7 +74,7 @@ export class LiveSession {
   private lastSentAt: number;
   private readonly stopKeepAlive: () => void;
   /** Settles when the socket has closed, with its code and reason. */
-  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly closed: Promise<SessionClose>;
   private closeStreamSent = false;
 
   private constructor(
@@ -69,24 +89,22 @@ export class LiveSession {
       // Text frames arrive as one Buffer (ws's default binaryType, 'nodebuffer').
       if (!isBinary) handlers.onMessage(parseServerMessage((data as Buffer).toString()));
     });
-    let oversize = false;
+    let fault: { code: number; reason: string } | undefined;
     this.lastSentAt = clock.now();
     this.closed = new Promise((resolve) => {
       socket.on('close', (wireCode, reason) => {
         this.stopKeepAlive();
         // The reason is server text that may be printed: no escape sequences.
-        const code = oversize ? 1009 : wireCode;
-        const text = oversize ? OVERSIZE_REASON : sanitizeServerText(reason.toString()).slice(0, 200);
-        resolve({ code, reason: text });
-        handlers.onClose(code, text);
+        const closed: SessionClose = fault ? { ...fault, local: true } : { code: wireCode, reason: sanitizeServerText(reason.toString()).slice(0, 200) };
+        resolve(closed);
+        handlers.onClose(closed.code, closed.reason, closed.local === true);
       });
     });
-    // A failure after open arrives as a close (1006); only a message over maxPayload is told
-    // apart, and ends at once rather than after ws's 30 s wait for the server's close frame.
+    // A failure after open arrives as a close (1006); a frame that breaks the protocol (too big,
+    // invalid UTF-8, a bad opcode...) is told apart and ends at once: no 30 s wait for a close.
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
-      oversize = true;
-      socket.terminate();
+      fault ??= protocolFault(error);
+      if (fault) socket.terminate();
     });
     this.stopKeepAlive = clock.every(Math.min(1000, keepAliveMs), () => {
       if (clock.now() - this.lastSentAt >= keepAliveMs) this.control('KeepAlive');
@@ -171,7 +189,7 @@ export class LiveSession {
   async closeStream(
     timeoutMs: number,
     waitFor: (closed: Promise<unknown>, ms: number) => Promise<boolean> = (closed, ms) => settlesWithin(closed, ms, this.clock),
-  ): Promise<{ code: number; reason: string; timedOut: boolean }> {
+  ): Promise<SessionClose & { timedOut: boolean }> {
     if (!this.closeStreamSent) this.control('CloseStream');
     this.closeStreamSent = true;
     if (await waitFor(this.closed, timeoutMs)) return { ...(await this.closed), timedOut: false };

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../audio/pacer.js';
 import type { ResultsMessage, ServerMessage } from '../deepgram/messages.js';
-import { LiveSession } from '../deepgram/session.js';
+import { LiveSession, type SessionClose } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
 import {
@@ -19,7 +19,10 @@ import { ReplaySender } from './replay-sender.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 
-type Closed = { code: number; reason: string; timedOut: boolean };
+type Closed = SessionClose & { timedOut: boolean };
+
+/** After the closing Metadata, the server's close frame is waited for this long, then the socket is ended by us. */
+const CLOSE_AFTER_METADATA_MS = 1000;
 
 /**
  * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
@@ -39,7 +42,10 @@ export class DeepgramConnection {
   private readonly clock: Clock;
   private readonly budget: ReconnectBudget;
   private lastMessageAt: number;
-  /** The current connection sent its Metadata: its close, whatever the code, is the end. */
+  /**
+   * The current connection sent its Metadata after our CloseStream: its close, whatever the code,
+   * is the end. A Metadata before it (a server's mistake) does not mean the audio was all heard.
+   */
   private metadataSeen = false;
   /** A file's buffer is full: cancels the Finalize, or the deadline for a final after it. */
   private cancelFinalWait: (() => void) | undefined;
@@ -75,7 +81,9 @@ export class DeepgramConnection {
         connection.sender.attach(connection.session, false);
         return connection;
       } catch (error) {
-        const delay = backoffMs(attempt, options.random ?? Math.random);
+        // At least the wait Deepgram asked for (Retry-After), within the same bound.
+        const asked = error instanceof ServiceBusyError ? (error.retryAfterMs ?? 0) : 0;
+        const delay = Math.max(asked, backoffMs(attempt, options.random ?? Math.random));
         if (!(error instanceof ServiceBusyError) || options.retryOpen === false || connection.clock.now() - started + delay > options.reconnectTimeoutMs) {
           connection.stopStallChecks();
           throw error;
@@ -89,6 +97,11 @@ export class DeepgramConnection {
   /** Audio sent now still reaches Deepgram (now, or in the replay after a reconnection). */
   get takingAudio(): boolean {
     return this.state === 'open' || this.state === 'down';
+  }
+
+  /** The last connection answered CloseStream with its Metadata: it finished, whatever its close code. */
+  get finished(): boolean {
+    return this.metadataSeen;
   }
 
   get requestId(): string | undefined {
@@ -172,14 +185,20 @@ export class DeepgramConnection {
       onMessage: (message: ServerMessage) => {
         if (generation !== this.generation) return;
         this.lastMessageAt = this.clock.now();
-        if (message.kind === 'metadata') this.metadataSeen = true;
+        if (message.kind === 'metadata' && this.state === 'closing') {
+          this.metadataSeen = true;
+          // Deepgram closes right after it; a server that holds the socket open is not waited on for 10 s.
+          const session = this.session;
+          const cancel = this.clock.after(CLOSE_AFTER_METADATA_MS, () => session.abort());
+          session.closed.then(cancel, cancel);
+        }
         if (message.kind === 'results' && message.message.is_final) this.covered(message.message);
         this.events.message(message);
       },
-      onClose: (code: number, reason: string) => {
+      onClose: (code: number, reason: string, local: boolean) => {
         if (generation !== this.generation || this.state === 'closing' || this.state === 'failed') return;
         if (RECONNECT_CODES.has(code) && this.options.reconnectTimeoutMs > 0) this.goDown(dropReason(code, reason));
-        else this.giveUp(closeError(code, reason));
+        else this.giveUp(closeError(code, reason, local));
       },
     };
   }
@@ -247,9 +266,10 @@ export class DeepgramConnection {
   private async reconnect(why: string): Promise<void> {
     const started = this.clock.now();
     let lastError = why;
+    let asked: number | undefined; // Retry-After of the last refusal
     for (let first = true; ; first = false) {
       if (this.stopped) return; // Ctrl+C: closeStream waits out its grace, then gives up
-      const delay = this.budget.nextDelay();
+      const delay = this.budget.nextDelay(asked);
       if (delay === undefined) {
         const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
         return this.giveUp(
@@ -282,6 +302,7 @@ export class DeepgramConnection {
         if (this.isFailed()) return; // stopped while this attempt was under way: nothing more to report
         if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) return this.giveUp(error);
         lastError = error instanceof Error ? error.message : String(error);
+        asked = error instanceof ServiceBusyError ? error.retryAfterMs : undefined;
       }
     }
   }

@@ -5,8 +5,11 @@ import type { ServerMessage } from '../deepgram/messages.js';
 import type { SessionOptions, WebSocketFactory } from '../deepgram/session.js';
 import { settlesWithin } from '../settles-within.js';
 
-/** Drops worth a new connection; 1000 (done), 1008 (bad audio) and refused handshakes are not. */
-export const RECONNECT_CODES = new Set([1006, 1011, 1012, 1013]);
+/**
+ * Drops worth a new connection: no close frame, server error, going away (a server shutting down),
+ * restart, try again later, bad gateway. 1000 (done), 1008 (bad audio) and refused handshakes are not.
+ */
+export const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013, 1014]);
 /** Audio sent and nothing heard for this long: a half-open socket. */
 export const STALL_MS = 15_000;
 /**
@@ -107,11 +110,14 @@ export class ReconnectBudget {
     return this.unproductive >= MAX_UNPRODUCTIVE ? `Deepgram accepted ${this.unproductive} connections in a row and transcribed nothing` : undefined;
   }
 
-  /** The wait before the next attempt; undefined once that would pass the budget. The first try after a working connection is at once. */
-  nextDelay(): number | undefined {
+  /**
+   * The wait before the next attempt, at least `minimumMs` (a Retry-After); undefined once that
+   * would pass the budget. The first try after a working connection is at once.
+   */
+  nextDelay(minimumMs = 0): number | undefined {
     this.attempts += 1;
     if (this.attempts === 1) return 0;
-    const delay = backoffMs(this.attempts - 1, this.random);
+    const delay = Math.max(minimumMs, backoffMs(this.attempts - 1, this.random));
     return this.clock.now() - this.lastProgressAt + delay > this.timeoutMs ? undefined : delay;
   }
 }

@@ -82,7 +82,6 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
   let stopCode: ExitCodeValue = ExitCode.interrupted;
   let forceStop: (() => void) | undefined;
   const forced = new Promise<undefined>((resolve) => (forceStop = () => resolve(undefined)));
-  let metadataSeen = false;
 
   const show = (events: TranscriptEvent[]) => {
     for (const event of events) {
@@ -101,7 +100,6 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
         unknownMessages += 1;
         log(context, `ignored a message Deepgram sent (${message.reason}): ${message.text}`);
       } else if (message.kind === 'metadata') {
-        metadataSeen = true;
         // Metadata is a connection's last word: what it finalized is complete, and is written before the metadata.
         show(model.flush());
         log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);
@@ -193,7 +191,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     if (audioError) throw audioError;
     if (unfinished && interrupts === 0) throw new NetworkError(unfinished, 'try again; if it persists, check status.deepgram.com');
     // Closed for a reason of its own before it finished (bad audio, a server fault): not a clean end.
-    if (closed && !closed.timedOut && closed.code !== 1000 && !metadataSeen) throw closeError(closed.code, closed.reason);
+    if (closed && !closed.timedOut && closed.code !== 1000 && !connection.finished) throw closeError(closed.code, closed.reason, closed.local);
     if (unknownMessages) log(context, `${unknownMessages} unrecognised message(s) ignored`);
     return outcome === 'interrupt' || interrupts > 0 ? stopCode : ExitCode.ok;
   } finally {

@@ -30,13 +30,26 @@ interface Segment {
   words: Word[];
 }
 
+/** The finals of an utterance still open, and their text joined as they came (not again per message). */
+interface Pending {
+  segments: Segment[];
+  text: string;
+}
+
+/**
+ * The longest line: an utterance that never ends (a server that sends no speech_final nor
+ * UtteranceEnd, endpointing off) ends here, about ten minutes of speech; each message costs
+ * at most this much (joining every final again per message made a flood of finals quadratic).
+ */
+export const MAX_UTTERANCE_CHARS = 10_000;
+
 /**
  * Turns Deepgram's Results / UtteranceEnd messages into utterances. Finals accumulate until
- * speech_final, an UtteranceEnd, or the end of the stream; interims only replace the tail.
- * Pure: no I/O, no clock.
+ * speech_final, an UtteranceEnd, the end of the stream, or MAX_UTTERANCE_CHARS; interims only
+ * replace the tail. Pure: no I/O, no clock.
  */
 export class TranscriptModel {
-  private readonly pending = new Map<number, Segment[]>();
+  private readonly pending = new Map<number, Pending>();
   private readonly shownInterim = new Map<number, string>();
 
   /** `offset` (seconds) is added to every time, keeping several connections on one timeline. */
@@ -65,14 +78,18 @@ export class TranscriptModel {
   private applyResults(results: ResultsMessage): TranscriptEvent[] {
     const channel = results.channel_index[0] ?? 0;
     const segment = this.segmentOf(results);
-    if (!results.is_final) return this.showInterim(channel, joinText([...this.segments(channel), segment]));
-    if (segment.text) this.segments(channel).push(segment);
-    if (results.speech_final) return this.complete(channel);
-    return this.showInterim(channel, joinText(this.segments(channel)));
+    const pending = this.pendingOf(channel);
+    if (!results.is_final) return this.showInterim(channel, joinText(pending.text, segment.text));
+    if (segment.text) {
+      pending.segments.push(segment);
+      pending.text = joinText(pending.text, segment.text);
+    }
+    if (results.speech_final || pending.text.length >= MAX_UTTERANCE_CHARS) return this.complete(channel);
+    return this.showInterim(channel, pending.text);
   }
 
   private complete(channel: number): TranscriptEvent[] {
-    const segments = this.segments(channel);
+    const { segments, text } = this.pendingOf(channel);
     this.pending.delete(channel);
     this.shownInterim.delete(channel);
     if (segments.length === 0) return [];
@@ -82,7 +99,7 @@ export class TranscriptModel {
     const confidence = words.length
       ? words.reduce((sum, word) => sum + word.confidence, 0) / words.length
       : segments.reduce((sum, segment) => sum + segment.confidence, 0) / segments.length;
-    const utterance: Utterance = { text: joinText(segments), start: first.start, end: last.end, channel, confidence, words };
+    const utterance: Utterance = { text, start: first.start, end: last.end, channel, confidence, words };
     return [{ type: 'final', utterance }];
   }
 
@@ -92,10 +109,10 @@ export class TranscriptModel {
     return [{ type: 'interim', channel, text }];
   }
 
-  private segments(channel: number): Segment[] {
-    let segments = this.pending.get(channel);
-    if (!segments) this.pending.set(channel, (segments = []));
-    return segments;
+  private pendingOf(channel: number): Pending {
+    let pending = this.pending.get(channel);
+    if (!pending) this.pending.set(channel, (pending = { segments: [], text: '' }));
+    return pending;
   }
 
   private segmentOf(results: ResultsMessage): Segment {
@@ -113,9 +130,6 @@ export class TranscriptModel {
   }
 }
 
-function joinText(segments: { text: string }[]): string {
-  return segments
-    .map((segment) => segment.text)
-    .filter(Boolean)
-    .join(' ');
+function joinText(before: string, after: string): string {
+  return before && after ? `${before} ${after}` : before || after;
 }

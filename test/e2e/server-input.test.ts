@@ -57,7 +57,7 @@ describe('server text is sanitized before it is printed', () => {
     );
     expect(result).toMatchObject({
       code: 5,
-      stderr: 'transcribe: the connection to Deepgram dropped (code 4000): bye]52;c;eA==[2J now — check your network and try again\n',
+      stderr: 'transcribe: Deepgram closed the session (code 4000): bye]52;c;eA==[2J now — try again; if it persists, check status.deepgram.com\n',
     });
   });
 
@@ -139,7 +139,7 @@ describe('what does not fit is ignored or refused, never a crash', () => {
       signal: null,
       stdout: '',
       stderr:
-        'transcribe: the connection to Deepgram dropped (code 1009): Deepgram sent a message larger than 4 MB, more than any real answer — check your network and try again\n',
+        'transcribe: Deepgram sent a message larger than 4 MB, more than any real answer (closed with code 1009) — try again; if it persists, check --api-url and status.deepgram.com\n',
     });
   });
 

@@ -63,6 +63,38 @@ describe('a drop while the results of CloseStream are awaited', () => {
     expect(closed).toEqual({ code: 1011, reason: '', timedOut: false });
     expect(server.sockets).toHaveLength(1);
   });
+
+  it('after the closing Metadata, a server that holds the socket open is not waited on for the 10 s close timeout', async () => {
+    const { connection, clock, server } = await openConnection();
+    await sendAudio(connection, 2);
+    const closing = connection.closeStream(10_000, true);
+    await clock.advance(100);
+    server.last.final(0, 2);
+    server.last.metadata();
+    await clock.advance(1100);
+    expect(await closing).toEqual({ code: 1006, reason: '', timedOut: false });
+    expect(connection.finished).toBe(true);
+    expect(server.sockets).toHaveLength(1);
+  });
+
+  it('a Metadata before CloseStream (a server mistake) does not make a later drop the end: the rest is replayed', async () => {
+    const { connection, clock, server } = await openConnection();
+    server.last.metadata();
+    await sendAudio(connection, 3);
+    server.last.final(0, 1);
+    const closing = connection.closeStream(10_000, true);
+    await clock.advance(100);
+    server.last.drop(1006);
+    await clock.until(() => server.sockets.length === 2 && server.last.controls.includes('CloseStream'), 5000);
+    expect(server.last.audioSeconds).toBe(2);
+    expect(connection.finished).toBe(false);
+    server.last.final(0, 2);
+    server.last.metadata();
+    server.last.drop(1000);
+    await clock.advance(10);
+    expect(await closing).toEqual({ code: 1000, reason: '', timedOut: false });
+    expect(connection.finished).toBe(true);
+  });
 });
 
 describe('the replay after a reconnection is paced', () => {

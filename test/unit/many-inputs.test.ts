@@ -105,7 +105,7 @@ describe('Retry-After', () => {
   const now = Date.parse('2026-12-02T01:00:00Z');
   it.each([
     ['3', 3000],
-    [' 1.5 ', 1500],
+    [' 1.5 ', undefined], // RFC 9110: whole seconds only
     ['0', 0],
     ['Wed, 02 Dec 2026 01:00:05 GMT', 5000],
     ['Wed, 02 Dec 2026 00:59:00 GMT', 0],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseServerMessage, type DeepgramResults } from '../../src/deepgram/messages.js';
-import { TranscriptModel, type TranscriptEvent } from '../../src/transcript/model.js';
+import { MAX_UTTERANCE_CHARS, TranscriptModel, type TranscriptEvent } from '../../src/transcript/model.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8');
 
@@ -104,5 +104,19 @@ describe('TranscriptModel', () => {
       '=Right',
       '=Left',
     ]);
+  });
+
+  it('an utterance that never ends (finals, no speech_final nor UtteranceEnd) is cut at MAX_UTTERANCE_CHARS, at linear cost', () => {
+    // A hostile server's flood: 12,000 finals of one word. Joining every final again per message was quadratic (a hang).
+    const model = new TranscriptModel();
+    const finals = Array.from({ length: 12_000 }, (_, i) => parseServerMessage(results(`w${i}`, { start: i, isFinal: true })));
+    const started = performance.now();
+    const events = finals.flatMap((message) => model.apply(message)).concat(model.flush());
+    const elapsed = performance.now() - started;
+    const lines = events.flatMap((event) => (event.type === 'final' ? [event.utterance.text] : []));
+    expect(lines.join(' ')).toBe(finals.map((_, i) => `w${i}`).join(' ')); // every word, once, in order
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(MAX_UTTERANCE_CHARS + 10);
+    expect(lines.length).toBeGreaterThan(5);
+    expect(elapsed).toBeLessThan(2000);
   });
 });

@@ -85,13 +85,14 @@ export class Queue<T> {
 
   /** When something waiting could start without a completion: a backoff or a Retry-After ends. */
   private nextStart(): number {
-    const { clock, aimd } = this.options;
+    const { aimd } = this.options;
     if (this.waiting.length === 0) return Infinity;
     const earliest = Math.min(...this.waiting.slice(0, 1000).map((entry) => entry.notBefore));
     const roomLater = aimd.limit > this.inFlight;
     if (!roomLater) return Infinity; // a completion wakes us
-    const at = Math.max(earliest, aimd.resumeAt);
-    return at > clock.now() ? at : Infinity;
+    // Already due is still a time to wake at: time passes between reading room() and this (a loaded
+    // machine, a timer that fires a little early), and nothing else would ever wake the queue.
+    return Math.max(earliest, aimd.resumeAt);
   }
 
   private launch(entry: Entry<T>): void {

@@ -138,3 +138,46 @@ describe('Queue', () => {
     expect(statuses(h.results)).toEqual(['a:done', 'b:done']);
   });
 });
+
+/** On a loaded machine time passes between two readings: room() reads the clock just before a pause ends, nextStart() just after. */
+class LateReadingAimd extends Aimd {
+  private lateOnce = true;
+  override room(inFlight: number): number {
+    if (this.lateOnce && this.resumeAt > -Infinity && this.clockNow() >= this.resumeAt) {
+      this.lateOnce = false;
+      return 0; // what a reading taken a moment earlier said
+    }
+    return super.room(inFlight);
+  }
+  constructor(
+    max: number,
+    private readonly clockNow: () => number,
+  ) {
+    super(max, clockNow);
+  }
+}
+
+describe('Queue on a loaded machine', () => {
+  it('a pause that ends between two readings of the clock still wakes the queue (it waited forever: the process exited with nothing said)', async () => {
+    const clock = new FakeClock();
+    const aimd = new LateReadingAimd(1, () => clock.now());
+    let tries = 0;
+    const results: Result<string>[] = [];
+    const queue = new Queue(['only'], {
+      clock,
+      aimd,
+      backoffMs: () => 10,
+      classify,
+      onResult: (result) => results.push(result),
+      async work() {
+        await clock.sleep(5);
+        if (++tries === 1) throw new Busy(1000);
+        return 'done';
+      },
+    });
+    const done = queue.run();
+    await clock.advance(5000);
+    expect(results.map((result) => result.status)).toEqual(['done']);
+    expect(await done).toEqual([]);
+  });
+});

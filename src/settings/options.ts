@@ -13,6 +13,7 @@ import {
   parseSpeed,
   parseString,
 } from './parsers.js';
+import { parseServe } from '../serve/address.js';
 
 export type CommandName = 'file' | 'live';
 export type OptionGroup = 'Connection' | 'Deepgram' | 'Audio' | 'Output';
@@ -325,6 +326,27 @@ export const options = {
     commands: STREAMING,
     help: 'also save exactly the audio sent to Deepgram as a WAV file',
     parse: parseString,
+  }),
+  serve: option({
+    key: 'serve',
+    flags: ['--serve [host:port]'],
+    env: 'TRANSCRIBE_SERVE',
+    group: 'Output',
+    commands: STREAMING,
+    help: 'live captions in a browser: a page, an overlay and Server-Sent Events (bare: 127.0.0.1:7123; another interface needs a token)',
+    parse: parseServe,
+    defaultValue: false,
+    defaultLabel: 'off',
+  }),
+  serveKeep: option({
+    key: 'serve-keep',
+    flags: ['--serve-keep', '--no-serve-keep'],
+    env: 'TRANSCRIBE_SERVE_KEEP',
+    group: 'Output',
+    commands: STREAMING,
+    help: 'with --serve: keep serving after the session ends, until Ctrl+C (else 3 s more)',
+    parse: parseBoolean,
+    defaultValue: false,
   }),
 };
 

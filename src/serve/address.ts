@@ -17,15 +17,21 @@ export function parseServe(raw: string): ServeAddress | false {
   const lower = value.toLowerCase();
   if (lower === 'true' || lower === 'on' || lower === '') return DEFAULT_SERVE_ADDRESS;
   if (lower === 'false' || lower === 'off' || lower === 'none') return false;
-  const [, bracketed, plain, portText] = /^\[([^\]]+)\](?::(\d+))?$/.exec(value) ?? /^()([^:]*?)(?::?(\d+))?$/.exec(value) ?? [];
-  const host = bracketed || plain || undefined;
-  const validHost = host === undefined || (bracketed ? isIPv6(host) : isIPv4(host) || host.toLowerCase() === 'localhost');
-  if (!validHost || (host === undefined && portText === undefined)) {
+  if (/^\d+$/.test(value)) return checkedPort({ host: DEFAULT_SERVE_ADDRESS.host, port: Number(value) });
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
+  const plain = bracketed ? null : /^([^:]+)(?::(\d+))?$/.exec(value);
+  const host = bracketed?.[1] ?? plain?.[1];
+  const portText = bracketed?.[2] ?? plain?.[2];
+  const validHost = host !== undefined && (bracketed ? isIPv6(host) : isIPv4(host) || host.toLowerCase() === 'localhost');
+  if (!validHost) {
     throw new Error('must be HOST:PORT with an IP address or localhost (e.g. 127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080), or a port');
   }
-  const port = portText === undefined ? DEFAULT_SERVE_ADDRESS.port : Number(portText);
-  if (port > 65535) throw new Error(`port ${port} is out of range (0-65535)`);
-  return { host: host ?? DEFAULT_SERVE_ADDRESS.host, port };
+  return checkedPort({ host: host!, port: portText === undefined ? DEFAULT_SERVE_ADDRESS.port : Number(portText) });
+}
+
+function checkedPort(address: ServeAddress): ServeAddress {
+  if (address.port > 65535) throw new Error(`port ${address.port} is out of range (0-65535)`);
+  return address;
 }
 
 /** Only this machine can connect: no token needed. */

@@ -1,12 +1,13 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_WAV } from '../support/audio.js';
 import { cuttingProxy, launchChromium } from '../support/browser.js';
 import { scriptFromText, startDeepgramServer, type DeepgramServer, type ScriptWord } from '../support/deepgram-server/index.js';
-import { collect, startCli, type CliResult } from '../support/run-cli.js';
+import { collect, runCli, startCli, type CliResult } from '../support/run-cli.js';
 import { missing } from '../support/system-tools.js';
 import { tempDir } from '../support/temp.js';
 
@@ -247,4 +248,42 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
     expect(stderr).toContain('transcribe: warning: captions are served on 0.0.0.0, beyond this machine, over plain http');
     expect(stderr).not.toContain('test-key');
   }, 60_000);
+});
+
+describe('--serve: the port and the lifetime', () => {
+  const env = () => ({ DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: deepgram!.url });
+
+  it('a busy port: one line, exit 2, before any audio is sent', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      deepgram = await startDeepgramServer({ script: SCRIPT });
+      const result = await runCli(['file', SAMPLE_WAV, '--serve', `127.0.0.1:${port}`, '--speed', 'max'], { env: env() });
+      expect(result).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: `transcribe: cannot serve captions on 127.0.0.1:${port}: the port is in use — choose another with --serve HOST:PORT (port 0 picks a free one)\n`,
+      });
+      expect(deepgram.connections).toHaveLength(0);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('the transcript is the same with --serve; the server stays 3 s past the end, then the run exits 0', async () => {
+    deepgram = await startDeepgramServer({ script: SCRIPT });
+    const started = performance.now();
+    const result = await runCli(['file', SAMPLE_WAV, '--serve', '127.0.0.1:0', '--speed', 'max'], { env: env() });
+    const elapsed = performance.now() - started;
+    expect(result).toMatchObject({ code: 0, stdout: 'Hello from transcribe.\nThis sample was made with espeak.\nThe quick brown fox jumps.\n' });
+    expect(result.stderr).toMatch(/^transcribe: captions at http:\/\/127\.0\.0\.1:\d+\/ \(overlay: http:\/\/127\.0\.0\.1:\d+\/overlay\)\n$/);
+    expect(elapsed).toBeGreaterThan(3000);
+  });
+
+  it('--serve and --batch: a usage error', async () => {
+    deepgram = await startDeepgramServer({ script: SCRIPT });
+    const result = await runCli(['file', SAMPLE_WAV, '--batch', '--serve'], { env: env() });
+    expect(result).toMatchObject({ code: 2, stderr: 'transcribe: --serve shows a session as it streams, not --batch — drop one of them\n' });
+  });
 });

@@ -26,7 +26,7 @@ export function parseServe(raw: string): ServeAddress | false {
   if (!validHost) {
     throw new Error('must be HOST:PORT with an IP address or localhost (e.g. 127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080), or a port');
   }
-  return checkedPort({ host: host!, port: portText === undefined ? DEFAULT_SERVE_ADDRESS.port : Number(portText) });
+  return checkedPort({ host, port: portText === undefined ? DEFAULT_SERVE_ADDRESS.port : Number(portText) });
 }
 
 function checkedPort(address: ServeAddress): ServeAddress {

@@ -213,8 +213,16 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
       const result = await serving.stop();
       expect(before).toBeLessThan(3);
       expect((await finalsOf(page)).map((row) => row[1])).toEqual(result.stdout.trimEnd().split('\n'));
-      const resumed = proxy.heads.filter((head) => head.startsWith('GET /events') && /^last-event-id: [1-9]\d*\r$/im.test(head));
+      // The browser came back with the last id it had, and the server sent only what came after it.
+      const resumed = proxy.exchanges.filter((exchange) => exchange.request.startsWith('GET /events') && /^last-event-id: \d+\r$/im.test(exchange.request));
       expect(resumed.length).toBeGreaterThan(0);
+      for (const { request, response } of resumed) {
+        const lastId = Number(/^last-event-id: (\d+)\r$/im.exec(request)![1]);
+        expect(lastId).toBeGreaterThan(0);
+        const ids = [...response.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+        if (ids.length > 0) expect(ids[0]).toBe(lastId + 1);
+      }
+      expect(resumed.some(({ response }) => /^id: /m.test(response))).toBe(true);
     } finally {
       await proxy.close();
     }

@@ -27,19 +27,19 @@ export function launchChromium(): Promise<BrowserContext> {
 
 /**
  * A TCP proxy in front of a server on 127.0.0.1, to cut a browser's connections: `drop(ms)` destroys
- * every open connection and refuses new ones for `ms`. `heads` holds the first bytes of each request
- * that came through (to see the Last-Event-ID a reconnecting browser sent).
+ * every open connection and refuses new ones for `ms`. `exchanges` holds, per connection, the first
+ * bytes of the request (to see the Last-Event-ID a reconnecting browser sent) and the first 64 kB of the answer.
  */
 export interface CuttingProxy {
   port: number;
-  heads: string[];
+  exchanges: { request: string; response: string }[];
   drop(ms: number): void;
   close(): Promise<void>;
 }
 
 export async function cuttingProxy(targetPort: number): Promise<CuttingProxy> {
   const sockets = new Set<Socket>();
-  const heads: string[] = [];
+  const exchanges: { request: string; response: string }[] = [];
   let refuseUntil = 0;
   const server: Server = createServer((client) => {
     if (Date.now() < refuseUntil) return client.destroy();
@@ -49,7 +49,12 @@ export async function cuttingProxy(targetPort: number): Promise<CuttingProxy> {
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => {});
     }
-    client.once('data', (chunk: Buffer) => heads.push(chunk.toString('latin1')));
+    const exchange = { request: '', response: '' };
+    exchanges.push(exchange);
+    client.once('data', (chunk: Buffer) => (exchange.request = chunk.toString('latin1')));
+    upstream.on('data', (chunk: Buffer) => {
+      if (exchange.response.length < 65536) exchange.response += chunk.toString('utf8');
+    });
     client.pipe(upstream).pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
@@ -57,7 +62,7 @@ export async function cuttingProxy(targetPort: number): Promise<CuttingProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
-    heads,
+    exchanges,
     drop(ms) {
       refuseUntil = Date.now() + ms;
       for (const socket of sockets) socket.destroy();

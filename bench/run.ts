@@ -8,9 +8,10 @@
 //   7. CPU per audio second of `transcribe live`            (bench/live-cpu.ts, virtual microphone)
 //   8. pacing accuracy at --speed 1 and 1.25                (bench/pacing.ts, server frame log)
 //   9. peak RSS of a 500 MiB --batch upload vs 50 MiB       (bench/batch-memory.ts, /usr/bin/time -v)
+//  10. --serve with 200 SSE clients: stdout p99 vs without, final -> client event p99 (bench/serve-latency.ts)
 // Every figure is a median over several runs, next to a baseline measured in this same run.
 // `npm run bench -- live memory` runs only the measures named (startup, config, first-frame,
-// memory, latency, live, pacing, batch).
+// memory, latency, live, pacing, batch, serve).
 import { availableParallelism } from 'node:os';
 import { benchBatchMemory } from './batch-memory.js';
 import { benchConfigGet } from './config-get.js';
@@ -20,6 +21,7 @@ import { BYTES_PER_SEC, fixed, formatTable, median, progress, type Row } from '.
 import { benchLiveCpu } from './live-cpu.js';
 import { benchMemory } from './memory.js';
 import { benchPacing } from './pacing.js';
+import { benchServe } from './serve-latency.js';
 import { benchStartup } from './startup.js';
 
 const FRAME_GOAL_MS = { min: 20, max: 100 };
@@ -39,7 +41,7 @@ function frameRow(what: string, frameBytes: readonly number[]): Row {
 }
 
 /** Measures by name: `npm run bench -- live memory` runs just those (all when none is named). */
-const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'pacing', 'batch'] as const;
+const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'pacing', 'batch', 'serve'] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(MEASURES as readonly string[]).includes(name));
 if (unknown.length) {
@@ -66,5 +68,6 @@ if (wants('latency')) rows.push(...(await benchFinalLatency()));
 if (wants('live')) rows.push(...(await benchLiveCpu()));
 if (wants('pacing')) rows.push(...(await benchPacing()));
 if (wants('batch')) rows.push(...(await benchBatchMemory()));
+if (wants('serve')) rows.push(...(await benchServe()));
 console.log(formatTable(rows));
 progress(`done in ${fixed((Date.now() - started) / 1000, 0)} s; goals missed: ${rows.filter((row) => !row.met).length}`);

@@ -32,6 +32,8 @@ export class CaptionServer {
   private readonly history: EventHistory;
   private running = true;
   private readonly heartbeat: NodeJS.Timeout;
+  private pending = '';
+  private flushing: NodeJS.Immediate | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -70,10 +72,20 @@ export class CaptionServer {
     return this.clients.size;
   }
 
-  /** One NDJSON line to every client (and the history). */
+  /**
+   * One NDJSON line to every client (and the history). The writes wait for the end of this turn of
+   * the event loop: the session finishes handling its message (and writing stdout) first, and the
+   * events of one message reach each client in one write.
+   */
   publish(line: string): void {
     const id = this.history.push(line);
-    this.broadcast(sseFrame(id, line));
+    this.pending += sseFrame(id, line);
+    this.flushing ??= setImmediate(() => {
+      this.flushing = undefined;
+      const frames = this.pending;
+      this.pending = '';
+      this.broadcast(frames);
+    });
   }
 
   /** The session ended: `/healthz` says so; clients stay until close(). */
@@ -83,6 +95,8 @@ export class CaptionServer {
 
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
+    if (this.flushing) clearImmediate(this.flushing);
+    if (this.pending) this.broadcast(this.pending);
     for (const client of this.clients) client.response.end();
     this.clients.clear();
     await new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { ExitCodeValue } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { Settings } from '../settings/options.js';
 import type { Serving } from './start.js';
 
@@ -14,9 +14,12 @@ export async function serving(context: Context, settings: Settings, run: (serve:
   if (!settings.serve) return run(undefined);
   const { startServing } = await import('./start.js');
   const serve = await startServing(context, settings);
+  let code: ExitCodeValue | undefined;
   try {
-    return await run(serve);
+    code = await run(serve);
+    return code;
   } finally {
-    await serve?.finish();
+    // After Ctrl+C (or a closed terminal) the user wants out: no grace period (--serve-keep still waits for it).
+    await serve?.finish({ linger: code !== ExitCode.interrupted && code !== ExitCode.hangup });
   }
 }

@@ -13,8 +13,8 @@ export const LINGER_MS = 3000;
 export interface Serving {
   /** The session's reader for the tee. */
   output: TranscriptOutput;
-  /** After the session: wait LINGER_MS (or, with --serve-keep, until Ctrl+C), then close. */
-  finish(): Promise<void>;
+  /** After the session: wait LINGER_MS if `linger` (or, with --serve-keep, until Ctrl+C), then close. */
+  finish(options: { linger: boolean }): Promise<void>;
 }
 
 /**
@@ -43,7 +43,7 @@ export async function startServing(context: Context, settings: Settings): Promis
   );
   return {
     output,
-    async finish() {
+    async finish({ linger }) {
       server.ended();
       if (settings.serveKeep) {
         say(`transcribe: the session ended; the captions stay at ${server.url} until Ctrl+C`);
@@ -53,7 +53,7 @@ export async function startServing(context: Context, settings: Settings): Promis
             resolve();
           });
         });
-      } else {
+      } else if (linger) {
         await new Promise<void>((resolve) => {
           const stop = context.onSignal(() => done());
           const timer = setTimeout(() => done(), LINGER_MS);

@@ -289,6 +289,19 @@ describe('--serve: the port and the lifetime', () => {
     expect(elapsed).toBeGreaterThan(3000);
   });
 
+  it('Ctrl+C ends the run without the 3 s grace period: exit 130', async () => {
+    deepgram = await startDeepgramServer({ script: SCRIPT });
+    const child = startCli(['file', SAMPLE_WAV, '--serve', '127.0.0.1:0', '--speed', '1'], { env: env() });
+    running = child;
+    const result = collect(child, 30_000);
+    await captionsUrl(child);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const interrupted = performance.now();
+    child.kill('SIGINT');
+    expect((await result).code).toBe(130);
+    expect(performance.now() - interrupted).toBeLessThan(2500);
+  });
+
   it('--serve and --batch: a usage error', async () => {
     deepgram = await startDeepgramServer({ script: SCRIPT });
     const result = await runCli(['file', SAMPLE_WAV, '--batch', '--serve'], { env: env() });

@@ -7,6 +7,8 @@ import { CaptionServer } from '../../src/serve/server.js';
 import { forThePage, ServeOutput } from '../../src/serve/serve-output.js';
 import { EventHistory, parseLastEventId, sseFrame } from '../../src/serve/sse.js';
 import { resolveSettings } from '../../src/settings/resolve.js';
+import { keepOperands } from '../../src/settings/optional-values.js';
+import { options } from '../../src/settings/options.js';
 import { said } from './transcript-helpers.js';
 
 describe('--serve [host:port]', () => {
@@ -22,6 +24,10 @@ describe('--serve [host:port]', () => {
     ['off', false],
   ])('%s', (raw, expected) => {
     expect(parseServe(raw)).toEqual(expected);
+  });
+
+  it('a bare --serve before the file name leaves the file alone', () => {
+    expect(keepOperands(['--serve', 'talk.mp3', '--serve', '8080'], [options.serve])).toEqual(['--serve=true', 'talk.mp3', '--serve', '8080']);
   });
 
   it.each(['talk.mp3', 'example.com:80', '300.1.1.1:80', '::1', '127.0.0.1:65536', '127.0.0.1:x', '[talk]:80'])('refuses %s', (raw) => {

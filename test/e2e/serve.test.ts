@@ -138,6 +138,20 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
     expect(readFileSync(await (await download).path(), 'utf8')).toBe(
       '[00:00:00] Ana: Hello there, Bo.\n[00:00:01] Bo: Hi, Ana.\n[00:00:03] Ana: How are you?\n',
     );
+    const downloaded = async (kind: string) => {
+      const next = page.waitForEvent('download');
+      await page.click(`[data-download="${kind}"]`);
+      const file = await next;
+      return [file.suggestedFilename(), readFileSync(await file.path(), 'utf8')];
+    };
+    expect(await downloaded('srt')).toEqual([
+      'transcript.srt',
+      '1\n00:00:00,500 --> 00:00:01,400\nAna: Hello there, Bo.\n\n2\n00:00:01,400 --> 00:00:02,000\nBo: Hi, Ana.\n\n3\n00:00:03,500 --> 00:00:04,400\nAna: How are you?\n\n',
+    ]);
+    expect(await downloaded('vtt')).toEqual([
+      'transcript.vtt',
+      'WEBVTT\n\n00:00:00.500 --> 00:00:01.400\nAna: Hello there, Bo.\n\n00:00:01.400 --> 00:00:02.000\nBo: Hi, Ana.\n\n00:00:03.500 --> 00:00:04.400\nAna: How are you?\n\n',
+    ]);
     await page.fill('#search', 'o');
     expect(await page.textContent('#matches')).toBe('4 matches');
     expect(await page.$$eval('mark', (marks) => marks.map((mark) => mark.parentElement!.parentElement!.querySelector('.who')!.textContent))).toEqual([
@@ -197,6 +211,37 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
       expect(await target.$$('main img, main script, main b, #captions img, #captions script, #captions b')).toHaveLength(0);
     }
     await screenshot(page, 'page-xss.png');
+  }, 60_000);
+
+  it('the page follows the end, unless the reader scrolled up (then "Latest" brings it back)', async () => {
+    const many = scriptFromText(Array.from({ length: 8 }, (_, i) => `Line number ${i + 1}.`).join(' '), {
+      startAt: 0.3,
+      wordSec: 0.2,
+      pauseAfterSentenceSec: 0.35,
+    });
+    const serving = await serveFile(many, ['--speed', '1.5']);
+    const follower = await browser.newPage();
+    const reader = await browser.newPage();
+    for (const page of [follower, reader]) {
+      await page.setViewportSize({ width: 480, height: 240 });
+      await page.goto(serving.url);
+    }
+    // Scrolled up once there is something to scroll (a page that fits is at its end).
+    await reader.waitForFunction(() => document.documentElement.scrollHeight > window.innerHeight + 60);
+    await reader.evaluate(() => window.scrollTo(0, 0));
+    await waitForEnd(reader);
+    await waitForEnd(follower);
+    const position = (page: Page) => page.evaluate(() => [window.scrollY, document.documentElement.scrollHeight - window.innerHeight]);
+    const [followerY, followerMax] = await position(follower);
+    expect(followerMax).toBeGreaterThan(100);
+    expect(followerY).toBe(followerMax);
+    expect((await position(reader))[0]).toBe(0);
+    expect(await reader.isVisible('#latest')).toBe(true);
+    expect(await follower.isVisible('#latest')).toBe(false);
+    await reader.click('#latest');
+    await reader.waitForFunction(() => window.scrollY > 0 && window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2);
+    expect((await finalsOf(follower)).map((row) => row[1])).toEqual(Array.from({ length: 8 }, (_, i) => `Line number ${i + 1}.`));
+    expect((await serving.stop()).code).toBe(0);
   }, 60_000);
 
   it('a dropped SSE connection resumes from its last id: no line lost, none repeated', async () => {

@@ -68,6 +68,8 @@ describe('transcribe config', () => {
         ['channel-names', '', 'default'],
         ['force', 'false', 'default'],
         ['save-audio', '', 'default'],
+        ['serve', 'false', 'default'],
+        ['serve-keep', 'false', 'default'],
       ]),
     );
     expect((await config([])).stdout).toBe((await config(['list'])).stdout); // no subcommand: the list
@@ -79,7 +81,7 @@ describe('transcribe config', () => {
   it.each([
     [
       ['set', 'modle', 'x'],
-      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio\n',
+      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, save-audio, serve, serve-keep\n',
     ],
     [
       ['set', 'speed', 'fast'],

@@ -30,6 +30,21 @@ export default tseslint.config(
   },
   // Plain JavaScript (bin, build scripts, the CommonJS recorder shim) is outside the TypeScript project.
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  // The --serve pages run in a browser.
+  {
+    files: ['src/serve/pages/*.js'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        navigator: 'readonly',
+        EventSource: 'readonly',
+        CSS: 'readonly',
+        Blob: 'readonly',
+      },
+    },
+  },
   { files: ['src/**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } } },
   { files: ['bench/**', 'test/**', 'bin/**', 'scripts/**'], rules: { 'no-console': 'off' } },
   {

@@ -9,9 +9,10 @@
 //   8. pacing accuracy at --speed 1 and 1.25                (bench/pacing.ts, server frame log)
 //   9. peak RSS of a 500 MiB --batch upload vs 50 MiB       (bench/batch-memory.ts, /usr/bin/time -v)
 //  10. many files: 10,000 under an account limit; --jobs 1/4/16/64 (bench/many.ts)
+//  11. --serve with 200 SSE clients: stdout p99 vs without, final -> client event p99 (bench/serve-latency.ts)
 // Every figure is a median over several runs, next to a baseline measured in this same run.
 // `npm run bench -- live memory` runs only the measures named (startup, config, first-frame,
-// memory, latency, live, pacing, batch, many).
+// memory, latency, live, pacing, batch, many, serve).
 import { availableParallelism } from 'node:os';
 import { benchBatchMemory } from './batch-memory.js';
 import { benchConfigGet } from './config-get.js';
@@ -22,6 +23,7 @@ import { benchLiveCpu } from './live-cpu.js';
 import { benchMany } from './many.js';
 import { benchMemory } from './memory.js';
 import { benchPacing } from './pacing.js';
+import { benchServe } from './serve-latency.js';
 import { benchStartup } from './startup.js';
 
 const FRAME_GOAL_MS = { min: 20, max: 100 };
@@ -41,7 +43,7 @@ function frameRow(what: string, frameBytes: readonly number[]): Row {
 }
 
 /** Measures by name: `npm run bench -- live memory` runs just those (all when none is named). */
-const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'pacing', 'batch', 'many'] as const;
+const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'pacing', 'batch', 'many', 'serve'] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(MEASURES as readonly string[]).includes(name));
 if (unknown.length) {
@@ -69,5 +71,6 @@ if (wants('live')) rows.push(...(await benchLiveCpu()));
 if (wants('pacing')) rows.push(...(await benchPacing()));
 if (wants('batch')) rows.push(...(await benchBatchMemory()));
 if (wants('many')) rows.push(...(await benchMany()));
+if (wants('serve')) rows.push(...(await benchServe()));
 console.log(formatTable(rows));
 progress(`done in ${fixed((Date.now() - started) / 1000, 0)} s; goals missed: ${rows.filter((row) => !row.met).length}`);

@@ -3,7 +3,7 @@
 // Node resolves and links every ES module separately, and on the start path (--version, config get,
 // the first audio frame) that cost more than our code runs.
 import { build } from 'esbuild';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, rmSync } from 'node:fs';
 
 /**
  * commander require()s child_process when it loads, for git-style executable subcommands we never use;
@@ -47,3 +47,5 @@ await build({
 });
 // recorder.ts hands node-record-lpcm16 this file's path, next to the module that refers to it.
 copyFileSync(new URL('../src/audio/lpcm16-recorder.cjs', import.meta.url), new URL('../dist/lpcm16-recorder.cjs', import.meta.url));
+// --serve reads its pages (plain HTML, CSS and JS, no build step) from next to the bundle's chunks.
+cpSync(new URL('../src/serve/pages', import.meta.url), new URL('../dist/pages', import.meta.url), { recursive: true });

@@ -37,6 +37,7 @@ Examples:
   $ transcribe live --device hw:1,0 --output notes.txt
   $ transcribe live --list-devices
   $ transcribe live --check                        # is the microphone heard? (no Deepgram needed)
+  $ transcribe live --serve                        # captions in a browser: http://127.0.0.1:7123/
   $ transcribe live | tee log.txt | grep --line-buffered -i action`;
 
 const CONFIG_EXAMPLES = `

@@ -1,3 +1,4 @@
+import { formatServe } from '../serve/address.js';
 import type { Context } from '../context.js';
 import { displayUrl } from '../display-url.js';
 import { escapeControls } from '../escape-controls.js';
@@ -108,5 +109,6 @@ export function show(name: OptionName, value: Settings[OptionName], showSecret =
   if (value === Number.POSITIVE_INFINITY) return 'max';
   if (value instanceof Map) return [...value].map(([number, name]) => `${number}=${name}`).join(',');
   if (Array.isArray(value)) return value.map((item) => (Array.isArray(item) ? item.join('=') : String(item))).join(',');
+  if (typeof value === 'object') return formatServe(value); // --serve's host:port
   return String(value);
 }

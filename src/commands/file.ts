@@ -13,6 +13,8 @@ import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
+import { serving, type Serving } from '../serve/serving.js';
+import type { Settings } from '../settings/options.js';
 
 const BATCH_ONLY = [
   ['paragraphs', '--paragraphs'],
@@ -57,12 +59,14 @@ export async function runFile(context: Context, paths: string[], flags: FileFlag
   const warnings = [...config.warnings, ...resolved.warnings, ...checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure)];
   const { isMany, runMany } = await import('./file-many.js');
   if (isMany(paths, settings)) {
+    if (settings.serve) throw new UsageError('--serve shows one session as it streams, not many files', 'serve one file at a time');
     if (!flags.batch) checkBatchOnly(flags);
     return runMany(context, { paths, settings, auth, batch: flags.batch ? batchUnits(flags) : undefined, warnings });
   }
   const path = paths[0]!;
   checkOutputPaths(settings, path);
   if (flags.batch) {
+    if (settings.serve) throw new UsageError('--serve shows a session as it streams, not --batch', 'drop one of them');
     for (const warning of warnings) context.stderr.write(`transcribe: warning: ${escapeControls(warning)}\n`);
     const { runBatch } = await import('./file-batch.js');
     return runBatch(context, path, settings, auth, batchUnits(flags));
@@ -70,6 +74,17 @@ export async function runFile(context: Context, paths: string[], flags: FileFlag
   checkBatchOnly(flags);
   const tooFast = hostedSpeedWarning(settings.apiUrl, settings.speed);
   if (tooFast) warnings.push(tooFast);
+  return serving(context, settings, (serve) => streamFile(context, path, settings, auth, warnings, serve));
+}
+
+async function streamFile(
+  context: Context,
+  path: string,
+  settings: Settings,
+  auth: ReturnType<typeof credentials>,
+  warnings: string[],
+  serve: Serving | undefined,
+): Promise<ExitCodeValue> {
   preloadTransport(); // loads while the audio is opened and sniffed
   const source = await openAudioSource(
     path,
@@ -82,7 +97,7 @@ export async function runFile(context: Context, paths: string[], flags: FileFlag
   );
   let outputs;
   try {
-    outputs = openOutputs(context, settings, source.format);
+    outputs = openOutputs(context, settings, source.format, serve?.output);
   } catch (error) {
     await source.stop();
     throw error;

@@ -13,6 +13,7 @@ import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve
 import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
+import { serving } from '../serve/serving.js';
 
 export interface LiveFlags extends Flags {
   listDevices?: boolean;
@@ -43,33 +44,35 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
   const transportWarnings = checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure);
   checkOutputPaths(settings);
-  preloadTransport();
-  const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
-  for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
-  const outputs = openOutputs(context, settings, formatOf(recorder));
-  return closingAfter(
-    context,
-    async () => {
-      const recording = startRecording(recorder);
-      const guard = new SilenceGuard(recording.format);
-      return await runStream(context, {
-        url: listenUrl(settings, recording.format),
-        ...auth,
-        source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
-        speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced
-        live: true,
-        replayBufferSeconds: settings.replayBuffer,
-        reconnectTimeoutMs: settings.reconnectTimeout * 1000,
-        renderer,
-        ...outputs,
-        onAudio(chunk) {
-          const report = guard.push(chunk);
-          if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
-        },
-      });
-    },
-    () => outputs.close(),
-  );
+  return serving(context, settings, async (serve) => {
+    preloadTransport();
+    const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
+    for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
+    const outputs = openOutputs(context, settings, formatOf(recorder), serve?.output);
+    return closingAfter(
+      context,
+      async () => {
+        const recording = startRecording(recorder);
+        const guard = new SilenceGuard(recording.format);
+        return await runStream(context, {
+          url: listenUrl(settings, recording.format),
+          ...auth,
+          source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
+          speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced
+          live: true,
+          replayBufferSeconds: settings.replayBuffer,
+          reconnectTimeoutMs: settings.reconnectTimeout * 1000,
+          renderer,
+          ...outputs,
+          onAudio(chunk) {
+            const report = guard.push(chunk);
+            if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
+          },
+        });
+      },
+      () => outputs.close(),
+    );
+  });
 }
 
 /** Said once, when the first seconds of capture were silent: what is likely wrong on this platform. Capture goes on. */

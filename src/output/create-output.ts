@@ -87,7 +87,7 @@ class TextOutput extends LineOutput {
 }
 
 /** NDJSON: every event of the session, one object per line. */
-class JsonOutput extends LineOutput {
+export class JsonOutput extends LineOutput {
   private emit(event: OutputEvent): void {
     this.sink.write(serializeEvent(event));
   }

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { escapeControls } from '../escape-controls.js';
 import type { Settings } from '../settings/options.js';
 import { createOutput } from './create-output.js';
+import { TeeOutput } from './tee-output.js';
 import type { TranscriptOutput } from './transcript-output.js';
 import { WavWriter } from './wav-writer.js';
 
@@ -17,9 +18,9 @@ export interface Outputs {
 
 /**
  * The transcript output for the settings, and the `--save-audio` file, opened before streaming starts
- * (their paths were checked by checkOutputPaths). A failing --save-audio costs only the recording: exit 1 at the end.
+ * (their paths were checked by checkOutputPaths), plus an `extra` reader. A failing --save-audio costs only the recording: exit 1 at the end.
  */
-export function openOutputs(context: Context, settings: Settings, format: PcmFormat): Outputs {
+export function openOutputs(context: Context, settings: Settings, format: PcmFormat, extra?: TranscriptOutput): Outputs {
   const warn = (message: string) => context.stderr.write(escapeControls(message) + '\n');
   const transcript = createOutput(context, settings);
   let wav: WavWriter | undefined;
@@ -33,7 +34,8 @@ export function openOutputs(context: Context, settings: Settings, format: PcmFor
     warn(`transcribe: warning: --save-audio ${settings.saveAudio} is written as WAV audio; a name ending in .wav lets players recognise it`);
   }
   return {
-    output: transcript.output,
+    // `extra` (the --serve page) reads the same events; the transcript's own output decides when to stop.
+    output: extra ? new TeeOutput([transcript.output, extra]) : transcript.output,
     ...(wav ? { onFrame: (frame: Buffer) => wav.write(frame) } : {}),
     close() {
       wav?.close();

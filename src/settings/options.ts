@@ -15,6 +15,7 @@ import {
   parseString,
   parseShard,
 } from './parsers.js';
+import { parseServe } from '../serve/address.js';
 
 export type CommandName = 'file' | 'live';
 export type OptionGroup = 'Connection' | 'Deepgram' | 'Audio' | 'Output';
@@ -382,6 +383,27 @@ export const options = {
     commands: STREAMING,
     help: 'also save exactly the audio sent to Deepgram as a WAV file',
     parse: parseOutputFile("a WAV file's header is rewritten as it grows"),
+  }),
+  serve: option({
+    key: 'serve',
+    flags: ['--serve [host:port]'],
+    env: 'TRANSCRIBE_SERVE',
+    group: 'Output',
+    commands: STREAMING,
+    help: 'live captions in a browser: a page, an overlay and Server-Sent Events (bare: 127.0.0.1:7123; another interface needs a token)',
+    parse: parseServe,
+    defaultValue: false,
+    defaultLabel: 'off',
+  }),
+  serveKeep: option({
+    key: 'serve-keep',
+    flags: ['--serve-keep', '--no-serve-keep'],
+    env: 'TRANSCRIBE_SERVE_KEEP',
+    group: 'Output',
+    commands: STREAMING,
+    help: 'with --serve: keep serving after the session ends, until Ctrl+C (else 3 s more)',
+    parse: parseBoolean,
+    defaultValue: false,
   }),
 };
 

@@ -8,6 +8,7 @@ const PACKAGES: Record<string, string> = {
   'espeak-ng': 'espeak-ng',
   arecord: 'alsa-utils',
   pulseaudio: 'pulseaudio pulseaudio-utils',
+  chromium: 'chromium',
 };
 
 export function hasTool(tool: string): boolean {

@@ -4,17 +4,12 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AudioSourceError, NetworkError, type TranscribeError } from '../errors.js';
 import { parsePrerecordedAnswer } from './batch-answer.js';
+import type { CheckedWord } from './validate.js';
 import { connectError, readRejection, readRejectionBody, rejectionError, type KeyDescription } from './handshake-errors.js';
 
 /** The parts of Deepgram's pre-recorded response that we use (see fixtures/prerecorded-*.json). */
-export interface PrerecordedWord {
-  word: string;
-  start: number;
-  end: number;
-  confidence: number;
-  punctuated_word?: string;
-  speaker?: number;
-}
+/** Checked where the answer is parsed, like a live Results' words. */
+export type PrerecordedWord = CheckedWord;
 export interface PrerecordedUtterance {
   start: number;
   end: number;

@@ -109,6 +109,7 @@ describe.skipIf(missing('tmux'))('the spinner on a terminal', () => {
         TERM: 'xterm-256color',
         NO_COLOR: undefined,
         FORCE_COLOR: undefined,
+        CI: undefined, // chalk (inside ora) turns colour off under CI=1, which .ci/run sets
         ...vars,
       });
       screen = TmuxScreen.start(COMMAND.replace(' file ', ` ${ARGS ?? ''} file `), { width: 80, height: 6, env });

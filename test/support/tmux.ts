@@ -19,7 +19,8 @@ export class TmuxScreen {
       String(options.width),
       '-y',
       String(options.height),
-      `${options.stty ? `stty ${options.stty}; ` : ''}env ${exports} ${command}; echo "EXIT=$?"; sleep 60`,
+      // env -i: exactly the environment given (the tmux server's own, CI=1 among it, would leak in otherwise).
+      `${options.stty ? `stty ${options.stty}; ` : ''}env -i ${exports} ${command}; echo "EXIT=$?"; sleep 60`,
     ]);
     return new TmuxScreen(name);
   }

@@ -65,11 +65,6 @@ export function readRejection(status: number, headers: Record<string, string | s
   };
 }
 
-/** `Retry-After` in ms from now (whole seconds or an HTTP date, at most an hour); undefined if neither. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  return retryAfterMs(value, now);
-}
-
 function busy(message: string, hint: string, rejection: Rejection): ServiceBusyError {
   const error = new ServiceBusyError(message, retryHint(hint, rejection), rejection.retryAfterMs);
   error.status = rejection.status;

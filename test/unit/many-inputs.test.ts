@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthError, AudioSourceError, NetworkError, ServiceBusyError, UsageError } from '../../src/errors.js';
 import { verdictOf } from '../../src/commands/file-many.js';
-import { parseRetryAfter, readRejection, rejectionError } from '../../src/deepgram/handshake-errors.js';
+import { readRejection, rejectionError, retryAfterMs } from '../../src/deepgram/handshake-errors.js';
 import { collectInputs, inShard, outputPathOf, parseList } from '../../src/many/inputs.js';
 import { duration, progressLine, summaryLine } from '../../src/many/progress.js';
 import { parseShard } from '../../src/settings/parsers.js';
@@ -113,7 +113,7 @@ describe('Retry-After', () => {
     ['soon', undefined],
     ['', undefined],
     [undefined, undefined],
-  ])('%j -> %j ms', (header, ms) => expect(parseRetryAfter(header, now)).toBe(ms));
+  ])('%j -> %j ms', (header, ms) => expect(retryAfterMs(header, now)).toBe(ms));
 
   it('a 429 refusal carries its status and Retry-After into the error the queue classifies', () => {
     const error = rejectionError(readRejection(429, { 'retry-after': '2' }, '{}'), undefined, 'http://x');

@@ -37,7 +37,7 @@ export function refusalFromFault(reject: HandshakeReject, requestId: string): Re
  * `Authorization: Token <key>` (or `Bearer <key>` for a JWT), or the browser form: the
  * subprotocols `token, <key>`. apiKey null: no authentication, like self-hosted Deepgram.
  */
-function isAuthorized(request: IncomingMessage, apiKey: string | null): boolean {
+export function isAuthorized(request: IncomingMessage, apiKey: string | null): boolean {
   if (apiKey === null) return true;
   const match = /^(token|bearer)\s+(.+)$/i.exec(request.headers.authorization ?? '');
   if (match) return match[2]?.trim() === apiKey;

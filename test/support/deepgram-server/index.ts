@@ -16,6 +16,7 @@ export { bareWord } from './messages.js';
 export { CLOSE } from './errors.js';
 export { BROKEN_MESSAGES, seededRandom } from './adversarial.js';
 export { KNOWN_MODELS } from './models.js';
+export { MANAGEMENT_FIXTURES, TEST_PROJECT_ID, INSUFFICIENT_SCOPE } from './management.js';
 export type {
   ScriptWord,
   HandshakeReject,
@@ -28,4 +29,6 @@ export type {
   TextFrameLog,
   ConnectionLog,
   DeepgramServer,
+  ManagementOptions,
+  ManagementRequestLog,
 } from './types.js';

@@ -9,12 +9,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { resolveAdversarial } from './adversarial.js';
 import { ConnectionRecord } from './connection-log.js';
-import { checkHandshake, LISTEN_PATH, refusal, refusalFromFault, requestIdHeader, writeRefusal, type Refusal } from './handshake.js';
+import { checkHandshake, isAuthorized, LISTEN_PATH, refusal, refusalFromFault, requestIdHeader, writeRefusal, type Refusal } from './handshake.js';
+import { isManagementPath, serveManagement } from './management.js';
 import { servePrerecorded } from './prerecorded.js';
 import { checkScript } from './recognizer.js';
 import { ReferenceTimeline } from './reference.js';
 import { LiveSession, type SessionTiming } from './session.js';
-import type { ConnectionLog, DeepgramServer, DeepgramServerOptions } from './types.js';
+import type { ConnectionLog, DeepgramServer, DeepgramServerOptions, ManagementRequestLog } from './types.js';
 
 const DEFAULT_WAIT_MS = 5000;
 
@@ -98,8 +99,11 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
     return undefined;
   };
 
+  const managementRequests: ManagementRequestLog[] = [];
   const http = createServer((request, response) => {
-    const isListen = new URL(request.url ?? '/', 'http://localhost').pathname === LISTEN_PATH;
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (isManagementPath(pathname)) return serveManagement(request, response, isAuthorized(request, apiKey), options.management ?? {}, managementRequests);
+    const isListen = pathname === LISTEN_PATH;
     if (!isListen || request.method !== 'POST') return answerPlainRequest(request, response);
     const record = logAttempt(request, 'prerecorded');
     const busy = overLimit(record);
@@ -184,6 +188,7 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
     url: `http://127.0.0.1:${port}`,
     port,
     connections,
+    managementRequests,
     load,
     async waitForConnections(n, timeoutMs = DEFAULT_WAIT_MS) {
       await waitUntil(() => (connections.length >= n ? true : undefined), timeoutMs, `${n} connection(s)`);

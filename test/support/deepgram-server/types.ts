@@ -105,6 +105,30 @@ export interface DeepgramServerOptions {
   concurrencyLimit?: number;
   /** The Retry-After header of a 429 for the limit, in seconds; default 1; null: no header. */
   retryAfterSec?: number | null;
+  /** The management API (GET /v1/auth/token, /v1/projects, a request's details, /v1/models): README.md "Management API". */
+  management?: ManagementOptions;
+}
+
+export interface ManagementOptions {
+  /** 'no-usage-scope': the key may transcribe but not read usage (403 on a request's details); 'invalid': every management call is 401. */
+  key?: 'valid' | 'no-usage-scope' | 'invalid';
+  /** The key's scopes as GET /v1/auth/token reports them; default ['member'] (['usage:write'] for 'no-usage-scope'). */
+  scopes?: string[];
+  /** What GET /v1/projects/{id}/requests/{request_id} knows: billed USD and audio seconds per request id; others are 404. */
+  requests?: Record<string, { usd: number; duration: number; model?: string; created?: string }>;
+  /** Wait this long before every management answer (a slow server). */
+  delayMs?: number;
+  /** Answer a request's details as the bare object (older answers) instead of wrapped in `request`. */
+  bareRequest?: boolean;
+}
+
+export interface ManagementRequestLog {
+  method: string;
+  path: string;
+  /** The query string, with its "?" ("" when none). */
+  query: string;
+  authorization?: string;
+  at: number;
 }
 
 /** `at` in every log entry: ms since the handshake request arrived (performance.now based). */
@@ -187,6 +211,8 @@ export interface DeepgramServer {
   comeBack(): Promise<void>;
   /** Terminates all sockets and stops listening. */
   close(): Promise<void>;
+  /** Every management API request, in order (not in `connections`). */
+  managementRequests: ManagementRequestLog[];
   /** Requests in flight now (accepted and not yet closed), the most there ever were, and the 429s sent for the limit. */
   readonly load: { inFlight: number; peak: number; refused: number };
 }

@@ -42,7 +42,7 @@ function requestDetails(requestId: string, options: ManagementOptions): object |
   const billed = options.requests?.[requestId];
   if (!billed) return undefined;
   const base = MANAGEMENT_FIXTURES.request.request;
-  const details = { ...base.response.details, usd: billed.usd, duration: billed.duration, total_audio: billed.duration };
+  const details: Record<string, unknown> = { ...base.response.details, usd: billed.usd, duration: billed.duration, total_audio: billed.duration };
   const request = {
     ...base,
     request_id: requestId,

@@ -173,6 +173,7 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
   );
   addOptions(live, 'live');
   addConfigCommand(program, run);
+  addAccountCommands(program, run);
 
   const completion = program
     .command('completion')
@@ -221,6 +222,51 @@ function addConfigCommand(program: Command, run: Runner): void {
       const { runConfig, unknownConfigAction } = await import('./commands/config.js');
       if (config.args.length > 0) throw unknownConfigAction(config.args[0]!);
       return runConfig(ctx, 'list', [], globals.profile !== undefined ? { profile: globals.profile } : {});
+    }),
+  );
+}
+
+/** `models`, `doctor` and `usage`: Deepgram's management API (the SDK loads only when they run). */
+function addAccountCommands(program: Command, run: Runner): void {
+  const models = program
+    .command('models')
+    .description("Deepgram's speech-to-text models and their languages (kept a day in the cache directory)")
+    .option('--format <format>', 'text (a table) or json (one model a line)')
+    .option('--refresh', 'ask Deepgram again, whatever the cache holds')
+    .option('--offline', 'only the cached list: no network (what completion uses)')
+    .option('--names', 'only the names --model takes, one a line')
+    .addHelpText('after', EXIT_CODES_HELP);
+  addOptions(models, 'models');
+  models.action(
+    run(models, async (ctx, globals) => {
+      const { runModels } = await import('./commands/models.js');
+      return runModels(ctx, models.opts(), globals.profile);
+    }),
+  );
+  const doctor = program
+    .command('doctor')
+    .description('check the key, the network, the recorder and microphone, decoders, config and archive: one line each')
+    .option('--no-mic', 'skip the 2 s microphone check')
+    .addHelpText('after', EXIT_CODES_HELP);
+  addOptions(doctor, 'doctor');
+  doctor.action(
+    run(doctor, async (ctx, globals) => {
+      const { runDoctor } = await import('./commands/doctor.js');
+      return runDoctor(ctx, doctor.opts(), globals.profile);
+    }),
+  );
+  const usage = program
+    .command('usage')
+    .description('audio time and cost per day and model, from the archive: estimated, and billed where the key may read usage')
+    .option('--month', 'this calendar month (the default: the last 30 days)')
+    .option('--since <when>', 'from a date (2026-01-31) or a span back from now (7d, 12h)')
+    .option('--format <format>', 'text (a table) or json (one row a line)')
+    .addHelpText('after', EXIT_CODES_HELP);
+  addOptions(usage, 'usage');
+  usage.action(
+    run(usage, async (ctx, globals) => {
+      const { runUsage } = await import('./commands/usage.js');
+      return runUsage(ctx, usage.opts(), globals.profile);
     }),
   );
 }

@@ -3,11 +3,13 @@ import { CONFIG_KEYS } from '../settings/config-file.js';
 import { optionsFor, type OptionSpec } from '../settings/options.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-const COMMANDS = ['live', 'file', 'config', 'completion', 'help'];
+const COMMANDS = ['live', 'file', 'config', 'completion', 'models', 'doctor', 'usage', 'help'];
 const CONFIG_ACTIONS = ['set', 'get', 'list', 'unset', 'path', 'profiles'];
 const GLOBAL_FLAGS = ['--profile', '--verbose', '--no-color', '--help', '--version'];
 /** Profile names are read at completion time, so new profiles complete at once. */
 const PROFILES_COMMAND = 'transcribe config profiles 2>/dev/null';
+/** Model names come from the cached list only (never the network); they are plain words (src/account/parse-answers.ts). */
+const MODELS_COMMAND = 'transcribe models --offline --names 2>/dev/null';
 
 const longFlags = (spec: OptionSpec<unknown>) => spec.flags.map((flag) => flag.split(' ')[0]!);
 const takesValue = (spec: OptionSpec<unknown>) => spec.flags[0]!.includes('<');
@@ -54,6 +56,7 @@ _transcribe() {
   case "$prev" in
     --profile) _transcribe_profiles; return ;;
     --output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --model) COMPREPLY=($(compgen -W "$(${MODELS_COMMAND})" -- "$cur")); return ;;
   esac
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "${COMMANDS.join(' ')} --help --version" -- "$cur")); return
@@ -88,6 +91,7 @@ function fishScript(): string {
     `complete -c transcribe -n '__fish_seen_subcommand_from set get unset' -a '${CONFIG_KEYS.join(' ')}'`,
     "complete -c transcribe -n '__fish_seen_subcommand_from get list' -l show-secret -d 'print the API key in full'",
     `complete -c transcribe -n '__fish_seen_subcommand_from completion' -a '${SHELLS.join(' ')}'`,
+    `complete -c transcribe -n '__fish_seen_subcommand_from file live' -l model -r -f -a '(${MODELS_COMMAND})' -d 'Deepgram model'`,
   ];
   for (const command of ['file', 'live'] as const) {
     for (const spec of specsOf(command)) {

@@ -1,5 +1,6 @@
 import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
+import { checkModelName } from '../account/model-check.js';
 import { escapeControls } from '../escape-controls.js';
 import { checkTransport, credentials, hostedSpeedWarning } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
@@ -55,6 +56,7 @@ export async function runFile(context: Context, paths: string[], flags: FileFlag
   const resolved = resolveSettings(flags, context.env, config.layers, 'file');
   checkConflicts(resolved);
   const { settings, describe } = resolved;
+  checkModelName(settings.model, settings.apiUrl, context.env);
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
   const warnings = [...config.warnings, ...resolved.warnings, ...checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure)];
   const { isMany, runMany } = await import('./file-many.js');

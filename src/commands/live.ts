@@ -2,6 +2,7 @@ import { listDevices } from '../audio/devices.js';
 import { SilenceGuard, type SilenceReport } from '../audio/levels.js';
 import { formatOf, startRecording, type RecorderOptions } from '../audio/recorder.js';
 import type { Context } from '../context.js';
+import { checkModelName } from '../account/model-check.js';
 import { checkTransport, credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { preloadTransport } from '../deepgram/session.js';
@@ -41,6 +42,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     const { runLevelCheck } = await import('./live-check.js');
     return runLevelCheck(context, recorder);
   }
+  checkModelName(settings.model, settings.apiUrl, context.env);
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
   const transportWarnings = checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure);
   checkOutputPaths(settings);

@@ -16,8 +16,9 @@ import {
   parseShard,
 } from './parsers.js';
 import { parseServe } from '../serve/address.js';
+import { parsePrices } from '../usage/prices.js';
 
-export type CommandName = 'file' | 'live';
+export type CommandName = 'file' | 'live' | 'doctor' | 'models' | 'usage';
 export type OptionGroup = 'Connection' | 'Deepgram' | 'Audio' | 'Output';
 
 /**
@@ -58,6 +59,8 @@ function list<T>(spec: Omit<OptionSpec<T[]>, 'parse'> & { parseItem: (raw: strin
 }
 
 const STREAMING: readonly CommandName[] = ['file', 'live'];
+/** Everything that talks to Deepgram: the streaming commands and the account ones. */
+const DEEPGRAM: readonly CommandName[] = [...STREAMING, 'doctor', 'models', 'usage'];
 
 export const options = {
   apiKey: option({
@@ -65,7 +68,7 @@ export const options = {
     flags: ['--api-key <key>'],
     env: 'DEEPGRAM_API_KEY',
     group: 'Connection',
-    commands: STREAMING,
+    commands: DEEPGRAM,
     help: 'Deepgram API key (prefer the environment variable: flags end up in shell history)',
     parse: parseApiKey,
     secret: true,
@@ -75,7 +78,7 @@ export const options = {
     flags: ['--api-url <url>'],
     env: 'DEEPGRAM_API_URL',
     group: 'Connection',
-    commands: STREAMING,
+    commands: DEEPGRAM,
     help: 'Deepgram base URL; http:// or ws:// for a self-hosted server',
     parse: parseApiUrl,
     defaultValue: 'https://api.deepgram.com',
@@ -85,7 +88,7 @@ export const options = {
     flags: ['--allow-insecure', '--no-allow-insecure'],
     env: 'TRANSCRIBE_ALLOW_INSECURE',
     group: 'Connection',
-    commands: STREAMING,
+    commands: DEEPGRAM,
     help: 'send the API key over plain http:// or ws:// to another machine (this machine needs no opt-in)',
     parse: parseBoolean,
     defaultValue: false,
@@ -404,6 +407,15 @@ export const options = {
     help: 'with --serve: keep serving after the session ends, until Ctrl+C (else 3 s more)',
     parse: parseBoolean,
     defaultValue: false,
+  }),
+  prices: option({
+    key: 'prices',
+    flags: ['--prices <list>'],
+    env: 'TRANSCRIBE_PRICES',
+    group: 'Deepgram',
+    commands: ['usage'],
+    help: 'your price per audio minute in USD, for the estimate, e.g. "nova-3=0.0077,nova-2=0.0058" (over the shipped table)',
+    parse: parsePrices,
   }),
 };
 

@@ -31,6 +31,8 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): Record<s
   }
   // Never the user's own config: an empty directory (removed after the test) unless the test gives one.
   Object.assign(env, { FORCE_COLOR: '0', NO_COLOR: '1', TRANSCRIBE_CONFIG_DIR: tempDir('transcribe-config-') });
+  // Nor the user's cache: the cached model list decides --model suggestions.
+  env.XDG_CACHE_HOME = tempDir('transcribe-cache-');
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

@@ -1,5 +1,5 @@
 // The Deepgram side of `doctor`: the --api-url, the API's round trip, the key (project, scopes).
-import { ForbiddenError, managementTarget, openManagementApi, type KeyDetails, type ManagementApi } from '../account/management.js';
+import { ForbiddenError, managementTarget, mayReadUsage, openManagementApi, type KeyDetails, type ManagementApi } from '../account/management.js';
 import { isDeepgramHosted } from '../deepgram/credentials.js';
 import { displayUrl } from '../display-url.js';
 import { NetworkError, TranscribeError, UsageError } from '../errors.js';
@@ -55,7 +55,8 @@ function apiResult(rttMs: number): CheckResult {
 }
 
 async function keyResult(api: ManagementApi, details: KeyDetails): Promise<CheckResult> {
-  const scopes = details.scopes.length ? `scopes ${details.scopes.join(', ')}` : 'scopes not reported';
+  const usage = mayReadUsage(details.scopes) === false ? ' (no usage:read: transcribe usage shows estimates only)' : '';
+  const scopes = details.scopes.length ? `scopes ${details.scopes.join(', ')}${usage}` : 'scopes not reported';
   let project = details.projectId ? `project ${details.projectId}` : 'project unknown';
   try {
     const projects = await api.projects();

@@ -42,8 +42,11 @@ export function readModelsCache(env: Record<string, string | undefined>): Cached
   }
 }
 
+/** The --api-url as stored: no user:password, no trailing slash. */
+const sourceOf = (apiUrl: string): string => displayUrl(apiUrl).replace(/\/$/, '');
+
 export function isFresh(cache: CachedModels, apiUrl: string, now: number): boolean {
-  return cache.apiUrl === displayUrl(apiUrl) && now - cache.fetchedAt >= 0 && now - cache.fetchedAt < MODELS_MAX_AGE_MS;
+  return cache.apiUrl === sourceOf(apiUrl) && now - cache.fetchedAt >= 0 && now - cache.fetchedAt < MODELS_MAX_AGE_MS;
 }
 
 /** Replaces the cache atomically (a temp file with a random name, exclusive, then rename). Throws on failure: the caller warns. */
@@ -57,7 +60,7 @@ export function writeModelsCache(env: Record<string, string | undefined>, apiUrl
     streaming: model.streaming,
     batch: model.batch,
   }));
-  const body = JSON.stringify({ apiUrl: displayUrl(apiUrl), fetchedAt: now, stt }) + '\n';
+  const body = JSON.stringify({ apiUrl: sourceOf(apiUrl), fetchedAt: now, stt }) + '\n';
   const temporary = join(dir, `.models.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temporary, 'wx', 0o600);
   try {

@@ -11,8 +11,25 @@ import { parseBilledRequest, parseKeyDetails, parseModels, parseProjects } from 
 /** Ids go into the URL path: a server-given id such as "../keys" must not change the endpoint. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** A 3xx answer: the SDK would take it for a success, so fetch itself refuses it. */
+class RedirectRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
 /** Redirects are shown, never followed: the key goes only where --api-url says. */
-const noRedirects: typeof fetch = (input, init) => fetch(input, { ...init, redirect: 'manual' });
+const noRedirects: typeof fetch = async (input, init) => {
+  const response = await fetch(input, { ...init, redirect: 'manual' });
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel();
+    throw new RedirectRefused(response.status, Object.fromEntries(response.headers));
+  }
+  return response;
+};
 
 const MAX_BODY_BYTES = 4 << 20;
 
@@ -91,6 +108,7 @@ export class SdkManagementApi implements ManagementApi {
   }
 
   private transportError(error: unknown, what: string): TranscribeError {
+    if (error instanceof RedirectRefused) return this.statusError(error.status, error.headers, '', what);
     if (error instanceof Error && error.name === 'TimeoutError') return this.timeoutError(what);
     // fetch wraps the socket's error (ECONNREFUSED...) as its cause.
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;

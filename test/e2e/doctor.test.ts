@@ -155,3 +155,20 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'arecord', 'sox'))('transcribe do
     expect(silent.code).toBe(4);
   }, 60_000);
 });
+
+describe('transcribe doctor in a pipe', () => {
+  it('writes no escape codes, even with colour allowed by the environment', async () => {
+    const result = await runCli(['doctor', '--no-mic'], {
+      env: {
+        NO_COLOR: undefined,
+        FORCE_COLOR: undefined,
+        TERM: 'xterm-256color',
+        DEEPGRAM_API_KEY: undefined,
+        PATH: EMPTY_PATH,
+        XDG_DATA_HOME: tempDir('transcribe-doctor-data-'),
+      },
+    });
+    expect(result.stdout).toContain('FAIL  key ');
+    expect(result.stdout + result.stderr).not.toContain('\x1b');
+  });
+});

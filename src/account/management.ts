@@ -51,7 +51,9 @@ export class ForbiddenError extends AuthError {
   ) {
     super(
       `Deepgram refused ${what} to this API key (HTTP 403${serverMessage ? `: ${serverMessage.replace(/\.$/, '')}` : ''})`,
-      'use a key whose role includes the scope needed (usage:read for usage; member and above have it), from the Deepgram console',
+      what === 'usage'
+        ? 'use a key whose role may read usage (usage:read; member and above have it), from the Deepgram console'
+        : 'use a key whose role allows it (member and above), from the Deepgram console',
     );
   }
 }

@@ -1,7 +1,7 @@
 // Deepgram's model list, kept a day in the user's cache directory, so that `--model` completion and
 // "did you mean" read a file and never the network. Written 0600 in a 0700 directory, atomically.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { displayUrl } from '../display-url.js';
@@ -31,8 +31,8 @@ export interface CachedModels {
 /** The cached list, or undefined when there is none or it is unreadable (never an error: it is only a cache). */
 export function readModelsCache(env: Record<string, string | undefined>): CachedModels | undefined {
   try {
+    if (statSync(modelsCachePath(env)).size > MAX_CACHE_BYTES) return undefined;
     const raw = readFileSync(modelsCachePath(env));
-    if (raw.length > MAX_CACHE_BYTES) return undefined;
     const data = JSON.parse(raw.toString('utf8')) as { apiUrl?: unknown; fetchedAt?: unknown; stt?: unknown };
     if (typeof data.apiUrl !== 'string' || typeof data.fetchedAt !== 'number') return undefined;
     // Stored in the API's own shape, so one parser checks both.

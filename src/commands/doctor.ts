@@ -3,8 +3,8 @@ import type { Context } from '../context.js';
 import { accountChecks } from '../doctor/account.js';
 import { checkDecoders, checkMicrophone, checkRecorder, microphoneSkipped } from '../doctor/audio.js';
 import { checkArchive, checkConfigFile } from '../doctor/files.js';
-import { doctorExitCode, formatResult, type CheckResult } from '../doctor/verdict.js';
-import { formatError, type ExitCodeValue } from '../errors.js';
+import { doctorExitCode, fail, formatResult, type CheckResult } from '../doctor/verdict.js';
+import { TranscribeError, type ExitCodeValue } from '../errors.js';
 import { loadConfig } from '../settings/load-config.js';
 import { resolveSettings, type Flags } from '../settings/resolve.js';
 
@@ -25,7 +25,7 @@ export async function runDoctor(context: Context, flags: DoctorFlags, profile?: 
     results.push(result);
     context.stdout.write(formatResult(result, color));
   };
-  const config = checkConfigFile(context.env);
+  let config = checkConfigFile(context.env);
   let settings;
   let keySource = 'the API key';
   try {
@@ -35,7 +35,8 @@ export async function runDoctor(context: Context, flags: DoctorFlags, profile?: 
     keySource = resolved.describe('apiKey');
   } catch (error) {
     // A broken config file is itself the finding; the other checks go on from flags and environment.
-    context.stderr.write(formatError(error, context.verbose));
+    if (!(error instanceof TranscribeError)) throw error;
+    config = fail('config', error.message, error.hint ?? '', error.exitCode);
     settings = resolveSettings(flags, context.env, undefined, 'doctor').settings;
   }
   for (const result of await accountChecks(settings, keySource)) show(result);

@@ -172,3 +172,20 @@ describe('transcribe doctor in a pipe', () => {
     expect(result.stdout + result.stderr).not.toContain('\x1b');
   });
 });
+
+describe('transcribe doctor with a broken config file', () => {
+  it('reports it on the config line and checks the rest from flags and the environment', async () => {
+    const server = await startDeepgramServer();
+    try {
+      const config = tempDir('transcribe-doctor-config-');
+      writeFileSync(join(config, 'config.json'), '{"model": nova}\n', { mode: 0o600 });
+      const result = await doctor(['--no-mic'], { TRANSCRIBE_CONFIG_DIR: config, DEEPGRAM_API_URL: server.url });
+      expect(lines(result.stdout)[0]).toBe(KEY_OK);
+      expect(lines(result.stdout)[6]).toMatch(/^FAIL {2}config {6}.*config\.json.* — /);
+      // The recorder (no PATH here) fails first: its class is the exit code.
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 4, stderr: '' });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -17,6 +17,8 @@ declare const window: any;
 declare const document: any;
 declare const getComputedStyle: any;
 declare const MutationObserver: any;
+declare const navigator: any;
+declare const Navigator: any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
@@ -190,6 +192,33 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
     // Shown over a stand-in for video: the page itself is transparent.
     await overlay.evaluate(() => (document.documentElement.style.background = 'linear-gradient(135deg, #3a6186, #89253e)'));
     await screenshot(overlay, 'overlay.png');
+    expect((await serving.stop()).code).toBe(0);
+  }, 60_000);
+
+  it('Copy puts what was said on the clipboard, also where the clipboard API is missing (plain http to another machine)', async () => {
+    const serving = await serveFile(SCRIPT, ['--speed', 'max']);
+    await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(serving.url).origin });
+    const expected = '[00:00:00] Hello from transcribe.\n[00:00:02] This sample was made with espeak.\n[00:00:05] The quick brown fox jumps.\n';
+    const page = await browser.newPage();
+    await page.goto(serving.url);
+    await waitForEnd(page);
+    await page.evaluate(() => navigator.clipboard.writeText('before'));
+    await page.click('#copy');
+    await page.waitForFunction(() => document.getElementById('copy').textContent === 'Copied', undefined, { polling: 50 });
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
+    // Not a secure context: no navigator.clipboard; the page falls back to a selected text area.
+    const insecure = await browser.newPage();
+    await insecure.addInitScript(() => {
+      window.clipboardForTest = navigator.clipboard;
+      Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+    });
+    await insecure.goto(serving.url);
+    await waitForEnd(insecure);
+    await insecure.evaluate(() => window.clipboardForTest.writeText('before'));
+    await insecure.click('#copy');
+    await insecure.waitForFunction(() => document.getElementById('copy').textContent === 'Copied', undefined, { polling: 50 });
+    expect(await insecure.evaluate(() => window.clipboardForTest.readText())).toBe(expected);
+    expect(await insecure.$$('textarea')).toHaveLength(0);
     expect((await serving.stop()).code).toBe(0);
   }, 60_000);
 

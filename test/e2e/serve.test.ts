@@ -163,6 +163,12 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
       'Ana',
     ]);
     await page.fill('#search', '');
+    // The header's search box lines up with the transcript's lines below it.
+    const lefts = await page.evaluate(() => [
+      document.querySelector('#search').getBoundingClientRect().left,
+      document.querySelector('#finals li').getBoundingClientRect().left,
+    ]);
+    expect(lefts[0]).toBe(lefts[1]);
     await screenshot(page, 'page.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 390, height: 700 });
@@ -191,6 +197,16 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
     await overlay.waitForFunction(() => document.body.textContent!.includes('fox'));
     // Shown over a stand-in for video: the page itself is transparent.
     await overlay.evaluate(() => (document.documentElement.style.background = 'linear-gradient(135deg, #3a6186, #89253e)'));
+    // A caption that wraps is split evenly: no last row holding one orphaned word.
+    const rows = await overlay.$$eval('.line', (lines) =>
+      lines.map((line) => {
+        const range = document.createRange();
+        range.selectNodeContents(line);
+        return [...range.getClientRects()].map((rect) => Math.round(rect.width));
+      }),
+    );
+    expect(rows.flat().length).toBeGreaterThan(2); // the first line wraps at this size
+    for (const widths of rows) expect(Math.min(...widths) / Math.max(...widths)).toBeGreaterThan(0.6);
     await screenshot(overlay, 'overlay.png');
     expect((await serving.stop()).code).toBe(0);
   }, 60_000);

@@ -173,6 +173,11 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 390, height: 700 });
     await screenshot(page, 'page-phone-dark.png');
+    const edges = await page.evaluate(() => [
+      document.querySelector('#search').getBoundingClientRect().right,
+      document.querySelector('#finals li').getBoundingClientRect().right,
+    ]);
+    expect(edges[0]).toBe(edges[1]);
     const result = await serving.stop();
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('Ana: Hello there, Bo.\nBo: Hi, Ana.\nAna: How are you?\n');

@@ -9,7 +9,7 @@
 //   8. pacing accuracy at --speed 1 and 1.25                (bench/pacing.ts, server frame log)
 //   9. peak RSS of a 500 MiB --batch upload vs 50 MiB       (bench/batch-memory.ts, /usr/bin/time -v)
 //  10. many files: 10,000 under an account limit; --jobs 1/4/16/64 (bench/many.ts)
-//  11. --serve with 200 SSE clients: stdout p99 vs without, final -> client event p99 (bench/serve-latency.ts)
+//  11. --serve with 200 SSE clients, 1x and 10x: stdout p99 vs without, final -> client event p99 (bench/serve-latency.ts)
 // Every figure is a median over several runs, next to a baseline measured in this same run.
 // `npm run bench -- live memory` runs only the measures named (startup, config, first-frame,
 // memory, latency, live, pacing, batch, many, serve).

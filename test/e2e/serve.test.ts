@@ -17,6 +17,8 @@ declare const window: any;
 declare const document: any;
 declare const getComputedStyle: any;
 declare const MutationObserver: any;
+declare const navigator: any;
+declare const Navigator: any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 const SCRIPT = scriptFromText('Hello from transcribe. This sample was made with espeak. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
@@ -161,10 +163,21 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
       'Ana',
     ]);
     await page.fill('#search', '');
+    // The header's search box lines up with the transcript's lines below it.
+    const lefts = await page.evaluate(() => [
+      document.querySelector('#search').getBoundingClientRect().left,
+      document.querySelector('#finals li').getBoundingClientRect().left,
+    ]);
+    expect(lefts[0]).toBe(lefts[1]);
     await screenshot(page, 'page.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 390, height: 700 });
     await screenshot(page, 'page-phone-dark.png');
+    const edges = await page.evaluate(() => [
+      document.querySelector('#search').getBoundingClientRect().right,
+      document.querySelector('#finals li').getBoundingClientRect().right,
+    ]);
+    expect(edges[0]).toBe(edges[1]);
     const result = await serving.stop();
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('Ana: Hello there, Bo.\nBo: Hi, Ana.\nAna: How are you?\n');
@@ -189,7 +202,44 @@ describe.skipIf(missing('chromium'))('--serve in a real browser (headless chromi
     await overlay.waitForFunction(() => document.body.textContent!.includes('fox'));
     // Shown over a stand-in for video: the page itself is transparent.
     await overlay.evaluate(() => (document.documentElement.style.background = 'linear-gradient(135deg, #3a6186, #89253e)'));
+    // A caption that wraps is split evenly: no last row holding one orphaned word.
+    const rows = await overlay.$$eval('.line', (lines) =>
+      lines.map((line) => {
+        const range = document.createRange();
+        range.selectNodeContents(line);
+        return [...range.getClientRects()].map((rect) => Math.round(rect.width));
+      }),
+    );
+    expect(rows.flat().length).toBeGreaterThan(2); // the first line wraps at this size
+    for (const widths of rows) expect(Math.min(...widths) / Math.max(...widths)).toBeGreaterThan(0.6);
     await screenshot(overlay, 'overlay.png');
+    expect((await serving.stop()).code).toBe(0);
+  }, 60_000);
+
+  it('Copy puts what was said on the clipboard, also where the clipboard API is missing (plain http to another machine)', async () => {
+    const serving = await serveFile(SCRIPT, ['--speed', 'max']);
+    await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(serving.url).origin });
+    const expected = '[00:00:00] Hello from transcribe.\n[00:00:02] This sample was made with espeak.\n[00:00:05] The quick brown fox jumps.\n';
+    const page = await browser.newPage();
+    await page.goto(serving.url);
+    await waitForEnd(page);
+    await page.evaluate(() => navigator.clipboard.writeText('before'));
+    await page.click('#copy');
+    await page.waitForFunction(() => document.getElementById('copy').textContent === 'Copied', undefined, { polling: 50 });
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
+    // Not a secure context: no navigator.clipboard; the page falls back to a selected text area.
+    const insecure = await browser.newPage();
+    await insecure.addInitScript(() => {
+      window.clipboardForTest = navigator.clipboard;
+      Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+    });
+    await insecure.goto(serving.url);
+    await waitForEnd(insecure);
+    await insecure.evaluate(() => window.clipboardForTest.writeText('before'));
+    await insecure.click('#copy');
+    await insecure.waitForFunction(() => document.getElementById('copy').textContent === 'Copied', undefined, { polling: 50 });
+    expect(await insecure.evaluate(() => window.clipboardForTest.readText())).toBe(expected);
+    expect(await insecure.$$('textarea')).toHaveLength(0);
     expect((await serving.stop()).code).toBe(0);
   }, 60_000);
 

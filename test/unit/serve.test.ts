@@ -229,6 +229,64 @@ describe('CaptionServer in-process', () => {
     stalled.destroy();
   });
 
+  /** A raw /events client: every byte the server sent, until `done(text)`. */
+  function rawEvents(headers: string, done: (text: string) => boolean): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let text = '';
+      const socket = connect(server!.port, '127.0.0.1', () => socket.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`));
+      socket.setEncoding('latin1').on('data', (chunk: string) => {
+        text += chunk;
+        if (done(text)) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  it('events go to each socket as they are: no chunked framing, the body ends with the connection', async () => {
+    server = await CaptionServer.start({ address: { host: '127.0.0.1', port: 0 }, retryMs: 500 });
+    const received = rawEvents('', (text) => text.includes('"b"}\n\n'));
+    while (server.clientCount === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    server.publish('{"type":"final","text":"a"}');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    server.publish('{"type":"final","text":"b"}');
+    const [head, body] = (await received).split('\r\n\r\n') as [string, string];
+    expect(head).toMatch(/\r\nConnection: close(\r\n|$)/);
+    expect(head).not.toMatch(/Transfer-Encoding/i);
+    expect(body).toBe('retry: 500\n\nid: 1\ndata: {"type":"final","text":"a"}\n\nid: 2\ndata: {"type":"final","text":"b"}\n\n');
+  });
+
+  it('a dropped slow client resumes with the last id it got: every event once, none lost', async () => {
+    server = await CaptionServer.start({ address: { host: '127.0.0.1', port: 0 }, clientBufferBytes: 64 * 1024 });
+    const stalled = connect(server.port, '127.0.0.1');
+    stalled.write('GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    stalled.pause();
+    while (server.clientCount === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    let published = 0;
+    for (; published < 3000 && server.clientCount > 0; published++) {
+      server.publish(JSON.stringify({ type: 'final', text: `${published} ${'x'.repeat(10_000)}` }));
+      if (published % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(server.clientCount).toBe(0);
+    // What the dropped client still reads: the kernel's buffers, up to where the server cut it.
+    const got = await new Promise<string>((resolve) => {
+      let text = '';
+      stalled.setEncoding('latin1').on('data', (chunk: string) => (text += chunk));
+      stalled.on('close', () => resolve(text));
+      stalled.resume();
+    });
+    const ids = [...got.matchAll(/^id: (\d+)\ndata: .*\n\n/gm)].map((match) => Number(match[1]));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.length).toBeLessThan(published);
+    for (; published < 3010; published++) server.publish(JSON.stringify({ type: 'final', text: `${published}` }));
+    const last = ids.at(-1)!;
+    const resumed = await rawEvents(`Last-Event-ID: ${last}\r\n`, (text) => text.includes('"text":"3009"}\n\n'));
+    const again = [...resumed.matchAll(/^id: (\d+)\n/gm)].map((match) => Number(match[1]));
+    expect([...ids, ...again]).toEqual(Array.from({ length: 3010 }, (_, i) => i + 1));
+  });
+
   it('with a token: 401 without it, the page with it', async () => {
     server = await CaptionServer.start({ address: { host: '127.0.0.1', port: 0 }, token: 'tok' });
     expect(await get('/')).toMatchObject({ status: 401, body: 'this server needs the access token printed when it started (?token=...)\n' });

@@ -129,7 +129,8 @@ function flash(button, text) {
   setTimeout(() => (button.textContent = before), 1200);
 }
 
-document.getElementById('copy').addEventListener('click', async (click) => {
+const copyButton = document.getElementById('copy');
+copyButton.addEventListener('click', async () => {
   const text = toText(lines);
   try {
     await navigator.clipboard.writeText(text);
@@ -142,7 +143,8 @@ document.getElementById('copy').addEventListener('click', async (click) => {
     document.execCommand('copy');
     area.remove();
   }
-  flash(click.currentTarget, 'Copied');
+  // Not the event's currentTarget: after the await it is null.
+  flash(copyButton, 'Copied');
 });
 
 const EXPORTS = {

@@ -14,6 +14,7 @@ import {
   parseSpeed,
   parseString,
   parseShard,
+  parseDuration,
 } from './parsers.js';
 import { parseServe } from '../serve/address.js';
 
@@ -404,6 +405,24 @@ export const options = {
     help: 'with --serve: keep serving after the session ends, until Ctrl+C (else 3 s more)',
     parse: parseBoolean,
     defaultValue: false,
+  }),
+  stopAfter: option({
+    key: 'stop-after',
+    flags: ['--stop-after <duration>'],
+    env: 'TRANSCRIBE_STOP_AFTER',
+    group: 'Audio',
+    commands: ['live'],
+    help: 'end the session by itself after this long, as Ctrl+C does but exit 0 (90s, 15m, 1h; a number is seconds)',
+    parse: parseDuration,
+  }),
+  stopOnSilence: option({
+    key: 'stop-on-silence',
+    flags: ['--stop-on-silence <seconds>'],
+    env: 'TRANSCRIBE_STOP_ON_SILENCE',
+    group: 'Audio',
+    commands: ['live'],
+    help: 'end the session by itself after this long below -50 dBFS (not counted while paused), exit 0',
+    parse: parseDuration,
   }),
 };
 

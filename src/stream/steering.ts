@@ -26,6 +26,8 @@ export interface SteeringOptions extends StopLimits {
   notice(text: string): void;
   /** The status line wants the input level. */
   measureLevel?: boolean;
+  /** Something the status line shows changed (a final, a pause, a mark). */
+  changed?: () => void;
 }
 
 const LAG_SAMPLES = 9;
@@ -82,10 +84,16 @@ export class Steering implements StreamSteering {
     this.lines.push(utterance.text);
     this.keptChars += utterance.text.length + 1;
     while (this.keptChars > KEPT_CHARS && this.lines.length > 1) this.keptChars -= this.lines.shift()!.length + 1;
+    this.options.changed?.();
   }
 
   reconnecting(down: boolean): void {
     this.down = down;
+  }
+
+  /** Connected, and audio is going out: what the status line waits for. */
+  get streaming(): boolean {
+    return this.finalize !== undefined;
   }
 
   /** Now on the session timeline. */
@@ -103,10 +111,11 @@ export class Steering implements StreamSteering {
     if (this.pauses.pause(this.sent)) {
       this.options.output.pause?.(this.now);
       this.finalize?.();
-      return;
+    } else {
+      const held = this.pauses.resume() ?? 0;
+      this.options.output.resume?.(this.now, held);
     }
-    const held = this.pauses.resume() ?? 0;
-    this.options.output.resume?.(this.now, held);
+    this.options.changed?.();
   }
 
   /** Key `m`: the moment on the timeline. */

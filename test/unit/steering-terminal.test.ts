@@ -217,3 +217,19 @@ describe('--stop-after and --stop-on-silence values', () => {
     expect(() => parseDuration(raw)).toThrow('must be a duration such as 90s, 15m or 1h (more than 0, at most 7 days)');
   });
 });
+
+describe('levelDbfs on every live frame (the status line, --stop-on-silence)', () => {
+  it('gives the same level for a frame at an odd byte offset (no Int16Array view there) as for an aligned one', async () => {
+    const { levelDbfs } = await import('../../src/audio/levels.js');
+    const aligned = Buffer.alloc(1600);
+    for (let i = 0; i < 800; i++) aligned.writeInt16LE(((i * 37) % 2000) - 1000, i * 2);
+    const odd = Buffer.alloc(1601).subarray(1);
+    aligned.copy(odd);
+    expect(odd.byteOffset % 2).toBe(1);
+    expect(levelDbfs(odd)).toBe(levelDbfs(aligned));
+    expect(levelDbfs(aligned)).toBeCloseTo(
+      20 * Math.log10(Math.sqrt([...Array(800).keys()].reduce((sum, i) => sum + (((i * 37) % 2000) - 1000) ** 2, 0) / 800) / 32768),
+      10,
+    );
+  });
+});

@@ -51,7 +51,8 @@ describe.skipIf(missing('tmux', 'pulseaudio', 'arecord', 'espeak-ng'))(
     async function start(args: string, width: number, stty?: string, options: Partial<DeepgramServerOptions> = {}) {
       server = await startDeepgramServer({ script: SCRIPT, idleTimeoutMs: 10_000, ...options });
       const env = cliEnv({ ...mic.env, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url, TERM: 'xterm-256color' });
-      const command = `sh -c '"${process.execPath}" "${BIN}" live ${args}; code=$?; ${STTY_AFTER.replace(/'/g, `'"'"'`)}; exit $code'`;
+      // trap: a real SIGINT (once keys are no longer read) must not end this shell before it reports (dash exits on it, and bash after it).
+      const command = `sh -c 'trap : INT; "${process.execPath}" "${BIN}" live ${args}; code=$?; ${STTY_AFTER.replace(/'/g, `'"'"'`)}; exit $code'`;
       const socket = `transcribe-steering-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
       screen = TmuxScreen.start(command, { width, height: 30, env, socket, ...(stty ? { stty } : {}) });
       await server.waitForConnections(1, 10_000);
@@ -148,6 +149,15 @@ describe.skipIf(missing('tmux', 'pulseaudio', 'arecord', 'espeak-ng'))(
       expect(lines.at(-2)).toBe('isig icanon echo');
       expect(lines.some((line) => line.startsWith('transcribe: Deepgram'))).toBe(true);
       expect(lines.some((line) => /^(listening|PAUSED) /.test(line))).toBe(false);
+    }, 60_000);
+
+    it('raw mode ends with the session, not the process: --serve-keep then waits for a Ctrl+C that is a real SIGINT again', async () => {
+      const screen = await start('--stop-after 1s --serve 127.0.0.1:0 --serve-keep', 100);
+      await until('the session to end', () => screenHas(/the captions stay at/), 15_000);
+      screen.sendKeys('C-c');
+      await until('the end', () => screenHas(/^EXIT=/), 10_000);
+      // The terminal echoes it as ^C: it is in its normal mode again, and the signal ended the wait.
+      expect(screen.capture().slice(-2)).toEqual(['^Cisig icanon echo', 'EXIT=0']);
     }, 60_000);
 
     it('--stop-after ends it by itself: exit 0, terminal back to normal', async () => {

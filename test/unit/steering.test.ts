@@ -4,6 +4,7 @@ import { PauseTimeline } from '../../src/stream/pause.js';
 import { Steering } from '../../src/stream/steering.js';
 import { formatSeconds, StopConditions } from '../../src/stream/stop-conditions.js';
 import type { Utterance } from '../../src/transcript/model.js';
+import type { TranscriptOutput } from '../../src/output/transcript-output.js';
 import { startStream } from '../support/stream-harness.js';
 
 /** A Steering that also records every final's times on the session timeline. */
@@ -78,6 +79,44 @@ describe('pause and resume (key space)', () => {
     expect([timeline.map(9.5), timeline.map(10), timeline.map(12 + 1)]).toEqual([9.5, 10, 18]);
     expect(timeline.map(-1)).toBe(-1); // "none" stays none
     expect(timeline.now(13)).toBe(18);
+  });
+});
+
+describe('what the status line shows', () => {
+  const utterance = (end: number): Utterance => ({ text: `line ending ${end}`, start: end - 1, end, channel: 0, confidence: 0.9, words: [] });
+  const output = { open() {}, pause() {}, resume() {}, mark() {} } as unknown as TranscriptOutput;
+
+  it('lag: the median, over the last 9 finals, of the audio clock at arrival minus the end of speech; none while paused or down', () => {
+    const steering = new Steering({ output, end() {}, notice() {} });
+    expect(steering.snapshot().lag).toBeUndefined();
+    const frame = Buffer.alloc(1600);
+    let sent = 0;
+    const advance = (seconds: number) => {
+      for (let i = 0; i < seconds * 20; i++) steering.admit(frame, 0.05, (sent += 0.05) - 0.05);
+    };
+    advance(10);
+    steering.final(utterance(9)); // 1 s behind
+    expect(steering.snapshot().lag).toBeCloseTo(1, 5);
+    steering.final(utterance(9.5)); // 0.5 s
+    steering.final(utterance(7)); // 3 s
+    expect(steering.snapshot().lag).toBeCloseTo(1, 5);
+    steering.reconnecting(true);
+    steering.final(utterance(0)); // a replay's final while down: not a delay anyone waited for
+    expect(steering.snapshot()).toMatchObject({ state: 'reconnecting', lag: expect.closeTo(1, 5) as number });
+    steering.reconnecting(false);
+    for (let i = 0; i < 9; i++) steering.final(utterance(9.8)); // the older ones leave the window
+    expect(steering.snapshot()).toMatchObject({ state: 'listening', elapsed: expect.closeTo(10, 5) as number, lag: expect.closeTo(0.2, 5) as number });
+  });
+
+  it('the level: the loudest frame since the last snapshot', () => {
+    const steering = new Steering({ output, end() {}, notice() {}, measureLevel: true });
+    const loud = Buffer.alloc(1600);
+    for (let i = 0; i < 800; i++) loud.writeInt16LE(i % 2 ? 3277 : -3277, i * 2); // -20 dBFS
+    steering.admit(Buffer.alloc(1600), 0.05, 0);
+    steering.admit(loud, 0.05, 0.05);
+    steering.admit(Buffer.alloc(1600), 0.05, 0.1);
+    expect(steering.snapshot().levelDbfs).toBeCloseTo(-20, 1);
+    expect(steering.snapshot().levelDbfs).toBe(-Infinity);
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scriptFromText, startDeepgramServer, type DeepgramServer, type DeepgramServerOptions } from '../support/deepgram-server/index.js';
@@ -158,6 +158,26 @@ describe.skipIf(missing('tmux', 'pulseaudio', 'arecord', 'espeak-ng'))(
       await until('the end', () => screenHas(/^EXIT=/), 10_000);
       // The terminal echoes it as ^C: it is in its normal mode again, and the signal ended the wait.
       expect(screen.capture().slice(-2)).toEqual(['^Cisig icanon echo', 'EXIT=0']);
+    }, 60_000);
+
+    it('the terminal closing (SIGHUP) while keys are read: the transcript is complete and it exits 129, no crash', async () => {
+      const dir = tempDir('transcribe-steering-');
+      server = await startDeepgramServer({ script: SCRIPT, idleTimeoutMs: 10_000 });
+      const env = cliEnv({ ...mic.env, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url, TERM: 'xterm-256color' });
+      // The shell outlives the terminal (it ignores SIGHUP; transcribe installs its own handler) to record the exit status.
+      const run = `"${process.execPath}" "${BIN}" live --output ${dir}/out.txt`;
+      const socket = `transcribe-steering-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+      screen = TmuxScreen.start(`sh -c 'trap "" HUP; ${run}; echo $? > ${dir}/status'`, { width: 40, height: 10, env, socket });
+      await server.waitForConnections(1, 10_000);
+      await until('some words', () => audio() >= 4 && screenHas(/^listening /));
+      screen.close(); // the terminal window closes: SIGHUP
+      screen = undefined;
+      const deadline = performance.now() + 5000;
+      while (!existsSync(join(dir, 'status')) && performance.now() < deadline) await sleep(50);
+      const connection = await server.waitForClose(0);
+      expect(readFileSync(join(dir, 'status'), 'utf8')).toBe('129\n');
+      expect(connection.textFrames.slice(-2)).toEqual([{ type: 'Finalize' }, { type: 'CloseStream' }]);
+      expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toMatch(/^One two three\.\n/);
     }, 60_000);
 
     it('--stop-after ends it by itself: exit 0, terminal back to normal', async () => {

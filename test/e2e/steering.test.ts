@@ -53,7 +53,7 @@ describe.skipIf(missing('tmux', 'pulseaudio', 'arecord', 'espeak-ng'))(
       const env = cliEnv({ ...mic.env, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url, TERM: 'xterm-256color' });
       // trap: a real SIGINT (once keys are no longer read) must not end this shell before it reports (dash exits on it, and bash after it).
       const command = `sh -c 'trap : INT; "${process.execPath}" "${BIN}" live ${args}; code=$?; ${STTY_AFTER.replace(/'/g, `'"'"'`)}; exit $code'`;
-      const socket = `transcribe-steering-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+      const socket = join(tempDir('transcribe-tmux-'), 'socket'); // removed with its directory after the test
       screen = TmuxScreen.start(command, { width, height: 30, env, socket, ...(stty ? { stty } : {}) });
       await server.waitForConnections(1, 10_000);
       return screen;
@@ -166,7 +166,7 @@ describe.skipIf(missing('tmux', 'pulseaudio', 'arecord', 'espeak-ng'))(
       const env = cliEnv({ ...mic.env, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url, TERM: 'xterm-256color' });
       // The shell outlives the terminal (it ignores SIGHUP; transcribe installs its own handler) to record the exit status.
       const run = `"${process.execPath}" "${BIN}" live --output ${dir}/out.txt`;
-      const socket = `transcribe-steering-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+      const socket = join(tempDir('transcribe-tmux-'), 'socket'); // removed with its directory after the test
       screen = TmuxScreen.start(`sh -c 'trap "" HUP; ${run}; echo $? > ${dir}/status'`, { width: 40, height: 10, env, socket });
       await server.waitForConnections(1, 10_000);
       await until('some words', () => audio() >= 4 && screenHas(/^listening /));

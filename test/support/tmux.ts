@@ -7,14 +7,14 @@ export class TmuxScreen {
     private readonly socket?: string,
   ) {}
 
-  /** tmux's arguments for this screen's server: its own (`-L`) when started with `socket`. */
+  /** tmux's arguments for this screen's server: its own (`-S`) when started with `socket`. */
   private args(...args: string[]): string[] {
-    return this.socket ? ['-L', this.socket, ...args] : args;
+    return this.socket ? ['-S', this.socket, ...args] : args;
   }
 
   /** `stty`: settings for the pane's terminal before the command runs (`cols 0`: a terminal that reports no width). */
   /**
-   * `socket`: a private tmux server (killed by kill()) with `set-clipboard on`, so that what the CLI copies with OSC 52 lands in
+   * `socket`: the path of a private tmux server's socket (put it in a tempDir) (killed by kill()) with `set-clipboard on`, so that what the CLI copies with OSC 52 lands in
    * its paste buffer (clipboard()); the shared server's settings are left alone.
    */
   static start(command: string, options: { width: number; height: number; env: Record<string, string>; stty?: string; socket?: string }): TmuxScreen {
@@ -22,7 +22,7 @@ export class TmuxScreen {
     const exports = Object.entries(options.env)
       .map(([key, value]) => `${key}='${value.replace(/'/g, "'\\''")}'`)
       .join(' ');
-    const server = options.socket ? ['-L', options.socket, '-f', '/dev/null'] : [];
+    const server = options.socket ? ['-S', options.socket, '-f', '/dev/null'] : [];
     execFileSync('tmux', [
       ...server,
       'new-session',

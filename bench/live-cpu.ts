@@ -126,14 +126,21 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number): Promise<
   const env: NodeJS.ProcessEnv = { ...mic.env, DEEPGRAM_API_KEY: API_KEY, DEEPGRAM_API_URL: server.url, NO_COLOR: '1' };
   for (const name of Object.keys(env)) if (name.startsWith('TRANSCRIBE_')) delete env[name];
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof, to see where the time goes
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'live'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_TTY=1: on a pseudo-terminal (script(1)), so that keys are read and the status line is drawn (4 times a second).
+  const onTty = process.env.BENCH_TTY === '1';
+  const command = [process.execPath, ...nodeArgs, CLI, 'live'].map((arg) => `'${arg}'`).join(' ');
+  const child = onTty
+    ? spawn('script', ['-qfec', `exec ${command}`, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [...nodeArgs, CLI, 'live'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stdout.resume();
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const code = exited(child);
   let player: { stop(): void } | undefined;
   try {
-    const pid = child.pid as number;
+    // On a terminal, node is script's child (exec'd by its shell).
+    if (onTty) await waitFor('node under script', () => childrenOf(child.pid as number).length > 0, 10_000);
+    const pid = onTty ? childrenOf(child.pid as number)[0]! : (child.pid as number);
     const heard = (): number => server.connections[0]?.audioSeconds ?? 0;
     await waitFor('the first audio frame', () => (server.connections[0]?.frames.length ?? 0) > 0 || child.exitCode !== null, 20_000);
     if (child.exitCode !== null) throw new Error(`transcribe live exited ${String(child.exitCode)}:\n${stderr}`);
@@ -146,7 +153,7 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number): Promise<
     }
     const recorderCpuMs = childrenOf(pid).reduce((sum, one) => sum + cpuMs(one), 0);
     const run: CpuRun = { cpuMs: cpuMs(pid), recorderCpuMs, audioSeconds: heard(), firstCpuMs, firstAudioSeconds };
-    child.kill('SIGINT');
+    process.kill(pid, 'SIGINT');
     const exit = await code;
     if (exit !== 130) throw new Error(`transcribe live exited ${exit} after SIGINT, not 130:\n${stderr}`);
     return run;
@@ -159,7 +166,8 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number): Promise<
 }
 
 export async function benchLiveCpu(): Promise<Row[]> {
-  const measure = `CPU of node per audio s, transcribe live 16 kHz mono, ${SECONDS} s of speech (median of ${RUNS})`;
+  const tty = process.env.BENCH_TTY === '1' ? ' on a terminal (keys, status line)' : '';
+  const measure = `CPU of node per audio s, transcribe live 16 kHz mono${tty}, ${SECONDS} s of speech (median of ${RUNS})`;
   const goal = `<= ${GOAL_MS_PER_SEC} ms/s (1% of a core)`;
   const absent = missingTools();
   if (absent.length > 0) {

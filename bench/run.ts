@@ -25,6 +25,7 @@ import { benchMemory } from './memory.js';
 import { benchPacing } from './pacing.js';
 import { benchServe } from './serve-latency.js';
 import { benchStartup } from './startup.js';
+import { benchSteeringCpu } from './steering-cpu.js';
 
 const FRAME_GOAL_MS = { min: 20, max: 100 };
 
@@ -43,7 +44,7 @@ function frameRow(what: string, frameBytes: readonly number[]): Row {
 }
 
 /** Measures by name: `npm run bench -- live memory` runs just those (all when none is named). */
-const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'pacing', 'batch', 'many', 'serve'] as const;
+const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'pacing', 'batch', 'many', 'serve', 'steering'] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(MEASURES as readonly string[]).includes(name));
 if (unknown.length) {
@@ -68,6 +69,7 @@ if (wants('first-frame')) {
 if (wants('config')) rows.push(...(await benchConfigGet()));
 if (wants('latency')) rows.push(...(await benchFinalLatency()));
 if (wants('live')) rows.push(...(await benchLiveCpu()));
+if (wants('steering')) rows.push(...benchSteeringCpu());
 if (wants('pacing')) rows.push(...(await benchPacing()));
 if (wants('batch')) rows.push(...(await benchBatchMemory()));
 if (wants('many')) rows.push(...(await benchMany()));

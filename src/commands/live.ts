@@ -15,6 +15,7 @@ import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
 import { serving } from '../serve/serving.js';
+import { steerLive } from './live-steering.js';
 
 export interface LiveFlags extends Flags {
   listDevices?: boolean;
@@ -56,7 +57,11 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
       async () => {
         const recording = startRecording(recorder);
         const guard = new SilenceGuard(recording.format);
-        return await runStream(context, {
+        // Keys and the status line (a terminal only), --stop-after, --stop-on-silence; stopping ends the recording, as its end would.
+        const { stopAfter, stopOnSilence } = settings;
+        const end = () => void recording.stop().catch(() => {});
+        const steered = steerLive(context, { output: outputs.output, renderer, stopAfter, stopOnSilence, end });
+        return await runStream(steered.context, {
           url: listenUrl(settings, recording.format),
           ...auth,
           source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
@@ -70,7 +75,8 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
             const report = guard.push(chunk);
             if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
           },
-        });
+          steering: steered.steering,
+        }).finally(() => steered.dispose()); // the terminal back out of raw mode, whatever happened
       },
       () => outputs.close(),
     );

@@ -12,15 +12,18 @@ import {
   finalEvents,
   gapEvent,
   interimEvent,
+  markEvent,
   metadataEvent,
   openEvent,
+  pauseEvent,
   reconnectEvent,
+  resumeEvent,
   serializeEvent,
   speechStartedEvent,
   utteranceEndEvent,
   type OutputEvent,
 } from '../transcript/events.js';
-import { textLines, type TextOptions } from '../transcript/format-text.js';
+import { markLine, textLines, type TextOptions } from '../transcript/format-text.js';
 import type { Utterance } from '../transcript/model.js';
 import type { LabelOptions } from '../transcript/speaker-runs.js';
 import { fileSink, stdoutSink, type LineSink } from './line-sink.js';
@@ -56,6 +59,9 @@ abstract class BaseOutput implements TranscriptOutput {
   metadata(_message: MetadataMessage): void {}
   reconnect(_attempt: number, _offset: number, _replayedSeconds: number): void {}
   gap(_seconds: number): void {}
+  pause(_at: number): void {}
+  resume(_at: number, _pausedSeconds: number): void {}
+  mark(_at: number): void {}
   close(_info: CloseInfo): void {}
 }
 
@@ -83,6 +89,9 @@ class TextOutput extends LineOutput {
   }
   final(utterance: Utterance): void {
     for (const line of textLines(utterance, this.options)) this.sink.write(line);
+  }
+  override mark(at: number): void {
+    this.sink.write(markLine(at, this.options.timestamps));
   }
 }
 
@@ -116,6 +125,15 @@ export class JsonOutput extends LineOutput {
   override gap(seconds: number): void {
     this.emit(gapEvent(seconds));
   }
+  override pause(at: number): void {
+    this.emit(pauseEvent(at));
+  }
+  override resume(at: number, pausedSeconds: number): void {
+    this.emit(resumeEvent(at, pausedSeconds));
+  }
+  override mark(at: number): void {
+    this.emit(markEvent(at));
+  }
   override close(info: CloseInfo): void {
     if (info.exitCode !== ExitCode.ok && info.exitCode !== ExitCode.interrupted) this.emit(errorEvent(info.reason, info.exitCode));
     this.emit(closeEvent({ duration: info.audioSeconds, exitCode: info.exitCode, reason: info.reason }));
@@ -128,6 +146,8 @@ export class JsonOutput extends LineOutput {
  */
 class CaptionOutput extends BaseOutput {
   private readonly utterances: Utterance[] = [];
+  /** Key `m`: NOTE blocks in WebVTT. SubRip has no comments, and a cue would show on screen: SRT leaves marks out. */
+  private readonly marks: number[] = [];
   /** Why the file could not be written the last time: reported at the end (exit 1), the session goes on. */
   failure: Error | undefined;
   private warned = false;
@@ -144,10 +164,15 @@ class CaptionOutput extends BaseOutput {
   }
   private render(): string {
     const cues = buildCues(this.utterances, this.labels);
-    return this.format === 'srt' ? renderSrt(cues) : renderVtt(cues);
+    return this.format === 'srt' ? renderSrt(cues) : renderVtt(cues, this.marks);
   }
   final(utterance: Utterance): void {
     this.utterances.push(utterance);
+    this.save();
+  }
+  override mark(at: number): void {
+    if (this.format === 'srt') return;
+    this.marks.push(at);
     this.save();
   }
   override close(info: CloseInfo): void {

@@ -32,6 +32,15 @@ export class TeeOutput implements TranscriptOutput {
   gap(seconds: number): void {
     for (const output of this.outputs) output.gap(seconds);
   }
+  pause(at: number): void {
+    for (const output of this.outputs) output.pause?.(at);
+  }
+  resume(at: number, pausedSeconds: number): void {
+    for (const output of this.outputs) output.resume?.(at, pausedSeconds);
+  }
+  mark(at: number): void {
+    for (const output of this.outputs) output.mark?.(at);
+  }
   close(info: CloseInfo): void {
     for (const output of this.outputs) output.close(info);
   }

@@ -30,6 +30,10 @@ export interface TranscriptOutput {
   reconnect(attempt: number, offset: number, replayedSeconds: number): void;
   /** Seconds of audio lost during an outage. */
   gap(seconds: number): void;
+  /** Steering a live session (keys): times on the session timeline. Optional: a reader that has no use for them leaves them out. */
+  pause?(at: number): void;
+  resume?(at: number, pausedSeconds: number): void;
+  mark?(at: number): void;
   close(info: CloseInfo): void;
   /** Resolves when the reader went away (`| head -3`): the run should stop quietly. */
   readonly readerGone: Promise<void>;

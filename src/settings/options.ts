@@ -14,6 +14,7 @@ import {
   parseSpeed,
   parseString,
   parseShard,
+  parseDuration,
 } from './parsers.js';
 import { parseServe } from '../serve/address.js';
 import { parsePrices } from '../usage/prices.js';
@@ -416,6 +417,24 @@ export const options = {
     commands: ['usage'],
     help: 'your price per audio minute in USD, for the estimate, e.g. "nova-3=0.0077,nova-2=0.0058" (over the shipped table)',
     parse: parsePrices,
+  }),
+  stopAfter: option({
+    key: 'stop-after',
+    flags: ['--stop-after <duration>'],
+    env: 'TRANSCRIBE_STOP_AFTER',
+    group: 'Audio',
+    commands: ['live'],
+    help: 'end the session by itself after this long, as Ctrl+C does but exit 0 (90s, 15m, 1h; a number is seconds)',
+    parse: parseDuration,
+  }),
+  stopOnSilence: option({
+    key: 'stop-on-silence',
+    flags: ['--stop-on-silence <seconds>'],
+    env: 'TRANSCRIBE_STOP_ON_SILENCE',
+    group: 'Audio',
+    commands: ['live'],
+    help: 'end the session by itself after this long below -50 dBFS (not counted while paused), exit 0',
+    parse: parseDuration,
   }),
 };
 

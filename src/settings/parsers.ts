@@ -164,3 +164,19 @@ export function parseShard(raw: string): { index: number; count: number } {
   if (!match || count < 1 || index < 1 || index > count) throw new Error('must be k/n with 1 <= k <= n, e.g. 1/4');
   return { index, count };
 }
+
+const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1 };
+
+/** A duration: `90s`, `15m`, `1h`, `1h30m`, `2.5s`, or a plain number of seconds. More than 0, at most 7 days. */
+export function parseDuration(raw: string): number {
+  const value = raw.trim().toLowerCase();
+  const plain = decimal(value);
+  let seconds = plain;
+  if (plain === undefined && /^((\d+(\.\d+)?)[hms])+$/.test(value)) {
+    seconds = 0;
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)([hms])/g)) seconds += Number(amount) * UNIT_SECONDS[unit!]!;
+  }
+  if (seconds === undefined || !(seconds > 0) || seconds > 7 * 86_400)
+    throw new Error('must be a duration such as 90s, 15m or 1h (more than 0, at most 7 days)');
+  return seconds;
+}

@@ -8,7 +8,7 @@ import type { KeyDescription } from '../deepgram/handshake-errors.js';
 import { ExitCode, exitCodeOf, NetworkError, type ExitCodeValue } from '../errors.js';
 import type { TranscriptOutput } from '../output/transcript-output.js';
 import type { Renderer } from '../terminal/renderer.js';
-import { TranscriptModel, type TranscriptEvent } from '../transcript/model.js';
+import { TranscriptModel, type TranscriptEvent, type Utterance } from '../transcript/model.js';
 import { closeError } from './close-error.js';
 import { withheld } from './closing.js';
 import { DeepgramConnection, STILL_RECONNECTING, type ConnectionEvents } from './connection.js';
@@ -34,6 +34,19 @@ export interface StreamJob {
   reconnectTimeoutMs: number;
   /** false: a busy service (429, 5xx) at the first connection is thrown at once, not retried. */
   retryOpen?: boolean;
+  /** Pause, marks, stop conditions, the status line of a live session (src/stream/steering.ts). */
+  steering?: StreamSteering;
+}
+
+/** What runStream tells a steered session, and asks it. */
+export interface StreamSteering {
+  /** Every frame before it is sent, with the seconds sent so far: false holds it back (paused, or stopping). */
+  admit(frame: Buffer, seconds: number, sentSeconds: number): boolean;
+  /** Seconds of audio sent -> seconds on the session timeline (a pause's time passes on it). */
+  timeline(sentSeconds: number): number;
+  connected(control: { finalize(): void }): void;
+  final(utterance: Utterance): void;
+  reconnecting(down: boolean): void;
 }
 
 const FRAME_MS = 50;
@@ -70,7 +83,8 @@ export async function runStream(context: Context, job: StreamJob): Promise<ExitC
 
 async function stream(context: Context, job: StreamJob, sent: { seconds: number }): Promise<ExitCodeValue> {
   const { source, output, renderer } = job;
-  const model = new TranscriptModel();
+  const steering = job.steering;
+  const model = new TranscriptModel(0, steering ? (seconds) => steering.timeline(seconds) : undefined);
   let unknownMessages = 0;
   let stopRequested: ((reason: 'interrupt' | 'reader-gone') => void) | undefined;
   const stopped = new Promise<'interrupt' | 'reader-gone'>((resolve) => (stopRequested = resolve));
@@ -91,6 +105,7 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       } else {
         renderer.clearInterim();
         output.final(event.utterance);
+        steering?.final(event.utterance);
       }
     }
   };
@@ -112,10 +127,12 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       if (message.kind === 'speech-started') output.speechStarted(message.message.channel[0] ?? 0, model.onTimeline(message.message.timestamp));
     },
     reconnecting(attempt, why) {
+      steering?.reconnecting(true);
       renderer.status(`transcribe: ${why ? `${why}; ` : ''}reconnecting (attempt ${attempt})...`);
     },
     reconnected({ attempt, offsetSeconds, replayedSeconds, downSeconds }) {
       model.setOffset(offsetSeconds);
+      steering?.reconnecting(false);
       renderer.status(`transcribe: reconnected after ${downSeconds.toFixed(1)} s; replayed ${replayedSeconds.toFixed(1)} s of audio`);
       output.reconnect(attempt, offsetSeconds, replayedSeconds);
     },
@@ -159,6 +176,8 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
       return stopCode; // Ctrl+C while connecting: nothing was heard yet
     }
     renderer.stopSpinner();
+    const live = connection;
+    steering?.connected({ finalize: () => live.finalize() });
     output.open({ ...(connection.requestId ? { requestId: connection.requestId } : {}), startedAt: new Date() });
     let audioError: Error | undefined;
     // A failing source (a decoder dying mid-file) still closes the session cleanly so its last words arrive.
@@ -213,6 +232,7 @@ async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context
   const deliver = (frame: Buffer, seconds: number): Promise<void> | undefined => {
     // A frame that comes out of the pacer after a stop is not sent, so not saved either (--save-audio is what was sent).
     if (!connection.takingAudio) return undefined;
+    if (job.steering && !job.steering.admit(frame, seconds, sent.seconds)) return undefined;
     onFrame?.(frame);
     sent.seconds += seconds;
     progress?.(sent.seconds);

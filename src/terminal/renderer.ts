@@ -14,6 +14,8 @@ export interface Renderer {
   notice(text: string): void;
   /** A passing status (reconnecting...): dim on a terminal, a plain line otherwise. */
   status(text: string): void;
+  /** The status line of a steered live session, under the interim line; only a terminal has one. */
+  footer?(text: string): void;
   dispose(): void;
 }
 

@@ -29,6 +29,11 @@ export class TtyRenderer implements Renderer {
   private interimText = '';
   /** Position in a long file, shown in front of the interim text. */
   private progressText = '';
+  /** The status line under the interim line (a steered live session); undefined: none. */
+  private footerText: string | undefined;
+  /** Cells of the status line on screen now (undefined: not drawn). */
+  private footerWidth: number | undefined;
+  private disposed = false;
   private readonly onResize = () => this.redraw();
   private readonly dim: (text: string) => string;
 
@@ -71,6 +76,15 @@ export class TtyRenderer implements Renderer {
     this.draw();
   }
 
+  /** The status line, drawn under the interim line (which keeps its row, empty or not) and redrawn with it. */
+  footer(text: string): void {
+    if (this.disposed || this.spinner) return;
+    const shown = printable(text);
+    if (shown === this.footerText && this.footerWidth !== undefined) return;
+    this.footerText = shown;
+    this.draw();
+  }
+
   /** A line on stderr (a warning, a status) that must not be mixed into the interim line. */
   notice(text: string): void {
     this.line(escapeControls(text));
@@ -86,10 +100,13 @@ export class TtyRenderer implements Renderer {
     this.erase();
     this.stream.write(text + '\n');
     this.spinner?.render();
-    if (this.interimText || this.progressText) this.draw();
+    if (this.interimText || this.progressText || this.footerText !== undefined) this.draw();
   }
 
+  /** Leaves nothing of ours on screen: the interim and status lines are erased. */
   dispose(): void {
+    this.disposed = true;
+    this.footerText = undefined;
     this.stopSpinner();
     this.clearInterim();
     this.stream.off?.('resize', this.onResize);
@@ -101,20 +118,43 @@ export class TtyRenderer implements Renderer {
     const prefix = this.progressText ? fitHead(`[${this.progressText}] `, columns - 1) : '';
     const room = columns - 1 - stringWidth(prefix);
     const shown = prefix + (room > 0 ? fitTail(this.interimText, room) : '');
-    this.erase();
+    // One write: erasing and drawing apart would let the terminal show the empty rows (flicker).
+    const erased = this.erasure();
+    if (this.footerText !== undefined) {
+      const footer = fitHead(this.footerText, columns - 1);
+      this.stream.write(erased + (shown ? this.paint(shown) : '') + '\n' + this.paint(footer));
+      this.drawnWidth = stringWidth(shown);
+      this.footerWidth = stringWidth(footer);
+      return;
+    }
+    if (erased) this.stream.write(erased);
     if (!shown) return;
-    this.stream.write(this.color ? this.dim(shown) : shown);
+    this.stream.write(this.paint(shown));
     this.drawnWidth = stringWidth(shown);
+  }
+
+  private paint(text: string): string {
+    return this.color && text ? this.dim(text) : text;
   }
 
   /** Erases exactly the rows the interim text occupies at the current width (it may have wrapped after a resize). */
   private erase(): void {
-    if (this.drawnWidth === 0) return;
-    this.stream.write(eraseRows(rowsFor(this.drawnWidth, layoutColumns(this.stream))));
+    const erased = this.erasure();
+    if (erased) this.stream.write(erased);
+  }
+
+  /** The escape codes that erase what is drawn (the interim row, and the status line under it), or '' when nothing is. */
+  private erasure(): string {
+    const columns = layoutColumns(this.stream);
+    const footerRows = this.footerWidth === undefined ? 0 : rowsFor(this.footerWidth, columns);
+    if (this.drawnWidth === 0 && footerRows === 0) return '';
+    const rows = rowsFor(this.drawnWidth, columns) + footerRows;
     this.drawnWidth = 0;
+    this.footerWidth = undefined;
+    return eraseRows(rows);
   }
 
   private redraw(): void {
-    if (this.drawnWidth > 0) this.draw();
+    if (this.drawnWidth > 0 || this.footerWidth !== undefined) this.draw();
   }
 }

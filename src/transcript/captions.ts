@@ -87,13 +87,19 @@ export function renderSrt(cues: readonly Cue[]): string {
     .join('\n');
 }
 
-/** WebVTT: `WEBVTT` header, `00:00:01.000 --> 00:00:02.500`, the speaker as a voice tag `<v Ana>`. */
-export function renderVtt(cues: readonly Cue[]): string {
-  const blocks = cues.map((cue) => {
+/**
+ * WebVTT: `WEBVTT` header, `00:00:01.000 --> 00:00:02.500`, the speaker as a voice tag `<v Ana>`.
+ * `marks` (key `m`, seconds) become cue-less `NOTE mark 00:12:31.480` blocks, before the first cue that starts after them.
+ */
+export function renderVtt(cues: readonly Cue[], marks: readonly number[] = []): string {
+  const timed = cues.map((cue) => {
     const text = cue.lines.map(escapeVtt).join('\n');
     const voice = cue.voice === undefined ? '' : `<v ${escapeVtt(cue.voice)}>`;
-    return `${formatTimecode(cue.start)} --> ${formatTimecode(cue.end)}\n${voice}${text}\n`;
+    return { at: cue.start, block: `${formatTimecode(cue.start)} --> ${formatTimecode(cue.end)}\n${voice}${text}\n` };
   });
+  const notes = marks.map((at) => ({ at: toMilliseconds(at) / 1000, block: `NOTE mark ${formatTimecode(at)}\n` }));
+  // Stable: a note at the very start of a cue goes before it.
+  const blocks = [...notes, ...timed].sort((a, b) => a.at - b.at).map((item) => item.block);
   return blocks.length === 0 ? 'WEBVTT\n' : `WEBVTT\n\n${blocks.join('\n')}`;
 }
 

@@ -82,6 +82,25 @@ export interface GapEvent {
   seconds: number;
 }
 
+/** Steering a live session: sending stopped at `at` (the audio while paused is not transcribed; the timeline goes on). */
+export interface PauseEvent {
+  type: 'pause';
+  at: number;
+}
+
+/** Sending started again at `at`, after `paused_seconds`. */
+export interface ResumeEvent {
+  type: 'resume';
+  at: number;
+  paused_seconds: number;
+}
+
+/** The user marked this moment (key `m`). */
+export interface MarkEvent {
+  type: 'mark';
+  at: number;
+}
+
 /** Deepgram's Metadata, sent once per connection before it closes; `models` are model UUIDs. */
 export interface MetadataEvent {
   type: 'metadata';
@@ -106,7 +125,19 @@ export interface CloseEvent {
 }
 
 export type OutputEvent =
-  OpenEvent | InterimEvent | FinalEvent | UtteranceEndEvent | SpeechStartedEvent | ReconnectEvent | GapEvent | MetadataEvent | ErrorEvent | CloseEvent;
+  | OpenEvent
+  | InterimEvent
+  | FinalEvent
+  | UtteranceEndEvent
+  | SpeechStartedEvent
+  | ReconnectEvent
+  | GapEvent
+  | PauseEvent
+  | ResumeEvent
+  | MarkEvent
+  | MetadataEvent
+  | ErrorEvent
+  | CloseEvent;
 
 /** One NDJSON line, without the newline. */
 export function serializeEvent(event: OutputEvent): string {
@@ -162,6 +193,18 @@ export function reconnectEvent(attempt: number, offset: number, replayedSeconds:
 
 export function gapEvent(seconds: number): GapEvent {
   return { type: 'gap', seconds };
+}
+
+export function pauseEvent(at: number): PauseEvent {
+  return { type: 'pause', at };
+}
+
+export function resumeEvent(at: number, pausedSeconds: number): ResumeEvent {
+  return { type: 'resume', at, paused_seconds: pausedSeconds };
+}
+
+export function markEvent(at: number): MarkEvent {
+  return { type: 'mark', at };
 }
 
 export function metadataEvent(message: MetadataMessage): MetadataEvent {

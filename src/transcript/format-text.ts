@@ -38,6 +38,12 @@ export function textLines(utterance: Utterance, options: TextOptions = {}): stri
   });
 }
 
+/** The line key `m` writes: `--- mark 00:12:31 ---` (whole seconds from the start), or the clock time with `--timestamps wall`. */
+export function markLine(at: number, timestamps?: TimestampStyle): string {
+  const when = timestamps?.kind === 'wall' ? timestampOf(at, timestamps) : formatTimecode(Math.floor(Math.max(0, at))).slice(0, -4);
+  return `--- mark ${when} ---`;
+}
+
 function timestampOf(offset: number, style: TimestampStyle): string {
   if (style.kind === 'offset') return formatTimecode(offset);
   return (style.formatClock ?? formatLocalClock)(wallTime(style.startedAt, offset));

@@ -52,8 +52,14 @@ export class TranscriptModel {
   private readonly pending = new Map<number, Pending>();
   private readonly shownInterim = new Map<number, string>();
 
-  /** `offset` (seconds) is added to every time, keeping several connections on one timeline. */
-  constructor(private offset = 0) {}
+  /**
+   * `offset` (seconds) is added to every time, keeping several connections on one timeline;
+   * `timeline` then maps that audio position to the session timeline (pauses: src/stream/pause.ts).
+   */
+  constructor(
+    private offset = 0,
+    private readonly timeline: (seconds: number) => number = (seconds) => seconds,
+  ) {}
 
   setOffset(seconds: number): void {
     this.offset = seconds;
@@ -61,7 +67,7 @@ export class TranscriptModel {
 
   /** A time of the current connection on the session timeline (negative "none" values stay as they are). */
   onTimeline(seconds: number): number {
-    return seconds < 0 ? seconds : seconds + this.offset;
+    return seconds < 0 ? seconds : this.timeline(seconds + this.offset);
   }
 
   apply(message: ServerMessage): TranscriptEvent[] {
@@ -119,13 +125,13 @@ export class TranscriptModel {
     const alternative = results.channel.alternatives[0];
     const words: Word[] = (alternative?.words ?? []).map((word) => ({
       text: word.punctuated_word ?? word.word,
-      start: word.start + this.offset,
-      end: word.end + this.offset,
+      start: this.onTimeline(word.start),
+      end: this.onTimeline(word.end),
       confidence: word.confidence,
       ...(word.speaker === undefined ? {} : { speaker: word.speaker }),
     }));
-    const start = words[0]?.start ?? results.start + this.offset;
-    const end = words[words.length - 1]?.end ?? results.start + results.duration + this.offset;
+    const start = words[0]?.start ?? this.onTimeline(results.start);
+    const end = words[words.length - 1]?.end ?? this.onTimeline(results.start + results.duration);
     return { text: (alternative?.transcript ?? '').trim(), start, end, confidence: alternative?.confidence ?? 0, words };
   }
 }

@@ -77,6 +77,8 @@ describe('transcribe config', () => {
         ['serve', 'false', 'default'],
         ['serve-keep', 'false', 'default'],
         ['prices', '', 'default'],
+        ['stop-after', '', 'default'],
+        ['stop-on-silence', '', 'default'],
       ]),
     );
     expect((await config([])).stdout).toBe((await config(['list'])).stdout); // no subcommand: the list
@@ -88,7 +90,7 @@ describe('transcribe config', () => {
   it.each([
     [
       ['set', 'modle', 'x'],
-      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, output-dir, jobs, include, exclude, from, shard, save-audio, serve, serve-keep, prices\n',
+      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, output-dir, jobs, include, exclude, from, shard, save-audio, serve, serve-keep, prices, stop-after, stop-on-silence\n',
     ],
     [
       ['set', 'speed', 'fast'],

@@ -3,7 +3,7 @@ import type { Context, StopSignal } from '../../src/context.js';
 import type { TranscribeError } from '../../src/errors.js';
 import type { TranscriptOutput } from '../../src/output/transcript-output.js';
 import { DeepgramConnection, type ConnectionOptions } from '../../src/stream/connection.js';
-import { runStream } from '../../src/stream/run-stream.js';
+import { runStream, type StreamSteering } from '../../src/stream/run-stream.js';
 import type { Renderer } from '../../src/terminal/renderer.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeDeepgram } from './fake-deepgram.js';
@@ -46,9 +46,23 @@ export async function sendAudio(connection: DeepgramConnection, seconds: number)
   for (let i = 0; i < Math.round(seconds * 20); i++) await connection.send(FRAME);
 }
 
-/** A runStream on a fake clock and fake server: what it wrote, noticed and returned. */
+/**
+ * A runStream on a fake clock and fake server: what it wrote, noticed and returned. `microphone`: one frame
+ * every 50 ms of fake time (as a recorder gives them) until the seconds run out or the source is stopped;
+ * `steering` is made with the run's output and that stop.
+ */
 export function startStream(
-  options: { seconds: number; live?: boolean; speed?: number; reconnectTimeoutMs?: number; bufferSeconds?: number },
+  options: {
+    seconds: number;
+    live?: boolean;
+    speed?: number;
+    reconnectTimeoutMs?: number;
+    bufferSeconds?: number;
+    microphone?: boolean;
+    /** The frame's samples (default silence). */
+    frame?: (index: number) => Buffer;
+    steering?: (run: { output: TranscriptOutput; stopSource: () => void }) => StreamSteering;
+  },
   server = new FakeDeepgram(),
 ) {
   const clock = new FakeClock();
@@ -84,6 +98,9 @@ export function startStream(
     metadata: (message) => events.push(`metadata ${message.duration}`),
     reconnect: record('reconnect'),
     gap: record('gap'),
+    pause: record('pause'),
+    resume: record('resume'),
+    mark: record('mark'),
     close: (info) => events.push(`close ${info.exitCode} ${info.reason}`),
     readerGone: new Promise(() => {}),
   };
@@ -98,18 +115,24 @@ export function startStream(
     status: (text) => notices.push(text),
     dispose: () => {},
   };
+  let sourceStopped = false;
+  const stopSource = () => void (sourceStopped = true);
   async function* pcm() {
-    for (let i = 0; i < options.seconds * 20; i++) yield FRAME;
+    for (let i = 0; i < options.seconds * 20 && !sourceStopped; i++) {
+      if (options.microphone) await clock.sleep(50);
+      if (!sourceStopped) yield options.frame?.(i) ?? FRAME;
+    }
   }
   const result: Promise<number | string> = runStream(context, {
     url: 'ws://127.0.0.1:1/v1/listen',
-    source: { format: { sampleRate: 16000, channels: 1 }, pcm: pcm(), warnings: [], stop: () => {} },
+    source: { format: { sampleRate: 16000, channels: 1 }, pcm: pcm(), warnings: [], stop: stopSource },
     speed: options.speed ?? Number.POSITIVE_INFINITY,
     output,
     renderer,
     live: options.live ?? false,
     replayBufferSeconds: options.bufferSeconds ?? 60,
     reconnectTimeoutMs: options.reconnectTimeoutMs ?? 120_000,
+    ...(options.steering ? { steering: options.steering({ output, stopSource }) } : {}),
   }).catch((error: TranscribeError) => `${error.message} (exit ${error.exitCode})`);
   let outcome: number | string | undefined;
   void result.then((value) => (outcome = value));

@@ -1,6 +1,7 @@
 import { listDevices } from '../audio/devices.js';
 import { SilenceGuard, type SilenceReport } from '../audio/levels.js';
-import { formatOf, startRecording, type RecorderOptions } from '../audio/recorder.js';
+import { startCapture } from '../audio/capture.js';
+import type { RecorderOptions } from '../audio/recorder.js';
 import type { Context } from '../context.js';
 import { checkTransport, credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
@@ -14,6 +15,8 @@ import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
 import { serving } from '../serve/serving.js';
+import { EchoFilterOutput } from '../output/echo-filter.js';
+import { captureFormat, captureSettings } from './live-capture.js';
 
 export interface LiveFlags extends Flags {
   listDevices?: boolean;
@@ -25,7 +28,8 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const config = loadConfig(context.env, profile);
   const resolved = resolveSettings(flags, context.env, config.layers, 'live');
   checkConflicts(resolved);
-  const { settings, describe } = resolved;
+  const { describe } = resolved;
+  const settings = captureSettings(resolved.settings);
   const recorder: RecorderOptions = {
     sampleRate: settings.sampleRate ?? 16000,
     channels: settings.channels ?? 1,
@@ -33,13 +37,14 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     ...(settings.device ? { device: settings.device } : {}),
     env: context.env,
   };
+  const captureOptions = { mode: settings.capture, recorder, ...(settings.systemDevice ? { systemDevice: settings.systemDevice } : {}) };
   if (flags.listDevices) {
     context.stdout.write(await listDevices({ env: context.env }));
     return ExitCode.ok;
   }
   if (flags.check) {
     const { runLevelCheck } = await import('./live-check.js');
-    return runLevelCheck(context, recorder);
+    return runLevelCheck(context, recorder, captureOptions);
   }
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
   const transportWarnings = checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure);
@@ -48,12 +53,13 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     preloadTransport();
     const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
     for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
-    const outputs = openOutputs(context, settings, formatOf(recorder), serve?.output);
+    const outputs = openOutputs(context, settings, captureFormat(settings), serve?.output);
     return closingAfter(
       context,
       async () => {
-        const recording = startRecording(recorder);
-        const guard = new SilenceGuard(recording.format);
+        const recording = await startCapture({ ...captureOptions, clock: context.clock });
+        // Silence is news only from a microphone: the system plays nothing most of the time.
+        const guard = settings.capture === 'mic' ? new SilenceGuard(recording.format) : undefined;
         return await runStream(context, {
           url: listenUrl(settings, recording.format),
           ...auth,
@@ -64,8 +70,9 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
           reconnectTimeoutMs: settings.reconnectTimeout * 1000,
           renderer,
           ...outputs,
+          output: settings.capture === 'both' && settings.echoFilter ? new EchoFilterOutput(outputs.output, context.clock) : outputs.output,
           onAudio(chunk) {
-            const report = guard.push(chunk);
+            const report = guard?.push(chunk);
             if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
           },
         });

@@ -162,3 +162,14 @@ function interleave(
     stop: stopBoth,
   };
 }
+
+/** For --verbose: how far apart the two clocks ran, and what it took to keep the channels together. */
+export function alignmentSummary(stats: AlignerStats, sampleRate = 16000): string {
+  const ms = (samples: number) => Math.round((samples * 1000) / sampleRate);
+  const parts = [
+    `channels within ${stats.maxSkewMs.toFixed(1)} ms of each other`,
+    `silence dropped ${ms(stats.dropped[0])}/${ms(stats.dropped[1])} ms and inserted ${ms(stats.padded[0])}/${ms(stats.padded[1])} ms (microphone/system)`,
+  ];
+  if (stats.stalls[0] + stats.stalls[1] > 0) parts.push(`stalls ${stats.stalls[0]}/${stats.stalls[1]}`);
+  return `capture both: ${parts.join('; ')}`;
+}

@@ -122,7 +122,7 @@ async function linuxDevices(options: ListDevicesOptions): Promise<string> {
       lines.push(...table(entries));
       lines.push(
         '',
-        `--capture system|both records ${'@DEFAULT_MONITOR@'}, the monitor of the default output; --system-device <name> picks another [system audio] source.`,
+        `--capture system|both records @DEFAULT_MONITOR@, the monitor of the default output; --system-device <name> picks another [system audio] source.`,
       );
     } else if (error) {
       lines.push('', `PulseAudio/PipeWire: no server answered (${error}).`);

@@ -1,8 +1,8 @@
 import { listDevices } from '../audio/devices.js';
 import { SilenceGuard, type SilenceReport } from '../audio/levels.js';
-import { startCapture } from '../audio/capture.js';
+import { alignmentSummary, startCapture } from '../audio/capture.js';
 import type { RecorderOptions } from '../audio/recorder.js';
-import type { Context } from '../context.js';
+import { log, type Context } from '../context.js';
 import { checkTransport, credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
 import { preloadTransport } from '../deepgram/session.js';
@@ -75,7 +75,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
             const report = guard?.push(chunk);
             if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
           },
-        });
+        }).finally(() => recording.alignment && log(context, alignmentSummary(recording.alignment)));
       },
       () => outputs.close(),
     );

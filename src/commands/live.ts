@@ -75,7 +75,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
             const report = guard?.push(chunk);
             if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
           },
-        }).finally(() => recording.alignment && log(context, alignmentSummary(recording.alignment)));
+        }).finally(() => recording.alignment && log(context, alignmentSummary(recording.alignment, recording.format.sampleRate)));
       },
       () => outputs.close(),
     );

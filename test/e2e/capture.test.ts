@@ -65,7 +65,8 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'paplay', 'arecord', 'sox', 'espe
 
     it('both: speech into the microphone only is on channel 0, speech out of the speakers only on channel 1; lines labelled You and Others', async () => {
       const script = [...scriptFromText(MIC_TEXT, { startAt: 1, wordSec: 0.3 }), ...scriptFromText(SYSTEM_TEXT, { startAt: 4, wordSec: 0.3, channel: 1 })];
-      const { child, result } = await live(script, ['--capture', 'both']);
+      const saved = join(tempDir('transcribe-capture-wav-'), 'call.wav');
+      const { child, result } = await live(script, ['--capture', 'both', '--save-audio', saved]);
       await untilAudio(0.3);
       await audio.play(micSpeech.padded);
       await audio.playSystem(systemSpeech.padded);
@@ -85,6 +86,10 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'paplay', 'arecord', 'sox', 'espe
       expect(micLoud.every((index) => system[index]! < QUIET)).toBe(true);
       expect(systemLoud.every((index) => mic[index]! < QUIET)).toBe(true);
       expect(Math.max(...micLoud)).toBeLessThan(Math.min(...systemLoud));
+      // --save-audio: a 2-channel WAV of exactly what was sent.
+      const wav = readFileSync(saved);
+      expect([wav.readUInt16LE(22), wav.readUInt32LE(24)]).toEqual([2, 16000]);
+      expect(wav.subarray(44).equals(connection.audio)).toBe(true);
     }, 90_000);
 
     it('both: the same words on both channels (the microphone hears the speakers) print once, as the system’s; NDJSON keeps the echo marked', async () => {

@@ -127,6 +127,8 @@ export class ChannelAligner {
   private readonly window: number;
   private readonly quietEnergy: number;
   private readonly block: number;
+  /** Samples in a 50 ms frame: what is emitted at a time. */
+  private readonly frame: number;
   readonly stats: AlignerStats = { maxSkewMs: 0, dropped: [0, 0], padded: [0, 0], stalls: [0, 0] };
 
   constructor(
@@ -140,6 +142,7 @@ export class ChannelAligner {
     this.force = samples(options.forceMs ?? 45);
     this.window = options.windowMs ?? 2000;
     this.block = samples(10);
+    this.frame = samples(50);
     const quiet = FULL_SCALE * 10 ** ((options.quietDbfs ?? -40) / 20);
     this.quietEnergy = quiet * quiet; // per sample
     this.lastArrival = [startMs, startMs];
@@ -176,16 +179,21 @@ export class ChannelAligner {
     const out: Buffer[] = [];
     if (this.options.correct !== false) this.correct();
     const [q0, q1] = this.queues as [SampleQueue, SampleQueue];
+    let filled = false;
     for (const channel of [0, 1] as const) {
+      const mine = this.queues[channel]!;
       const other = this.queues[1 - channel]!;
-      if (this.queues[channel]!.length === 0 && other.length > 0 && nowMs - this.lastArrival[channel] >= this.stall) {
+      if (other.length > mine.length && nowMs - this.lastArrival[channel] >= this.stall) {
         // Not yet started is no stall.
         if (!this.stalled[channel] && this.received[channel]! > 0) this.stats.stalls[channel] += 1;
         this.stalled[channel] = true;
-        this.insert(channel, other.length);
+        this.fill(channel, other.length - mine.length);
+        filled = true;
       }
     }
-    const n = Math.min(q0.length, q1.length);
+    // Whole 50 ms frames, which the stream's framer passes on as they are; everything after a stall.
+    let n = Math.min(q0.length, q1.length);
+    if (!filled) n -= n % this.frame;
     if (n > 0) out.push(this.emit(n));
     return out;
   }
@@ -215,6 +223,13 @@ export class ChannelAligner {
     this.queues[channel]!.take(n, undefined, 0);
     this.shift[channel]! += n;
     this.stats.dropped[channel] += n;
+  }
+
+  /** Silence after what is queued (a stalled source). */
+  private fill(channel: Channel, n: number): void {
+    this.queues[channel]!.push(new Int16Array(n));
+    this.shift[channel]! -= n;
+    this.stats.padded[channel] += n;
   }
 
   /** Silence in front of what is queued. */

@@ -1,3 +1,4 @@
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,19 @@ function channelLevels(audio: Buffer): [number[], number[]] {
     }
   }
   return levels;
+}
+/** Per channel, the frame index where each beep starts (a sample over a quarter of full scale after 0.5 s without one). */
+function beepOnsets(audio: Buffer): [number[], number[]] {
+  const onsets: [number[], number[]] = [[], []];
+  const lastLoud = [-Infinity, -Infinity];
+  for (let frame = 0; frame * 4 < audio.length; frame++) {
+    for (const channel of [0, 1] as const) {
+      if (Math.abs(audio.readInt16LE(frame * 4 + channel * 2)) < 8000) continue;
+      if (frame - lastLoud[channel]! > 8000) onsets[channel].push(frame);
+      lastLoud[channel] = frame;
+    }
+  }
+  return onsets;
 }
 const LOUD = -45;
 const QUIET = -70;
@@ -138,6 +152,58 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'paplay', 'arecord', 'sox', 'espe
       const [mic, system] = channelLevels(server!.connections[0]!.audio);
       expect(loudWindows(mic).length).toBeGreaterThan(12);
       expect(system.every((level) => level === -Infinity)).toBe(true);
+    }, 90_000);
+
+    it('both: a sound both devices hear at once is at the same place on both channels (within 50 ms)', async () => {
+      const beep = join(tempDir('transcribe-capture-beep-'), 'beep.raw');
+      // 1 s of silence, 0.2 s of 1 kHz at half scale, 1 s of silence.
+      execFileSync('sox', [
+        '-n',
+        '-r',
+        '16000',
+        '-c',
+        '1',
+        '-b',
+        '16',
+        '-e',
+        'signed-integer',
+        '-t',
+        'raw',
+        beep,
+        'synth',
+        '0.2',
+        'sine',
+        '1000',
+        'vol',
+        '0.5',
+        'pad',
+        '1',
+        '1',
+      ]);
+      // A sink that plays into the microphone's and the speakers' sinks at once.
+      const pactl = (...args: string[]) => execFileSync('pactl', args, { env: audio.env, encoding: 'utf8' }).trim();
+      const module = pactl('load-module', 'module-combine-sink', 'sink_name=everywhere', 'slaves=virtspk,speakers', 'rate=16000', 'channels=1');
+      try {
+        const { child, result } = await live([], ['--capture', 'both']);
+        await untilAudio(0.3);
+        const play = () =>
+          new Promise<void>((resolve, reject) =>
+            execFile('paplay', ['--raw', '--format=s16le', '--rate=16000', '--channels=1', '--device=everywhere', beep], { env: audio.env }, (error) =>
+              error ? reject(error) : resolve(),
+            ),
+          );
+        for (let i = 0; i < 3; i++) await play();
+        await untilAudio(heardSeconds() + 0.3);
+        child.kill('SIGINT');
+        expect((await result).code).toBe(130);
+      } finally {
+        pactl('unload-module', module);
+      }
+      const onsets = beepOnsets(server!.connections[0]!.audio);
+      expect(onsets[0]).toHaveLength(3);
+      expect(onsets[1]).toHaveLength(3);
+      const skewsMs = onsets[0].map((at, i) => ((at - onsets[1][i]!) * 1000) / 16000);
+      expect(Math.max(...skewsMs.map(Math.abs))).toBeLessThanOrEqual(50);
     }, 90_000);
 
     it('both: a system source that fails is exit 4 naming it', async () => {

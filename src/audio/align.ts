@@ -4,7 +4,7 @@
  * The sources are separate devices with separate clocks: over an hour one can run several hundred
  * milliseconds ahead of the other, and either can stall. Each source's clock offset is estimated
  * from when its samples arrive: a chunk cannot arrive before its last sample was captured, so over
- * a few seconds the earliest arrivals (the largest `received - rate x elapsed`) tell where the
+ * ten seconds the earliest arrivals (the largest `received - rate x elapsed`) tell where the
  * source's sample count stands against the wall clock. From the two offsets and the samples
  * dropped or inserted so far follows how far apart in time the two channels of one output frame
  * were captured. Beyond TOLERANCE_MS that is corrected by whole samples, where it cannot be heard:
@@ -22,7 +22,7 @@ export interface AlignerOptions {
   toleranceMs?: number;
   /** Misalignment corrected at once, quiet or not. Default 45. */
   forceMs?: number;
-  /** How far back the clock-offset estimate looks. Default 2000. */
+  /** How far back the clock-offset estimate looks: long enough that some chunk arrived without delay even on a loaded machine. Default 10000. */
   windowMs?: number;
   /** RMS level below which a stretch counts as quiet. Default -40 dBFS. */
   quietDbfs?: number;
@@ -140,7 +140,7 @@ export class ChannelAligner {
     this.stall = options.stallMs ?? 500;
     this.tolerance = samples(options.toleranceMs ?? 20);
     this.force = samples(options.forceMs ?? 45);
-    this.window = options.windowMs ?? 2000;
+    this.window = options.windowMs ?? 10_000;
     this.block = samples(10);
     this.frame = samples(50);
     const quiet = FULL_SCALE * 10 ** ((options.quietDbfs ?? -40) / 20);

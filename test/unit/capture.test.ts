@@ -6,6 +6,8 @@ import { listDevices } from '../../src/audio/devices.js';
 import { findLoopback, loopbackDevice, MAC_SETUP, parseMacAudioDevices, parseWindowsEndpoints, WINDOWS_SETUP } from '../../src/audio/loopback.js';
 import { captureFormat, captureSettings } from '../../src/commands/live-capture.js';
 import { AudioSourceError, UsageError } from '../../src/errors.js';
+import type { Context } from '../../src/context.js';
+import { createOutput } from '../../src/output/create-output.js';
 import { EchoFilterOutput, HOLD_MS } from '../../src/output/echo-filter.js';
 import type { TranscriptOutput } from '../../src/output/transcript-output.js';
 import { resolveSettings } from '../../src/settings/resolve.js';
@@ -236,5 +238,44 @@ describe('EchoFilterOutput', () => {
     filter.final(said('Bye.', { start: 1, channel: 0 }));
     filter.close(close);
     expect(seen).toEqual(['final 0 Bye.', 'close']);
+  });
+});
+
+describe('--capture both: the names reach every format; an echo only NDJSON, marked', () => {
+  function run(format: string): string {
+    const stdout = { isTTY: false, text: '', write: (text: string) => ((stdout.text += text), true), on: () => stdout, once: () => stdout };
+    const context = { stdout, stderr: stdout } as unknown as Context;
+    const settings = captureSettings(resolveSettings({ capture: 'both', format }, {}, undefined, 'live').settings);
+    const created = createOutput(context, settings);
+    const filter = new EchoFilterOutput(created.output, new FakeClock());
+    filter.open({ startedAt: new Date(0) });
+    filter.final(said('Can everyone hear me?', { start: 0.5, channel: 0, channels: 2 }));
+    filter.final(said('Yes, loud and clear.', { start: 3, channel: 1, channels: 2 }));
+    filter.final(said('Yes, loud and clear.', { start: 3.1, channel: 0, channels: 2 }));
+    filter.close({ exitCode: 0, reason: 'end', audioSeconds: 6 });
+    created.dispose();
+    return stdout.text;
+  }
+  it.each([
+    ['text', '[You] Can everyone hear me?\n[Others] Yes, loud and clear.\n'],
+    ['srt', '1\n00:00:00,500 --> 00:00:02,400\nYou: Can everyone hear me?\n\n2\n00:00:03,000 --> 00:00:04,900\nOthers: Yes, loud and clear.\n'],
+    ['vtt', /<v You>Can everyone hear me\?\n\n[^]*<v Others>Yes, loud and clear\.\n$/],
+  ])('%s', (format, expected) => {
+    const text = run(format);
+    if (typeof expected === 'string') expect(text).toBe(expected);
+    else expect(text).toMatch(expected);
+    expect(text).not.toMatch(/loud and clear[^]*loud and clear/);
+  });
+  it('json', () => {
+    const finals = run('json')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; channel: number; echo?: boolean; settings?: Record<string, unknown> });
+    expect(finals[0]!.settings).toMatchObject({ capture: 'both', multichannel: true, 'channel-names': { 0: 'You', 1: 'Others' } });
+    expect(finals.filter((event) => event.type === 'final').map(({ channel, echo }) => ({ channel, echo }))).toEqual([
+      { channel: 0, echo: undefined },
+      { channel: 1, echo: undefined },
+      { channel: 0, echo: true },
+    ]);
   });
 });

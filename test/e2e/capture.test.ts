@@ -215,6 +215,24 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'paplay', 'arecord', 'sox', 'espe
       );
     }, 60_000);
 
+    it('both: a system recorder that dies mid-run is exit 4 naming it, after the microphone’s words are written', async () => {
+      const script = scriptFromText(MIC_TEXT, { startAt: 0.5, wordSec: 0.2 });
+      const { child, result } = await live(script, ['--capture', 'both']);
+      await untilAudio(2.5);
+      // The system's recorder: arecord reading the "pulse" ALSA device.
+      const recorders = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ').map(Number);
+      const system = recorders.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes('-D pulse'));
+      expect(system).toBeDefined();
+      process.kill(system!, 'SIGKILL');
+      const { code, stdout, stderr } = await result;
+      expect({ code, stdout, stderr }).toEqual({
+        code: 4,
+        stdout: `[You] ${MIC_TEXT}\n`,
+        stderr:
+          'transcribe: the system audio (channel 1, @DEFAULT_MONITOR@): the recorder stopped unexpectedly (arecord, killed by SIGKILL) — system audio is recorded through PulseAudio or PipeWire (pipewire-pulse): check that one runs (pactl info), the source name (transcribe live --list-devices), and for arecord its ALSA plugin (libasound2-plugins)\n',
+      });
+    }, 60_000);
+
     it('system: records what the speakers play, not the microphone', async () => {
       const script = scriptFromText(SYSTEM_TEXT, { startAt: 1, wordSec: 0.3 });
       const { child, result } = await live(script, ['--capture', 'system']);
@@ -232,8 +250,10 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'paplay', 'arecord', 'sox', 'espe
     it('--check --capture both: a meter per source; exit 4 naming the silent one', async () => {
       const child = startCli(['live', '--check', '--capture', 'both'], { env: audio.env });
       const result = collect(child, 30_000);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      await audio.play(micSpeech.padded);
+      // Speech into the microphone until the check ends, however long its start takes on a loaded machine.
+      let done = false;
+      void result.finally(() => (done = true));
+      while (!done) await audio.play(micSpeech.padded);
       const { code, stdout, stderr } = await result;
       expect({ code, stdout }).toEqual({ code: 4, stdout: '' });
       expect(stderr).toMatch(/^transcribe: listening for 5 s with arecord \(microphone\) \+ arecord \(system audio: @DEFAULT_MONITOR@\)\.\.\.\n/);

@@ -29,7 +29,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const resolved = resolveSettings(flags, context.env, config.layers, 'live');
   checkConflicts(resolved);
   const { describe } = resolved;
-  const settings = captureSettings(resolved.settings);
+  const settings = captureSettings(resolved.settings, resolved.sources.multichannel);
   const recorder: RecorderOptions = {
     sampleRate: settings.sampleRate ?? 16000,
     channels: settings.channels ?? 1,

@@ -155,6 +155,8 @@ describe('--capture settings', () => {
     expect(captureFormat(both)).toEqual({ sampleRate: 16000, channels: 2 });
     expect(() => captureSettings(settingsOf({ capture: 'both', channels: '1' }))).toThrow('--capture both records two channels');
     expect(captureSettings(settingsOf({}))).toEqual(settingsOf({}));
+    const off = resolveSettings({ capture: 'both', multichannel: false }, {}, undefined, 'live');
+    expect(() => captureSettings(off.settings, off.sources.multichannel)).toThrow('--capture both is transcribed per channel, but multichannel is turned off');
   });
 });
 

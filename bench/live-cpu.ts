@@ -11,6 +11,9 @@
 // The same figure measured inside each long run (CPU at the end - CPU at the first frame, over
 // the audio between) is given in the measure column as a cross-check.
 // Runs alternate start-up, long, start-up, long, ...
+// `--capture both` (measured after mono, same method): the microphone and the system audio (two
+// recorders, aligned into one 16 kHz stereo stream, 64 kB/s to the server), speech looping into both;
+// its "per audio second" is per second of the stereo stream. Its alignment (--verbose) is reported on stderr.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,12 +106,12 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Plays 16 kHz mono s16le `speech` into the virtual microphone over and over until stop() (which kills paplay at once). */
-function playLoop(mic: Virtmic, speech: string): { stop(): void } {
+function playLoop(mic: Virtmic, speech: string, sink = 'virtspk'): { stop(): void } {
   let player: ChildProcess | undefined;
   let stopped = false;
   const next = (): void => {
     if (stopped) return;
-    player = spawn('paplay', ['--raw', '--format=s16le', '--rate=16000', '--channels=1', speech], { env: mic.env, stdio: 'ignore' });
+    player = spawn('paplay', ['--raw', '--format=s16le', '--rate=16000', '--channels=1', `--device=${sink}`, speech], { env: mic.env, stdio: 'ignore' });
     player.on('close', next);
   };
   next();
@@ -121,22 +124,23 @@ function playLoop(mic: Virtmic, speech: string): { stop(): void } {
 }
 
 /** One `transcribe live` run: SIGINT once `seconds` of audio after the first frame have arrived (0: at the first frame). */
-async function liveOnce(mic: Virtmic, speech: string, seconds: number): Promise<CpuRun> {
+async function liveOnce(mic: Virtmic, speech: string, seconds: number, both = false): Promise<CpuRun & { stderr: string }> {
   const server: DeepgramServer = await startDeepgramServer({ script: SCRIPT, apiKey: API_KEY, keepAudio: false });
   const env: NodeJS.ProcessEnv = { ...mic.env, DEEPGRAM_API_KEY: API_KEY, DEEPGRAM_API_URL: server.url, NO_COLOR: '1' };
   for (const name of Object.keys(env)) if (name.startsWith('TRANSCRIBE_')) delete env[name];
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof, to see where the time goes
   // BENCH_TTY=1: on a pseudo-terminal (script(1)), so that keys are read and the status line is drawn (4 times a second).
   const onTty = process.env.BENCH_TTY === '1';
-  const command = [process.execPath, ...nodeArgs, CLI, 'live'].map((arg) => `'${arg}'`).join(' ');
+  const args = both ? ['live', '--capture', 'both', '--verbose'] : ['live'];
+  const command = [process.execPath, ...nodeArgs, CLI, ...args].map((arg) => `'${arg}'`).join(' ');
   const child = onTty
     ? spawn('script', ['-qfec', `exec ${command}`, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [...nodeArgs, CLI, 'live'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    : spawn(process.execPath, [...nodeArgs, CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stdout.resume();
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const code = exited(child);
-  let player: { stop(): void } | undefined;
+  let players: { stop(): void }[] = [];
   try {
     // On a terminal, node is script's child (exec'd by its shell).
     if (onTty) await waitFor('node under script', () => childrenOf(child.pid as number).length > 0, 10_000);
@@ -147,7 +151,7 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number): Promise<
     const firstCpuMs = cpuMs(pid);
     const firstAudioSeconds = heard();
     if (seconds > 0) {
-      player = playLoop(mic, speech);
+      players = [playLoop(mic, speech), ...(both ? [playLoop(mic, speech, 'speakers')] : [])];
       await waitFor(`${seconds} s of audio`, () => heard() >= firstAudioSeconds + seconds || child.exitCode !== null, (seconds + 15) * 1000);
       if (child.exitCode !== null) throw new Error(`transcribe live exited ${String(child.exitCode)}:\n${stderr}`);
     }
@@ -156,18 +160,19 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number): Promise<
     process.kill(pid, 'SIGINT');
     const exit = await code;
     if (exit !== 130) throw new Error(`transcribe live exited ${exit} after SIGINT, not 130:\n${stderr}`);
-    return run;
+    return { ...run, stderr };
   } finally {
-    player?.stop();
+    for (const player of players) player.stop();
     if (child.exitCode === null) child.kill('SIGKILL');
     await code;
     await server.close();
   }
 }
 
-export async function benchLiveCpu(): Promise<Row[]> {
+export async function benchLiveCpu(both = false): Promise<Row[]> {
   const tty = process.env.BENCH_TTY === '1' ? ' on a terminal (keys, status line)' : '';
-  const measure = `CPU of node per audio s, transcribe live 16 kHz mono${tty}, ${SECONDS} s of speech (median of ${RUNS})`;
+  const what = both ? 'live --capture both 16 kHz stereo (mic + system)' : 'live 16 kHz mono';
+  const measure = `CPU of node per audio s, transcribe ${what}${tty}, ${SECONDS} s of speech (median of ${RUNS})`;
   const goal = `<= ${GOAL_MS_PER_SEC} ms/s (1% of a core)`;
   const absent = missingTools();
   if (absent.length > 0) {
@@ -182,15 +187,16 @@ export async function benchLiveCpu(): Promise<Row[]> {
     provideVirtmicScripts();
     mic = startVirtmic();
     const { padded } = makeSpeech(dir, TEXT);
-    await liveOnce(mic, padded, 0); // warmup: page cache, code cache, the daemon's first client
+    await liveOnce(mic, padded, 0, both); // warmup: page cache, code cache, the daemon's first client
     for (let i = 0; i < RUNS; i++) {
-      const startup = await liveOnce(mic, padded, 0);
+      const startup = await liveOnce(mic, padded, 0, both);
       startups.push(startup);
-      const long = await liveOnce(mic, padded, SECONDS);
+      const long = await liveOnce(mic, padded, SECONDS, both);
       longs.push(long);
       progress(
         `live CPU: run ${i + 1}/${RUNS}: start-up ${fixed(startup.cpuMs, 0)} ms; ${fixed(long.audioSeconds, 1)} s of audio: ` +
-          `${fixed(long.cpuMs, 0)} ms (${fixed(long.firstCpuMs, 0)} ms at the first frame), recorder ${fixed(long.recorderCpuMs, 0)} ms`,
+          `${fixed(long.cpuMs, 0)} ms (${fixed(long.firstCpuMs, 0)} ms at the first frame), recorder ${fixed(long.recorderCpuMs, 0)} ms` +
+          (both ? `; ${/capture both: [^\n]*/.exec(long.stderr)?.[0] ?? 'no alignment report'}` : ''),
       );
     }
   } finally {
@@ -203,7 +209,7 @@ export async function benchLiveCpu(): Promise<Row[]> {
   const recorder = median(longs.map((one) => one.recorderCpuMs / one.audioSeconds));
   return [
     {
-      measure: `${measure}; in-run ${fixed(inRun, 1)} ms/s, arecord ${fixed(recorder, 1)} ms/s`,
+      measure: `${measure}; in-run ${fixed(inRun, 1)} ms/s, arecord ${fixed(recorder, 1)} ms/s${both ? ' (both recorders)' : ''}`,
       baseline: `${fixed(startupMs, 0)} ms start-up CPU`,
       ours: `${fixed(perSec, 1)} ms/s (${fixed(perSec / 10, 2)}% core)`,
       ratio: `${fixed(perSec / GOAL_MS_PER_SEC, 2)}x goal`,

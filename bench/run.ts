@@ -12,7 +12,7 @@
 //  11. --serve with 200 SSE clients, 1x and 10x: stdout p99 vs without, final -> client event p99 (bench/serve-latency.ts)
 // Every figure is a median over several runs, next to a baseline measured in this same run.
 // `npm run bench -- live memory` runs only the measures named (startup, config, first-frame,
-// memory, latency, live, pacing, batch, many, serve).
+// memory, latency, live, live-both, pacing, batch, many, serve, steering).
 import { availableParallelism } from 'node:os';
 import { benchBatchMemory } from './batch-memory.js';
 import { benchConfigGet } from './config-get.js';
@@ -44,7 +44,7 @@ function frameRow(what: string, frameBytes: readonly number[]): Row {
 }
 
 /** Measures by name: `npm run bench -- live memory` runs just those (all when none is named). */
-const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'pacing', 'batch', 'many', 'serve', 'steering'] as const;
+const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'live-both', 'pacing', 'batch', 'many', 'serve', 'steering'] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(MEASURES as readonly string[]).includes(name));
 if (unknown.length) {
@@ -70,6 +70,7 @@ if (wants('config')) rows.push(...(await benchConfigGet()));
 if (wants('latency')) rows.push(...(await benchFinalLatency()));
 if (wants('live')) rows.push(...(await benchLiveCpu()));
 if (wants('steering')) rows.push(...benchSteeringCpu());
+if (wants('live-both')) rows.push(...(await benchLiveCpu(true)));
 if (wants('pacing')) rows.push(...(await benchPacing()));
 if (wants('batch')) rows.push(...(await benchBatchMemory()));
 if (wants('many')) rows.push(...(await benchMany()));

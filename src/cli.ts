@@ -37,6 +37,7 @@ Examples:
   $ transcribe live --device hw:1,0 --output notes.txt
   $ transcribe live --list-devices
   $ transcribe live --check                        # is the microphone heard? (no Deepgram needed)
+  $ transcribe live --capture both                 # you and the call: [You] ... / [Others] ...
   $ transcribe live --serve                        # captions in a browser: http://127.0.0.1:7123/
   $ transcribe live | tee log.txt | grep --line-buffered -i action`;
 
@@ -162,7 +163,7 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
   const live = program
     .command('live')
     .description('transcribe the microphone as you speak')
-    .option('--list-devices', 'list the microphones this machine offers, and exit')
+    .option('--list-devices', 'list the microphones and system-audio sources this machine offers, and exit')
     .option('--check', 'show the input level for 5 s without connecting to Deepgram; exit 0 if sound was heard, 4 if not')
     .addHelpText('after', LIVE_EXAMPLES + '\n' + EXIT_CODES_HELP);
   live.action(

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { childEnv } from './child-env.js';
+import { deviceListCommand, findLoopback, MAC_SETUP, parseMacAudioDevices, parseWindowsEndpoints, WINDOWS_SETUP } from './loopback.js';
 import { installHint } from './recorder.js';
 import { which } from './which.js';
 
@@ -38,7 +39,7 @@ export function parsePactlSources(text: string): DeviceEntry[] {
     .filter((fields) => fields.length >= 2 && fields[1])
     .map(([, name = '', , spec = '']) => ({
       name,
-      description: name.endsWith('.monitor') ? `${spec} (what an output plays, not a microphone)`.trim() : spec,
+      description: name.endsWith('.monitor') ? `${spec} [system audio] (what an output plays, not a microphone)`.trim() : spec,
     }));
 }
 
@@ -56,26 +57,51 @@ function table(entries: DeviceEntry[]): string[] {
   return entries.map((entry) => `  ${entry.name.padEnd(width)}  ${entry.description}`.trimEnd());
 }
 
-/** What the platform offers as microphones, as text for the terminal (never throws). */
+/** macOS/Windows: the audio devices the platform lists, loopback inputs (system audio) marked. */
+async function loopbackLines(platform: 'darwin' | 'win32', env: Record<string, string | undefined>): Promise<string[]> {
+  const { command, args } = deviceListCommand(platform);
+  const path = which(command, env);
+  const { stdout } = path ? await run(path, args, env) : { stdout: '' };
+  const names = platform === 'darwin' ? parseMacAudioDevices(stdout) : parseWindowsEndpoints(stdout);
+  const loopback = findLoopback(names, platform);
+  const lines = names.length
+    ? ['', `Audio inputs (${[command, ...args.slice(0, 1)].join(' ')}):`, ...names.map((name) => `  ${name}${name === loopback ? '  [system audio]' : ''}`)]
+    : [];
+  if (loopback) lines.push('', `--capture system|both records the system audio from "${loopback}" (or give --system-device <name>).`);
+  else lines.push('', `--capture system|both needs a loopback input, and none was found: ${platform === 'darwin' ? MAC_SETUP : WINDOWS_SETUP}.`);
+  return lines;
+}
+
+/** What the platform offers as microphones and system-audio sources, as text for the terminal (never throws). */
 export async function listDevices(options: ListDevicesOptions): Promise<string> {
   const platform = options.platform ?? process.platform;
+  if (platform === 'darwin' || platform === 'win32') return (await platformDevices(platform, options.env)).join('\n') + '\n';
+  return linuxDevices(options);
+}
+
+async function platformDevices(platform: 'darwin' | 'win32', env: Record<string, string | undefined>): Promise<string[]> {
+  const loopback = await loopbackLines(platform, env);
   if (platform === 'darwin') {
-    return (
+    return [
       [
         'On macOS, SoX (rec) records from the default input: choose it in System Settings > Sound > Input.',
         'To see the inputs: system_profiler SPAudioDataType. To record from another one, give its name as the device.',
         `Recording needs SoX: ${installHint(platform)}.`,
-      ].join('\n') + '\n'
-    );
+      ].join('\n'),
+      ...loopback,
+    ];
   }
-  if (platform === 'win32') {
-    return (
-      [
-        'On Windows, SoX records from the default recording device: choose it in Settings > System > Sound > Input.',
-        `Recording needs SoX: ${installHint(platform)}.`,
-      ].join('\n') + '\n'
-    );
-  }
+  return [
+    [
+      'On Windows, SoX records from the default recording device: choose it in Settings > System > Sound > Input.',
+      `Recording needs SoX: ${installHint(platform)}.`,
+    ].join('\n'),
+    ...loopback,
+  ];
+}
+
+async function linuxDevices(options: ListDevicesOptions): Promise<string> {
+  const platform = options.platform ?? process.platform;
   const lines: string[] = [];
   const arecord = which('arecord', options.env);
   const pactl = which('pactl', options.env);
@@ -94,6 +120,10 @@ export async function listDevices(options: ListDevicesOptions): Promise<string> 
     if (entries.length) {
       lines.push('', 'PulseAudio/PipeWire sources (pactl list short sources); to record from one, set PULSE_SOURCE=<name> and give no device:');
       lines.push(...table(entries));
+      lines.push(
+        '',
+        `--capture system|both records @DEFAULT_MONITOR@, the monitor of the default output; --system-device <name> picks another [system audio] source.`,
+      );
     } else if (error) {
       lines.push('', `PulseAudio/PipeWire: no server answered (${error}).`);
     }

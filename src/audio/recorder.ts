@@ -127,7 +127,12 @@ export function stderrReason(stderr: string): string {
         .replace(/^arecord: \w+:\d+:\s*/, 'arecord: ')
         .replace(/^\S*?\b(?:sox|rec)(?:\.exe)? FAIL (\w+):\s*/, '$1: '),
     )
-    .filter((line) => line && !/^overrun!!!|^Warning: rate is not accurate/.test(line));
+    // arecord follows a failed open with its hardware parameters, one `NAME: value` a line: no reason.
+    .filter(
+      (line) =>
+        line &&
+        !/^overrun!!!|^Warning: rate is not accurate|^(?:ACCESS|(?:SUB)?FORMAT|\w+_BITS|CHANNELS|RATE|PERIODS?|PERIOD_\w+|BUFFER_\w+|TICK_TIME):/.test(line),
+    );
   return [...new Set(lines)].slice(-3).join('; ');
 }
 

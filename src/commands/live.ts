@@ -1,7 +1,8 @@
 import { listDevices } from '../audio/devices.js';
 import { SilenceGuard, type SilenceReport } from '../audio/levels.js';
-import { formatOf, startRecording, type RecorderOptions } from '../audio/recorder.js';
-import type { Context } from '../context.js';
+import { alignmentSummary, startCapture } from '../audio/capture.js';
+import type { RecorderOptions } from '../audio/recorder.js';
+import { log, type Context } from '../context.js';
 import { checkModelName } from '../account/model-check.js';
 import { checkTransport, credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
@@ -16,6 +17,8 @@ import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
 import { serving } from '../serve/serving.js';
 import { steerLive } from './live-steering.js';
+import { EchoFilterOutput } from '../output/echo-filter.js';
+import { captureFormat, captureSettings } from './live-capture.js';
 
 export interface LiveFlags extends Flags {
   listDevices?: boolean;
@@ -27,7 +30,8 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const config = loadConfig(context.env, profile);
   const resolved = resolveSettings(flags, context.env, config.layers, 'live');
   checkConflicts(resolved);
-  const { settings, describe } = resolved;
+  const { describe } = resolved;
+  const settings = captureSettings(resolved.settings, resolved.sources.multichannel);
   const recorder: RecorderOptions = {
     sampleRate: settings.sampleRate ?? 16000,
     channels: settings.channels ?? 1,
@@ -35,13 +39,14 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     ...(settings.device ? { device: settings.device } : {}),
     env: context.env,
   };
+  const captureOptions = { mode: settings.capture, recorder, ...(settings.systemDevice ? { systemDevice: settings.systemDevice } : {}) };
   if (flags.listDevices) {
     context.stdout.write(await listDevices({ env: context.env }));
     return ExitCode.ok;
   }
   if (flags.check) {
     const { runLevelCheck } = await import('./live-check.js');
-    return runLevelCheck(context, recorder);
+    return runLevelCheck(context, recorder, captureOptions);
   }
   checkModelName(settings.model, settings.apiUrl, context.env);
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
@@ -51,16 +56,18 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     preloadTransport();
     const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
     for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
-    const outputs = openOutputs(context, settings, formatOf(recorder), serve?.output);
+    const outputs = openOutputs(context, settings, captureFormat(settings), serve?.output);
     return closingAfter(
       context,
       async () => {
-        const recording = startRecording(recorder);
-        const guard = new SilenceGuard(recording.format);
+        const recording = await startCapture({ ...captureOptions, clock: context.clock });
+        // Silence is news only from a microphone: the system plays nothing most of the time.
+        const guard = settings.capture === 'mic' ? new SilenceGuard(recording.format) : undefined;
+        const output = settings.capture === 'both' && settings.echoFilter ? new EchoFilterOutput(outputs.output, context.clock) : outputs.output;
         // Keys and the status line (a terminal only), --stop-after, --stop-on-silence; stopping ends the recording, as its end would.
         const { stopAfter, stopOnSilence } = settings;
         const end = () => void recording.stop().catch(() => {});
-        const steered = steerLive(context, { output: outputs.output, renderer, stopAfter, stopOnSilence, end });
+        const steered = steerLive(context, { output, renderer, stopAfter, stopOnSilence, end });
         return await runStream(steered.context, {
           url: listenUrl(settings, recording.format),
           ...auth,
@@ -71,12 +78,16 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
           reconnectTimeoutMs: settings.reconnectTimeout * 1000,
           renderer,
           ...outputs,
+          output,
           onAudio(chunk) {
-            const report = guard.push(chunk);
+            const report = guard?.push(chunk);
             if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
           },
           steering: steered.steering,
-        }).finally(() => steered.dispose()); // the terminal back out of raw mode, whatever happened
+        }).finally(() => {
+          steered.dispose(); // the terminal back out of raw mode, whatever happened
+          if (recording.alignment) log(context, alignmentSummary(recording.alignment, recording.format.sampleRate));
+        });
       },
       () => outputs.close(),
     );

@@ -110,6 +110,10 @@ export class JsonOutput extends LineOutput {
   final(utterance: Utterance): void {
     for (const event of finalEvents(utterance, this.labels)) this.emit(event);
   }
+  /** Kept, marked: a consumer may want what the microphone heard, echo or not. */
+  echo(utterance: Utterance): void {
+    for (const event of finalEvents(utterance, this.labels)) this.emit({ ...event, echo: true });
+  }
   override utteranceEnd(channel: number, lastWordEnd: number): void {
     this.emit(utteranceEndEvent(channel, lastWordEnd));
   }

@@ -17,6 +17,9 @@ export class TeeOutput implements TranscriptOutput {
   final(utterance: Utterance): void {
     for (const output of this.outputs) output.final(utterance);
   }
+  echo(utterance: Utterance): void {
+    for (const output of this.outputs) output.echo?.(utterance);
+  }
   utteranceEnd(channel: number, lastWordEnd: number): void {
     for (const output of this.outputs) output.utteranceEnd(channel, lastWordEnd);
   }

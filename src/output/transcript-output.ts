@@ -23,6 +23,8 @@ export interface TranscriptOutput {
   open(info: SessionInfo): void;
   interim(channel: number, text: string): void;
   final(utterance: Utterance): void;
+  /** A microphone line the echo filter dropped (`--capture both`): only outputs that keep every event take it. */
+  echo?(utterance: Utterance): void;
   utteranceEnd(channel: number, lastWordEnd: number): void;
   speechStarted(channel: number, timestamp: number): void;
   metadata(message: MetadataMessage): void;

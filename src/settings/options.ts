@@ -15,6 +15,7 @@ import {
   parseString,
   parseShard,
   parseDuration,
+  parseCapture,
 } from './parsers.js';
 import { parseServe } from '../serve/address.js';
 import { parsePrices } from '../usage/prices.js';
@@ -257,6 +258,35 @@ export const options = {
     commands: ['live'],
     help: 'microphone to record from (see --list-devices); default: the system default',
     parse: parseString,
+  }),
+  capture: option({
+    key: 'capture',
+    flags: ['--capture <what>'],
+    env: 'TRANSCRIBE_CAPTURE',
+    group: 'Audio',
+    commands: ['live'],
+    help: 'mic, system (what the computer plays) or both (two channels: 0=You, 1=Others)',
+    parse: parseCapture,
+    defaultValue: 'mic' as const,
+  }),
+  systemDevice: option({
+    key: 'system-device',
+    flags: ['--system-device <name>'],
+    env: 'TRANSCRIBE_SYSTEM_DEVICE',
+    group: 'Audio',
+    commands: ['live'],
+    help: "system audio source for --capture system|both (see --list-devices); default: the output's monitor",
+    parse: parseString,
+  }),
+  echoFilter: option({
+    key: 'echo-filter',
+    flags: ['--echo-filter', '--no-echo-filter'],
+    env: 'TRANSCRIBE_ECHO_FILTER',
+    group: 'Output',
+    commands: ['live'],
+    help: "with --capture both: print words the microphone picked up from the speakers once, as the system's",
+    parse: parseBoolean,
+    defaultValue: true,
   }),
   speed: option({
     key: 'speed',

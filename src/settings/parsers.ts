@@ -113,6 +113,12 @@ export function parseRecorder(raw: string): 'arecord' | 'sox' | 'rec' {
   throw new Error('must be arecord, sox or rec');
 }
 
+export function parseCapture(raw: string): 'mic' | 'system' | 'both' {
+  const value = raw.trim().toLowerCase();
+  if (value === 'mic' || value === 'system' || value === 'both') return value;
+  throw new Error('must be mic, system or both');
+}
+
 export type OutputFormat = 'text' | 'json' | 'srt' | 'vtt';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'srt', 'vtt'];
 

@@ -53,6 +53,8 @@ export interface FinalEvent {
   channel: number;
   speaker: number | null;
   words: FinalWord[];
+  /** `--capture both`: the microphone heard the speakers; the line is printed once, as the system channel's. */
+  echo?: true;
 }
 
 /** Deepgram's UtteranceEnd; `last_word_end` is null when nothing was pending. */

@@ -60,6 +60,9 @@ describe('transcribe config', () => {
         ['channels', '', 'default'],
         ['recorder', '', 'default'],
         ['device', '', 'default'],
+        ['capture', 'mic', 'default'],
+        ['system-device', '', 'default'],
+        ['echo-filter', 'true', 'default'],
         ['speed', '1', 'default'],
         ['output', '', 'default'],
         ['format', '', 'default'],
@@ -90,7 +93,7 @@ describe('transcribe config', () => {
   it.each([
     [
       ['set', 'modle', 'x'],
-      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, output-dir, jobs, include, exclude, from, shard, save-audio, serve, serve-keep, prices, stop-after, stop-on-silence\n',
+      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, capture, system-device, echo-filter, speed, output, format, timestamps, speakers, channel-names, force, output-dir, jobs, include, exclude, from, shard, save-audio, serve, serve-keep, prices, stop-after, stop-on-silence\n',
     ],
     [
       ['set', 'speed', 'fast'],

@@ -201,6 +201,11 @@ describe('stderrReason: the recorder’s own words, without source locations', (
       'ALSA: Unknown PCM bogus; arecord: audio open error: No such file or directory',
     ],
     [
+      'arecord through PulseAudio, no such source: its hw-params dump is left out',
+      'ALSA lib pcm_pulse.c:758:(pulse_prepare) PulseAudio: Unable to create stream: No such entity\n\narecord: set_params:1416: Unable to install hw params:\nACCESS:  RW_INTERLEAVED\nFORMAT:  S16_LE\nCHANNELS: 1\nRATE: 16000\nBUFFER_BYTES: 12800\nTICK_TIME: [0 0]\n',
+      'ALSA: PulseAudio: Unable to create stream: No such entity; arecord: Unable to install hw params:',
+    ],
+    [
       'sox through stdbuf (argv[0] is a path)',
       'ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM bogus\n/usr/bin/sox FAIL sox: Sorry, there is no default audio device configured\n',
       'ALSA: Unknown PCM bogus; sox: Sorry, there is no default audio device configured',
@@ -263,7 +268,7 @@ describe('devices', () => {
 
   it('parses pactl list short sources, marking monitors', () => {
     expect(parsePactlSources(PACTL)).toEqual([
-      { name: 'virtspk.monitor', description: 's16le 1ch 16000Hz (what an output plays, not a microphone)' },
+      { name: 'virtspk.monitor', description: 's16le 1ch 16000Hz [system audio] (what an output plays, not a microphone)' },
       { name: 'virtmic', description: 's16le 1ch 16000Hz' },
     ]);
   });
@@ -278,8 +283,10 @@ describe('devices', () => {
         '  hw:CARD=PCH,DEV=0  HDA Intel PCH, ALC257 Analog, Direct hardware device without any conversions',
         '',
         'PulseAudio/PipeWire sources (pactl list short sources); to record from one, set PULSE_SOURCE=<name> and give no device:',
-        '  virtspk.monitor  s16le 1ch 16000Hz (what an output plays, not a microphone)',
+        '  virtspk.monitor  s16le 1ch 16000Hz [system audio] (what an output plays, not a microphone)',
         '  virtmic          s16le 1ch 16000Hz',
+        '',
+        '--capture system|both records @DEFAULT_MONITOR@, the monitor of the default output; --system-device <name> picks another [system audio] source.',
         '',
       ].join('\n'),
     );

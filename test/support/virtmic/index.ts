@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 // A private, headless PulseAudio whose default source is the monitor of a null sink: whatever is
 // played into it (paplay) is "heard" by any recorder, in real time; silence otherwise. Also a
 // source "virtmic" fed by a FIFO: with no writer it delivers nothing at all (a stalled microphone).
+// The default sink is a second null sink, "speakers": what the computer plays (its monitor is the
+// system audio of `--capture system|both`), separate from the microphone.
 // Needs pulseaudio, pulseaudio-utils, libasound2-plugins, alsa-utils, sox, espeak-ng. Works as root.
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -20,8 +22,10 @@ export interface Virtmic {
   dir: string;
   /** Source "virtmic" reads this FIFO. */
   fifo: string;
-  /** "Speaks" 16 kHz mono s16le raw audio into the default source; resolves when played. */
+  /** "Speaks" 16 kHz mono s16le raw audio into the microphone (the default source); resolves when played. */
   play(rawFile: string): Promise<void>;
+  /** Plays 16 kHz mono s16le raw audio out of the "speakers" (the default sink, whose monitor is the system audio). */
+  playSystem(rawFile: string): Promise<void>;
   /** Kills the daemon and removes its directory (idempotent): recorders see the server go away. */
   stop(): void;
 }
@@ -47,17 +51,21 @@ export function startVirtmic(): Virtmic {
     env,
     dir,
     fifo,
-    play: (rawFile) =>
-      new Promise((resolve, reject) => {
-        const args = ['--raw', '--format=s16le', '--rate=16000', '--channels=1', rawFile];
-        execFile('paplay', args, { env, timeout: 60_000 }, (error) => (error ? reject(error) : resolve()));
-      }),
+    play: (rawFile) => playInto('virtspk', rawFile, env),
+    playSystem: (rawFile) => playInto('speakers', rawFile, env),
     stop: () => {
       if (stopped) return;
       stopped = true;
       execFileSync('sh', [join(HERE, 'stop-virtmic.sh'), dir], { stdio: 'ignore', timeout: 15_000 });
     },
   };
+}
+
+function playInto(sink: string, rawFile: string, env: Record<string, string | undefined>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = ['--raw', '--format=s16le', '--rate=16000', '--channels=1', `--device=${sink}`, rawFile];
+    execFile('paplay', args, { env, timeout: 60_000 }, (error) => (error ? reject(error) : resolve()));
+  });
 }
 
 /** espeak-ng speech as 16 kHz mono s16le raw: `speech` exactly, and `padded` with 1 s of silence each side. */

@@ -6,7 +6,8 @@ import type { BatchUnits } from '../deepgram/query.js';
 import { AudioSourceError, AuthError, ExitCode, exitCodeOf, formatError, NetworkError, ServiceBusyError, UsageError, type ExitCodeValue } from '../errors.js';
 import { Aimd } from '../many/aimd.js';
 import { collectInputs, FORMAT_EXTENSIONS, inShard, outputPathOf, parseList, type Input } from '../many/inputs.js';
-import { Abort, removeStaleTemporaries, transcribeInto } from '../many/one-file.js';
+import { Abort } from '../many/abort.js';
+import { removeStaleTemporaries, transcribeInto } from '../many/one-file.js';
 import { progressLine, summaryLine, type Summary } from '../many/progress.js';
 import { Queue, type Result, type Verdict } from '../many/queue.js';
 import type { Settings } from '../settings/options.js';
@@ -119,7 +120,7 @@ export async function runMany(context: Context, job: ManyJob): Promise<ExitCodeV
     );
   const finished = () => summary.done + summary.failed + summary.interrupted + skipped;
   const abort = new Abort();
-  const run = { settings, auth: job.auth, batch: job.batch, abort };
+  const run = { settings, auth: job.auth, batch: job.batch, abort, made: new Set<string>() };
   const queue = new Queue(todo, {
     clock: context.clock,
     aimd: new Aimd(settings.jobs ?? (job.batch ? 8 : 4), () => context.clock.now()),

@@ -185,6 +185,15 @@ describe('transcribe file <dir> --output-dir: one transcript per input', () => {
     expect(server!.load.refused).toBeGreaterThan(0);
   }, 30_000);
 
+  it('--batch keeps connections alive: 8 files with --jobs 2 use 2 connections, not 8', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `f${i}.wav`);
+    const dir = folder(names);
+    const result = await transcribe(dir, ['.', '--batch', '--output-dir', 'out', '--jobs', '2']);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('transcribe: 8 done');
+    expect(server!.connections.filter((c) => c.responseStatus === 200)).toHaveLength(8);
+    expect(server!.load.sockets).toBe(2);
+  });
+
   it('streaming under 429: a refused handshake goes back to the queue; every file done once', async () => {
     const dir = folder(['a.wav', 'b.wav', 'c.wav']);
     const result = await transcribe(dir, ['.', '--output-dir', 'out', '--speed', 'max', '--jobs', '3'], { concurrencyLimit: 1, retryAfterSec: 0 });

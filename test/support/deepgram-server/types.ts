@@ -188,5 +188,5 @@ export interface DeepgramServer {
   /** Terminates all sockets and stops listening. */
   close(): Promise<void>;
   /** Requests in flight now (accepted and not yet closed), the most there ever were, and the 429s sent for the limit. */
-  readonly load: { inFlight: number; peak: number; refused: number };
+  readonly load: { inFlight: number; peak: number; refused: number; sockets: number };
 }

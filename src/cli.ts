@@ -79,7 +79,7 @@ function version(): string {
 /** Adds the declared options of `command` to a commander command; repeatable ones collect into arrays. */
 function addOptions(target: Command, command: CommandName): void {
   for (const [, spec] of optionsFor(command)) {
-    const help = `${spec.help}${defaultText(spec)} [env ${spec.env}]`;
+    const help = `${spec.help}${defaultText(spec)} [${spec.env === undefined ? 'this run only' : `env ${spec.env}`}]`;
     for (const [index, flags] of spec.flags.entries()) {
       const option = new Option(flags, index === 0 ? help : '');
       if (isRepeatable(spec)) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);

@@ -90,7 +90,8 @@ export async function runConfig(context: Context, action: ConfigAction, args: st
       // The key is stored bare (a pasted "Token " prefix stripped); other values as the user wrote them.
       await store.set(name, name === 'apiKey' ? (parsed as string) : raw.trim(), opts.profile);
       note(`set ${spec.key}${name === 'apiKey' ? ` (${maskSecret(parsed as string)})` : ''} in ${where}`);
-      if (context.env[spec.env]) note(`warning: ${spec.env} is set in this environment and takes precedence over the stored value until it is unset`);
+      if (spec.env && context.env[spec.env])
+        note(`warning: ${spec.env} is set in this environment and takes precedence over the stored value until it is unset`);
       return ExitCode.ok;
     }
   }

@@ -6,7 +6,9 @@ import type { BatchUnits } from '../deepgram/query.js';
 import { AudioSourceError, AuthError, ExitCode, exitCodeOf, formatError, NetworkError, ServiceBusyError, UsageError, type ExitCodeValue } from '../errors.js';
 import { Aimd } from '../many/aimd.js';
 import { collectInputs, FORMAT_EXTENSIONS, inShard, outputPathOf, parseList, type Input } from '../many/inputs.js';
-import { Abort, removeStaleTemporaries, transcribeInto } from '../many/one-file.js';
+import { Abort } from '../many/abort.js';
+import { AudioTotal, measureInputs } from '../many/audio-total.js';
+import { removeStaleTemporaries, transcribeInto } from '../many/one-file.js';
 import { progressLine, summaryLine, type Summary } from '../many/progress.js';
 import { Queue, type Result, type Verdict } from '../many/queue.js';
 import type { Settings } from '../settings/options.js';
@@ -113,13 +115,24 @@ export async function runMany(context: Context, job: ManyJob): Promise<ExitCodeV
         skipped,
         failed: summary.failed,
         audioSeconds,
+        audioTotal: audio?.total,
         elapsedMs: context.clock.now() - started,
         inFlight: [...inFlight].map((input) => input.relative),
       }),
     );
+  // On a terminal, the hours to do as well: measured in the background (headers, sizes).
+  const audio = tty ? new AudioTotal(todo.length) : undefined;
+  let measuring = audio !== undefined;
+  if (audio)
+    measureInputs(
+      todo.map((input) => input.path),
+      audio,
+      showProgress,
+      () => !measuring,
+    ).catch(() => undefined); // only a progress figure
   const finished = () => summary.done + summary.failed + summary.interrupted + skipped;
   const abort = new Abort();
-  const run = { settings, auth: job.auth, batch: job.batch, abort };
+  const run = { settings, auth: job.auth, batch: job.batch, abort, made: new Set<string>() };
   const queue = new Queue(todo, {
     clock: context.clock,
     aimd: new Aimd(settings.jobs ?? (job.batch ? 8 : 4), () => context.clock.now()),
@@ -143,6 +156,7 @@ export async function runMany(context: Context, job: ManyJob): Promise<ExitCodeV
       if (result.status === 'done') {
         summary.done += 1;
         audioSeconds += seconds.get(input) ?? 0;
+        audio?.done(input.path, seconds.get(input) ?? 0);
         if (!tty) renderer.notice(`transcribe: [${finished()}/${inputs.length}] done ${input.path} -> ${targetOf(input)}`);
         fileEvent(input, 'done', { duration: seconds.get(input) ?? 0, attempts: result.attempts });
       } else if (result.status === 'failed') {
@@ -178,6 +192,7 @@ export async function runMany(context: Context, job: ManyJob): Promise<ExitCodeV
   try {
     notStarted = await queue.run();
   } finally {
+    measuring = false;
     unsubscribe();
     cancelGrace?.();
     stopTicking?.();

@@ -93,7 +93,12 @@ export async function transcribeBatch(request: BatchRequest): Promise<Prerecorde
   }
   const status = answer.statusCode ?? 0;
   if (status === 200) {
-    const body = await readAnswer(answer, request, url).finally(() => client.destroy());
+    // A whole answer leaves the connection to the agent for the next file (keep-alive). Destroying
+    // the request here closed it whenever the answer ended before the request's own 'finish'.
+    const body = await readAnswer(answer, request, url).catch((error: unknown) => {
+      client.destroy();
+      throw error;
+    });
     await upload;
     return parsePrerecordedAnswer(body);
   }

@@ -6,6 +6,8 @@ export interface Tally {
   failed: number;
   /** Seconds of audio in the files done so far. */
   audioSeconds: number;
+  /** Seconds of audio of the files to do, when known (estimated: "~"). */
+  audioTotal?: { seconds: number; estimated: boolean } | undefined;
   /** Milliseconds since the first file started. */
   elapsedMs: number;
   inFlight: readonly string[];
@@ -18,15 +20,23 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-const hours = (seconds: number) => (seconds / 3600).toFixed(seconds < 36 ? 3 : seconds < 360 ? 2 : 1);
+/** Hours with the decimals the value (or `scale`) needs: `0.005`, `1.40`, `12.5`. */
+const hours = (seconds: number, scale = seconds) => (seconds / 3600).toFixed(scale < 36 ? 3 : scale < 360 ? 2 : 1);
+
+/** `1.40 h of audio`, or done/total: `1.40/~6.20 h of audio` (~: estimated). */
+function audioPart({ audioSeconds, audioTotal }: Tally): string {
+  if (!audioTotal) return `${hours(audioSeconds)} h of audio`;
+  const scale = audioSeconds > 0 ? Math.min(audioSeconds, audioTotal.seconds) : audioTotal.seconds; // the smaller shows, and the pair matches
+  return `${hours(audioSeconds, scale)}/${audioTotal.estimated ? '~' : ''}${hours(audioTotal.seconds, scale)} h of audio`;
+}
 
 /**
- * `12/200 files · 1.40 h of audio · 2.1 h/min · ETA 3m20s · in flight: a.wav, b.wav +2`.
+ * `12/200 files · 1.40/~6.20 h of audio · 2.1 h/min · ETA 3m20s · in flight: a.wav, b.wav +2`.
  * The ETA comes from the pace of files so far (skipped ones took no time and do not count).
  */
 export function progressLine(tally: Tally): string {
   const finished = tally.done + tally.failed;
-  const parts = [`${finished + tally.skipped}/${tally.total} files`, `${hours(tally.audioSeconds)} h of audio`];
+  const parts = [`${finished + tally.skipped}/${tally.total} files`, audioPart(tally)];
   const minutes = tally.elapsedMs / 60_000;
   if (tally.done > 0 && minutes > 0) parts.push(`${(tally.audioSeconds / 3600 / minutes).toFixed(2)} h/min`);
   const left = tally.total - finished - tally.skipped;

@@ -38,7 +38,10 @@ export function keyArgs(key: string, profile?: string): string {
   return profile === undefined ? key : `${key} --profile ${profile}`;
 }
 
-const KEYS = new Map((Object.entries(options) as [OptionName, OptionSpec<unknown>][]).map(([name, spec]) => [spec.key, name]));
+const KEYS = new Map(
+  (Object.entries(options) as [OptionName, OptionSpec<unknown>][]).filter(([, spec]) => !spec.perRun).map(([name, spec]) => [spec.key, name]),
+);
+const PER_RUN = new Set((Object.values(options) as OptionSpec<unknown>[]).filter((spec) => spec.perRun).map((spec) => spec.key));
 export const CONFIG_KEYS = [...KEYS.keys()];
 
 export function optionNameOf(key: string): OptionName | undefined {
@@ -49,6 +52,11 @@ export function optionNameOf(key: string): OptionName | undefined {
 export function requireKey(key: string): OptionName {
   const name = optionNameOf(key);
   if (name) return name;
+  if (PER_RUN.has(key))
+    throw new UsageError(
+      `--${key} applies to one run only; it is not a setting (stored, it would change every later run)`,
+      `give --${key} on the command line of the run that needs it`,
+    );
   const guess = closest(key, CONFIG_KEYS);
   throw new UsageError(`unknown config key "${key}"${guess ? ` (did you mean ${guess}?)` : ''}`, `keys: ${CONFIG_KEYS.join(', ')}`);
 }
@@ -70,6 +78,12 @@ export function readConfigFile(path: string): { data: ConfigData; warnings: stri
   const warnings = tightenPermissions(path);
   const data = parseConfig(text, path);
   for (const { key, profile } of data.unknown) {
+    if (PER_RUN.has(key)) {
+      warnings.push(
+        `the config file ${path} has "${fieldOf(key, profile)}", a flag of one run and not a setting: ignored; remove it with transcribe config unset ${keyArgs(key, profile)}`,
+      );
+      continue;
+    }
     const guess = closest(key, CONFIG_KEYS);
     warnings.push(
       `the config file ${path} has an unknown key "${fieldOf(key, profile)}"${guess ? ` (did you mean ${guess}?)` : ''}, ignored; remove it with transcribe config unset ${keyArgs(key, profile)}`,

@@ -4,7 +4,8 @@ import { options, type OptionSpec } from './options.js';
 export function optionsMarkdown(): string {
   const rows = (Object.values(options) as OptionSpec<unknown>[]).map((spec) => {
     const flags = spec.flags.map((flag) => `\`${flag}\``).join(' / ');
-    return `| ${flags} | \`${spec.env}\` | ${defaultOf(spec)} | ${spec.commands.join(', ')} | ${spec.help.replace(/\|/g, '\\|')} |`;
+    const env = spec.env === undefined ? 'this run only' : `\`${spec.env}\``;
+    return `| ${flags} | ${env} | ${defaultOf(spec)} | ${spec.commands.join(', ')} | ${spec.help.replace(/\|/g, '\\|')} |`;
   });
   return ['| flag | environment | default | commands | what it does |', '|---|---|---|---|---|', ...rows].join('\n');
 }

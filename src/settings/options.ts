@@ -31,7 +31,8 @@ export interface OptionSpec<T> {
   key: string;
   /** commander flag syntax, e.g. `--model <name>`; booleans list both forms. */
   flags: readonly string[];
-  env: string;
+  /** Absent for a per-run option. */
+  env?: string;
   help: string;
   group: OptionGroup;
   commands: readonly CommandName[];
@@ -42,6 +43,11 @@ export interface OptionSpec<T> {
   secret?: boolean;
   /** Repeatable options parse each flag occurrence alone (a keyterm may contain a comma). */
   parseItem?: (raw: string) => unknown;
+  /**
+   * A flag of one run, never a setting: no config key, no environment variable. `--from` or
+   * `--output-dir` stored once would turn every later `transcribe file` into a many-files run.
+   */
+  perRun?: true;
 }
 
 function option<T>(spec: OptionSpec<T> & { defaultValue: T }): OptionSpec<T> & { defaultValue: T };
@@ -357,7 +363,7 @@ export const options = {
   outputDir: option({
     key: 'output-dir',
     flags: ['--output-dir <dir>'],
-    env: 'TRANSCRIBE_OUTPUT_DIR',
+    perRun: true,
     group: 'Output',
     commands: ['file'],
     help: 'several files: one transcript per input here, <name>.<txt|ndjson|srt|vtt>, mirroring the input tree',
@@ -376,7 +382,7 @@ export const options = {
   include: list({
     key: 'include',
     flags: ['--include <glob>'],
-    env: 'TRANSCRIBE_INCLUDE',
+    perRun: true,
     group: 'Output',
     commands: ['file'],
     help: "several files: take only inputs matching this glob (repeatable; '*.mp3' matches names, 'a/**' paths)",
@@ -385,7 +391,7 @@ export const options = {
   exclude: list({
     key: 'exclude',
     flags: ['--exclude <glob>'],
-    env: 'TRANSCRIBE_EXCLUDE',
+    perRun: true,
     group: 'Output',
     commands: ['file'],
     help: 'several files: skip inputs matching this glob (repeatable)',
@@ -394,7 +400,7 @@ export const options = {
   from: option({
     key: 'from',
     flags: ['--from <list>'],
-    env: 'TRANSCRIBE_FROM',
+    perRun: true,
     group: 'Output',
     commands: ['file'],
     help: 'several files: read the paths to transcribe from this file, one per line (- for stdin)',
@@ -403,7 +409,7 @@ export const options = {
   shard: option({
     key: 'shard',
     flags: ['--shard <k/n>'],
-    env: 'TRANSCRIBE_SHARD',
+    perRun: true,
     group: 'Output',
     commands: ['file'],
     help: 'several files: do only slice k of n, split by path (one slice per machine)',

@@ -39,9 +39,10 @@ export function resolveSettings(flags: Flags, env: Record<string, string | undef
     used(name) ? config?.refused?.find((one) => one.name === name && one.profile === profile) : undefined;
   for (const [name, spec] of Object.entries(options) as [OptionName, OptionSpec<unknown>][]) {
     const flag = flags[name];
-    const envValue = env[spec.env];
-    const profileValue = config?.profile?.values[name];
-    const configValue = config?.base[name];
+    // A per-run option comes from its flag alone (a stale key in the file is reported as unknown).
+    const envValue = spec.env === undefined ? undefined : env[spec.env];
+    const profileValue = spec.perRun ? undefined : config?.profile?.values[name];
+    const configValue = spec.perRun ? undefined : config?.base[name];
     const profileRefused = profileName === undefined ? undefined : refused(name, profileName);
     const baseRefused = refused(name);
     if (flag !== undefined) {
@@ -71,7 +72,7 @@ export function resolveSettings(flags: Flags, env: Record<string, string | undef
       case 'flag':
         return flagName(spec);
       case 'env':
-        return spec.env;
+        return spec.env ?? flagName(spec);
       case 'profile':
         return `profile "${config?.profile?.name}" (${config?.path})`;
       case 'config':

@@ -70,12 +70,7 @@ describe('transcribe config', () => {
         ['speakers', '', 'default'],
         ['channel-names', '', 'default'],
         ['force', 'false', 'default'],
-        ['output-dir', '', 'default'],
         ['jobs', '', 'default'],
-        ['include', '', 'default'],
-        ['exclude', '', 'default'],
-        ['from', '', 'default'],
-        ['shard', '', 'default'],
         ['save-audio', '', 'default'],
         ['serve', 'false', 'default'],
         ['serve-keep', 'false', 'default'],
@@ -93,7 +88,7 @@ describe('transcribe config', () => {
   it.each([
     [
       ['set', 'modle', 'x'],
-      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, capture, system-device, echo-filter, speed, output, format, timestamps, speakers, channel-names, force, output-dir, jobs, include, exclude, from, shard, save-audio, serve, serve-keep, prices, stop-after, stop-on-silence\n',
+      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, capture, system-device, echo-filter, speed, output, format, timestamps, speakers, channel-names, force, jobs, save-audio, serve, serve-keep, prices, stop-after, stop-on-silence\n',
     ],
     [
       ['set', 'speed', 'fast'],
@@ -300,6 +295,31 @@ describe('transcribe config', () => {
       stdout: '',
       stderr: `transcribe: unknown config subcommand "${word}" (did you mean ${guess}?) — subcommands: set, get, list, unset, path, profiles (transcribe config --help)\n`,
     });
+  });
+
+  it('per-run flags (--from, --output-dir...) are not settings: config set refuses them, the environment and a stale key are ignored', async () => {
+    expect(await config(['set', 'from', '-'])).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr:
+        'transcribe: --from applies to one run only; it is not a setting (stored, it would change every later run) — give --from on the command line of the run that needs it\n',
+    });
+    expect((await config(['set', 'jobs', '16'])).code).toBe(0);
+    expect((await config(['list'])).stdout).not.toMatch(/^(from|output-dir|shard|include|exclude) /m);
+    // One file stays one file: a stored output-dir and TRANSCRIBE_FROM do not make it a many-files run.
+    const stored = JSON.parse(readFileSync(file(), 'utf8')) as Record<string, unknown>;
+    writeFileSync(file(), JSON.stringify({ ...stored, 'output-dir': 'out' }), { mode: 0o600 });
+    server = await startDeepgramServer({ script: scriptFromText('Hello from transcribe.', { wordSec: 0.3 }) });
+    const env = { TRANSCRIBE_CONFIG_DIR: dir, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url, TRANSCRIBE_FROM: '-' };
+    expect(await runCli(['file', SAMPLE_WAV, '--speed', 'max'], { env, cwd: dir })).toEqual({
+      code: 0,
+      signal: null,
+      stdout: 'Hello from transcribe.\n',
+      stderr: `transcribe: warning: the config file ${file()} has "output-dir", a flag of one run and not a setting: ignored; remove it with transcribe config unset output-dir\n`,
+    });
+    expect(await config(['unset', 'output-dir'])).toMatchObject({ code: 0, stderr: expect.stringMatching(/removed output-dir from /) });
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ jobs: '16' });
   });
 
   it('config set while the environment sets the same key: stored, and it says the environment wins', async () => {

@@ -131,6 +131,15 @@ describe('progress and summary', () => {
     ],
     [{ total: 3, done: 0, skipped: 0, failed: 0, audioSeconds: 0, elapsedMs: 0, inFlight: ['a.wav'] }, '0/3 files · 0.000 h of audio · in flight: a.wav'],
     [{ total: 2, done: 2, skipped: 0, failed: 0, audioSeconds: 90, elapsedMs: 30_000, inFlight: [] }, '2/2 files · 0.03 h of audio · 0.05 h/min'],
+    // Done/total: exact from WAV headers, "~" when other formats are estimated from their size.
+    [
+      { total: 3, done: 1, skipped: 0, failed: 0, audioSeconds: 18, elapsedMs: 60_000, audioTotal: { seconds: 54, estimated: false }, inFlight: ['b.wav'] },
+      '1/3 files · 0.005/0.015 h of audio · 0.01 h/min · ETA 2m00s · in flight: b.wav',
+    ],
+    [
+      { total: 200, done: 10, skipped: 0, failed: 0, audioSeconds: 5040, elapsedMs: 120_000, audioTotal: { seconds: 22_320, estimated: true }, inFlight: [] },
+      '10/200 files · 1.4/~6.2 h of audio · 0.70 h/min · ETA 38m00s',
+    ],
   ])('progressLine %#', (tally, line) => expect(progressLine(tally)).toBe(line));
 
   it.each([

@@ -3,6 +3,7 @@ import { maskSecret, parseEndpointing, parseInteger, parseParam, parsePauseSecon
 import { optionsFor } from '../../src/settings/options.js';
 import { keepOperands } from '../../src/settings/optional-values.js';
 import { checkConflicts, resolveSettings } from '../../src/settings/resolve.js';
+import { CONFIG_KEYS, requireKey } from '../../src/settings/config-file.js';
 
 describe('parsers', () => {
   it.each([
@@ -83,6 +84,41 @@ describe('resolveSettings: flag > environment > default', () => {
     [{}, { TRANSCRIBE_SAVE_AUDIO: ' - ' }, 'invalid value " - " for environment variable TRANSCRIBE_SAVE_AUDIO: must be a file name, not "-"'],
   ])('refuses %j %j', (flags, env, message) => {
     expect(() => resolveSettings(flags, env)).toThrow(message);
+  });
+});
+
+describe('per-run options: a flag of one run, never a setting', () => {
+  const perRun = ['output-dir', 'include', 'exclude', 'from', 'shard'];
+  const stored = { path: '/c.json', base: { from: '-', outputDir: 'out', shard: '1/2', include: ['*.wav'], jobs: 16 } };
+
+  it.each<[string, Record<string, unknown>, Record<string, string>, string, unknown, string]>([
+    ['--from from the flag', { from: 'list.txt' }, {}, 'from', 'list.txt', 'flag'],
+    ['TRANSCRIBE_FROM ignored', {}, { TRANSCRIBE_FROM: '-' }, 'from', undefined, 'default'],
+    ['TRANSCRIBE_OUTPUT_DIR ignored', {}, { TRANSCRIBE_OUTPUT_DIR: 'out' }, 'outputDir', undefined, 'default'],
+    ['TRANSCRIBE_SHARD ignored', {}, { TRANSCRIBE_SHARD: '1/2' }, 'shard', undefined, 'default'],
+    ['TRANSCRIBE_INCLUDE ignored', {}, { TRANSCRIBE_INCLUDE: '*.wav' }, 'include', [], 'default'],
+    ['TRANSCRIBE_EXCLUDE ignored', {}, { TRANSCRIBE_EXCLUDE: '*.wav' }, 'exclude', [], 'default'],
+    ['TRANSCRIBE_JOBS still read (a default for the account)', {}, { TRANSCRIBE_JOBS: '16' }, 'jobs', 16, 'env'],
+  ])('%s', (_name, flags, env, name, value, source) => {
+    const { settings, sources } = resolveSettings(flags, env);
+    expect(settings[name as keyof typeof settings]).toEqual(value);
+    expect(sources[name as keyof typeof sources]).toBe(source);
+  });
+
+  it('a stored value (left by an older version) is not read; jobs is', () => {
+    const { settings } = resolveSettings({}, {}, stored);
+    expect([settings.from, settings.outputDir, settings.shard, settings.include, settings.jobs]).toEqual([undefined, undefined, undefined, [], 16]);
+  });
+
+  it('not config keys: config set/get/unset refuse them with a sentence; jobs is one', () => {
+    expect(CONFIG_KEYS.filter((key) => perRun.includes(key))).toEqual([]);
+    expect(CONFIG_KEYS).toContain('jobs');
+    for (const key of perRun)
+      expect(() => requireKey(key)).toThrow(`--${key} applies to one run only; it is not a setting (stored, it would change every later run)`);
+  });
+
+  it('still flags of file, in help and completion', () => {
+    expect(optionsFor('file').map(([, spec]) => spec.key)).toEqual(expect.arrayContaining(perRun));
   });
 });
 

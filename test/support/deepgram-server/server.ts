@@ -86,7 +86,7 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
   };
 
   // The account's concurrency limit: a request beyond it is refused (429) before anything else is checked.
-  const load = { inFlight: 0, peak: 0, refused: 0 };
+  const load = { inFlight: 0, peak: 0, refused: 0, sockets: 0 };
   const overLimit = (record: ConnectionRecord): Refusal | undefined => {
     if (options.concurrencyLimit !== undefined && load.inFlight >= options.concurrencyLimit) {
       load.refused += 1;
@@ -119,6 +119,7 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
   });
   http.on('connection', (socket) => {
     sockets.add(socket);
+    load.sockets += 1;
     socket.on('close', () => sockets.delete(socket));
   });
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -214,5 +214,5 @@ export interface DeepgramServer {
   /** Every management API request, in order (not in `connections`). */
   managementRequests: ManagementRequestLog[];
   /** Requests in flight now (accepted and not yet closed), the most there ever were, and the 429s sent for the limit. */
-  readonly load: { inFlight: number; peak: number; refused: number };
+  readonly load: { inFlight: number; peak: number; refused: number; sockets: number };
 }

@@ -48,7 +48,8 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     preloadTransport();
     const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
     for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
-    const outputs = openOutputs(context, settings, formatOf(recorder), serve?.output);
+    const origin = { command: 'live', mode: 'stream', source: settings.device ?? 'default microphone' } as const;
+    const outputs = openOutputs(context, settings, formatOf(recorder), serve?.output, origin);
     return closingAfter(
       context,
       async () => {

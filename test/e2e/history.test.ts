@@ -1,10 +1,12 @@
-import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_WAV } from '../support/audio.js';
 import { scriptFromText, startDeepgramServer, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { collect, runCli, startCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp.js';
+import { missing } from '../support/system-tools.js';
+import { makeSpeech, startVirtmic } from '../support/virtmic/index.js';
 import { sqlite } from '../support/sqlite.js';
 
 const SCRIPT = scriptFromText('Hello from transcribe. The budget review is on Monday. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
@@ -241,5 +243,48 @@ describe('history rm, export, retention, --batch, hostile text', () => {
     const list = await history(data, []);
     expect(list.stdout).not.toContain('\u001b');
     expect(list.stdout).toContain('\\x1b[31mred');
+  });
+});
+
+describe('every kind of session is archived', () => {
+  it('each file of a many-files run is its own session', async () => {
+    const data = tempDir('transcribe-data-');
+    const inputs = tempDir('transcribe-history-in-');
+    for (const name of ['a.wav', 'b.wav']) copyFileSync(SAMPLE_WAV, join(inputs, name));
+    const run = await runCli(['file', inputs, '--speed', 'max', '--output-dir', join(tempDir('transcribe-history-out-'), 'out')], { env: await env(data) });
+    expect(run.code).toBe(0);
+    const sessions = (await history(data, ['--format', 'json'])).stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { command: string; source: string; first_words: string });
+    expect(sessions.map((session) => [session.command, session.source, session.first_words]).sort()).toEqual([
+      ['file', join(inputs, 'a.wav'), LINES[0]],
+      ['file', join(inputs, 'b.wav'), LINES[0]],
+    ]);
+  });
+
+  it.skipIf(missing('pulseaudio', 'pactl', 'arecord', 'sox', 'espeak-ng'))('live: the microphone session, as it was printed', async () => {
+    const data = tempDir('transcribe-data-');
+    const mic = startVirtmic();
+    try {
+      const speech = makeSpeech(tempDir('transcribe-speech-'));
+      server = await startDeepgramServer({ script: SCRIPT, idleTimeoutMs: 10_000 });
+      const child = startCli(['live'], { env: { ...mic.env, ...(await env(data)) } });
+      const result = collect(child, 60_000);
+      await server.waitForConnections(1, 10_000);
+      await mic.play(speech.padded);
+      const deadline = performance.now() + 20_000;
+      while ((server.connections[0]?.audioSeconds ?? 0) < SCRIPT.at(-1)!.end + 0.5 && performance.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      child.kill('SIGINT');
+      const { code, stdout } = await result;
+      expect(code).toBe(130);
+      expect(stdout).not.toBe('');
+      const session = JSON.parse((await history(data, ['--format', 'json'])).stdout) as { command: string; source: string; exit_code: number };
+      expect(session).toMatchObject({ command: 'live', source: 'default microphone', exit_code: 130 });
+      expect((await history(data, ['show', '1'])).stdout).toBe(stdout);
+    } finally {
+      mic.stop();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { escapeControls } from '../escape-controls.js';
 import type { TranscriptOutput } from '../output/transcript-output.js';
 import type { Settings } from '../settings/options.js';
 import { archiveChannel, type ArchiveChannel } from './background.js';
+import { encodeArgs } from './event-codec.js';
 import type { SessionOrigin } from './messages.js';
 import { historyPath } from './paths.js';
 import { encodeSettings } from './settings-codec.js';
@@ -27,7 +28,7 @@ export function archiveOutput(channel: ArchiveChannel, session: number): Transcr
       if (name === 'readerGone') return readerGone;
       if (typeof name !== 'string' || name === 'then') return undefined;
       if (NOT_KEPT.has(name)) return () => {};
-      return (...args: unknown[]) => channel.post({ kind: 'event', session, method: name, args: JSON.stringify(args) });
+      return (...args: unknown[]) => channel.post({ kind: 'event', session, method: name, args: encodeArgs(name, args) });
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { Database } from './database.js';
+import { decodeArgs } from './event-codec.js';
 import { historyPath } from './paths.js';
 import { openDatabase, whileLocked } from './database.js';
 
@@ -71,7 +72,7 @@ export interface RecordedEvent {
 /** Every call the session made on its output, in order. */
 export function sessionEvents(db: Database, path: string, id: number): RecordedEvent[] {
   const rows = whileLocked(path, () => db.all('SELECT kind, data FROM events WHERE session_id = ? ORDER BY seq', [id]));
-  return rows.map((row) => ({ kind: row.kind as string, args: JSON.parse(row.data as string) as unknown[] }));
+  return rows.map((row) => ({ kind: row.kind as string, args: decodeArgs(row.kind as string, row.data as string) }));
 }
 
 export function likeEscape(text: string): string {

@@ -34,32 +34,46 @@ export function ftsQuery(text: string): string | undefined {
   return words.map((word) => `"${word.replace(/"/g, '""')}"`).join(' ');
 }
 
-/** Lines matching every word, best first (FTS5's bm25 rank). */
+/**
+ * Ranking is over the most recent matching lines only: FTS5 computes bm25 for every row it ranks,
+ * and a word said in half of 1,000 hours of lines would take seconds. The newest RANKED lines that
+ * pass the filters are found in rowid order (cheap), then ranked.
+ */
+export const RANKED = 5_000;
+
+/** Lines matching every word, best first (FTS5's bm25 rank) among the RANKED most recent matches. */
 export function search(db: Database, path: string, text: string, filters: SearchFilters): SearchHit[] {
   const query = ftsQuery(text);
   if (query === undefined) return [];
-  const values: (string | number)[] = [MATCH_START, MATCH_END, query];
-  let sql = `SELECT l.session_id AS session, s.started_at AS startedAt, s.source AS source, l.start AS start, l.end AS end,
-      l.channel AS channel, l.speaker AS speaker, l.text AS text, snippet(lines_fts, 0, ?, ?, '…', 24) AS snippet
-    FROM lines_fts JOIN lines l ON l.id = lines_fts.rowid JOIN sessions s ON s.id = l.session_id
-    WHERE lines_fts MATCH ?`;
+  const values: (string | number)[] = [query];
+  let where = 'lines_fts MATCH ?';
   if (filters.since) {
-    sql += ' AND s.started_at >= ?';
+    where += ' AND s.started_at >= ?';
     values.push(filters.since);
   }
   if (filters.until) {
-    sql += ' AND s.started_at < ?';
+    where += ' AND s.started_at < ?';
     values.push(filters.until);
   }
   if (filters.speaker) {
-    sql += ' AND l.speaker = ? COLLATE NOCASE';
+    where += ' AND l.speaker = ? COLLATE NOCASE';
     values.push(filters.speaker);
   }
   if (filters.source) {
-    sql += ` AND s.source LIKE ? ESCAPE '\\'`;
+    where += ` AND s.source LIKE ? ESCAPE '\\'`;
     values.push(`%${likeEscape(filters.source)}%`);
   }
-  sql += ' ORDER BY rank LIMIT ?';
-  values.push(filters.limit);
-  return whileLocked(path, () => db.all(sql, values) as unknown as SearchHit[]);
+  const from = 'FROM lines_fts JOIN lines l ON l.id = lines_fts.rowid JOIN sessions s ON s.id = l.session_id';
+  return whileLocked(path, () => {
+    // Without filters the FTS index alone answers, in rowid order (a join would make SQLite sort every match).
+    const oldest =
+      values.length === 1
+        ? db.get('SELECT rowid AS id FROM lines_fts WHERE lines_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?', [query, RANKED - 1])
+        : db.get(`SELECT lines_fts.rowid AS id ${from} WHERE ${where} ORDER BY lines_fts.rowid DESC LIMIT 1 OFFSET ?`, [...values, RANKED - 1]);
+    const bound = oldest ? ` AND lines_fts.rowid >= ${Number(oldest.id)}` : '';
+    const sql = `SELECT l.session_id AS session, s.started_at AS startedAt, s.source AS source, l.start AS start, l.end AS end,
+        l.channel AS channel, l.speaker AS speaker, l.text AS text, snippet(lines_fts, 0, ?, ?, '…', 24) AS snippet
+      ${from} WHERE ${where}${bound} ORDER BY rank LIMIT ?`;
+    return db.all(sql, [MATCH_START, MATCH_END, ...values, filters.limit]) as unknown as SearchHit[];
+  });
 }

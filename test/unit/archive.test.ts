@@ -10,6 +10,7 @@ import { getSession, sessionEvents } from '../../src/archive/read.js';
 import { replaySession } from '../../src/archive/replay.js';
 import { ftsQuery, search, MATCH_END, MATCH_START, type SearchHit } from '../../src/archive/search.js';
 import { decodeSettings, encodeSettings } from '../../src/archive/settings-codec.js';
+import { encodeArgs } from '../../src/archive/event-codec.js';
 import { clockTime, parseTimeSpec } from '../../src/archive/time-spec.js';
 import { billedCost, saveBilledCost, usageSessions } from '../../src/archive/usage.js';
 import { ArchiveWriter } from '../../src/archive/writer.js';
@@ -105,7 +106,7 @@ function archive() {
   return { db, path, writer };
 }
 
-const event = (session: number, method: string, ...args: unknown[]): ArchiveMessage => ({ kind: 'event', session, method, args: JSON.stringify(args) });
+const event = (session: number, method: string, ...args: unknown[]): ArchiveMessage => ({ kind: 'event', session, method, args: encodeArgs(method, args) });
 
 describe('the archive writer and its readers', () => {
   it('keeps sessions, lines by speaker, connections; search ranks, filters by speaker; usage and billed costs', () => {

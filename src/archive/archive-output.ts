@@ -33,6 +33,19 @@ export function archiveOutput(channel: ArchiveChannel, session: number): Transcr
   });
 }
 
+/**
+ * Starts the archive writer with this context's stderr for its warning: a many-files run calls it
+ * first, because each file's session has a stderr of its own (discarded without --verbose).
+ */
+export function prepareArchive(context: Context, settings: Settings): void {
+  if (settings.history === false) return;
+  try {
+    archiveChannel(historyPath(context.env), (message) => context.stderr.write(escapeControls(message) + '\n'));
+  } catch {
+    // said by the first session's startArchive
+  }
+}
+
 /** Starts archiving a session, unless `--no-history` / `history = false`. Never throws: the archive must not cost the transcript. */
 export function startArchive(context: Context, settings: Settings, origin: SessionOrigin): TranscriptOutput | undefined {
   if (settings.history === false) return undefined;

@@ -263,6 +263,19 @@ describe('every kind of session is archived', () => {
     ]);
   });
 
+  it('a many-files run says once, on its own stderr, that the archive is unavailable', async () => {
+    const data = tempDir('transcribe-data-');
+    writeFileSync(join(data, 'history.db'), 'not a database, just some text that is long enough to have a header '.repeat(20));
+    const inputs = tempDir('transcribe-history-in-');
+    for (const name of ['a.wav', 'b.wav']) copyFileSync(SAMPLE_WAV, join(inputs, name));
+    const run = await runCli(['file', inputs, '--speed', 'max', '--output-dir', join(tempDir('transcribe-history-out-'), 'out')], { env: await env(data) });
+    expect(run.code).toBe(0);
+    const warnings = run.stderr.split('\n').filter((line) => line.includes('history archive'));
+    expect(warnings).toEqual([
+      `transcribe: warning: the history archive is unavailable: cannot use ${join(data, 'history.db')} (file is not a database); the transcript goes on without it (--no-history skips it)`,
+    ]);
+  });
+
   it.skipIf(missing('pulseaudio', 'pactl', 'arecord', 'sox', 'espeak-ng'))('live: the microphone session, as it was printed', async () => {
     const data = tempDir('transcribe-data-');
     const mic = startVirtmic();

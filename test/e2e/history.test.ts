@@ -194,6 +194,21 @@ describe('crash safety: SIGKILL mid-stream', () => {
   });
 });
 
+describe('reading while a session is being archived', () => {
+  it('history search finds what a running session has said so far', async () => {
+    const data = tempDir('transcribe-data-');
+    const child = startCli(['file', SAMPLE_WAV, '--speed', '1'], { env: await env(data) });
+    const done = collect(child);
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    while (!stdout.includes('\n')) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const found = await history(data, ['search', 'transcribe']);
+    expect(found).toMatchObject({ code: 0, stderr: '', stdout: '    1     0:00  -  Hello from transcribe.\n' });
+    expect(await done).toMatchObject({ code: 0, stderr: '' });
+  });
+});
+
 describe('history rm, export, retention, --batch, hostile text', () => {
   it('rm by id and --older-than; history-days deletes old sessions at start; export is NDJSON', async () => {
     const data = tempDir('transcribe-data-');

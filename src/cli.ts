@@ -260,7 +260,7 @@ function addHistoryCommand(program: Command, run: Runner): void {
       }),
     );
   action('list', range(history).option('--limit <n>', 'at most n sessions (default 20)').option('--format <format>', 'text or json (NDJSON)'));
-  const search = history.command('search').description('find words in every archived session, best matches first').argument('<words>', 'all of these words');
+  const search = history.command('search').description('find words in every archived session, best matches first').argument('<words...>', 'all of these words');
   range(search)
     .option('--speaker <name>', 'only lines of this speaker (a --speakers name, or Speaker 0)')
     .option('--limit <n>', 'at most n lines (default 20)')

@@ -48,7 +48,7 @@ export function runHistory(context: Context, action: HistoryAction, args: string
       for (const session of sessions) context.stdout.write((json(flags) ? sessionJson(session) : sessionLine(session)) + '\n');
     } else if (action === 'search') {
       const color = colorEnabled(context.stdout, context.env, flags.color !== false);
-      const hits = search(db, path, args[0] ?? '', { ...range, speaker: flags.speaker, source: flags.source, limit });
+      const hits = search(db, path, args.join(' '), { ...range, speaker: flags.speaker, source: flags.source, limit });
       for (const hit of hits) context.stdout.write((json(flags) ? hitJson(hit) : hitLine(hit, color)) + '\n');
     } else if (action === 'show') {
       show(context, db, path, sessionId(args[0]), flags.format === undefined ? 'text' : option('--format', flags.format, parseFormat));

@@ -395,6 +395,16 @@ export const options = {
     defaultValue: false,
     defaultLabel: 'off',
   }),
+  serveKeep: option({
+    key: 'serve-keep',
+    flags: ['--serve-keep', '--no-serve-keep'],
+    env: 'TRANSCRIBE_SERVE_KEEP',
+    group: 'Output',
+    commands: STREAMING,
+    help: 'with --serve: keep serving after the session ends, until Ctrl+C (else 3 s more)',
+    parse: parseBoolean,
+    defaultValue: false,
+  }),
   history: option({
     key: 'history',
     flags: ['--history', '--no-history'],
@@ -414,16 +424,6 @@ export const options = {
     help: 'delete archived sessions older than n days when a session starts',
     parse: parseInteger(1, 100_000),
     defaultLabel: 'keep all',
-  }),
-  serveKeep: option({
-    key: 'serve-keep',
-    flags: ['--serve-keep', '--no-serve-keep'],
-    env: 'TRANSCRIBE_SERVE_KEEP',
-    group: 'Output',
-    commands: STREAMING,
-    help: 'with --serve: keep serving after the session ends, until Ctrl+C (else 3 s more)',
-    parse: parseBoolean,
-    defaultValue: false,
   }),
 };
 

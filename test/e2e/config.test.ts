@@ -76,6 +76,8 @@ describe('transcribe config', () => {
         ['save-audio', '', 'default'],
         ['serve', 'false', 'default'],
         ['serve-keep', 'false', 'default'],
+        ['history', 'true', 'default'],
+        ['history-days', '', 'default'],
       ]),
     );
     expect((await config([])).stdout).toBe((await config(['list'])).stdout); // no subcommand: the list
@@ -87,7 +89,7 @@ describe('transcribe config', () => {
   it.each([
     [
       ['set', 'modle', 'x'],
-      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, output-dir, jobs, include, exclude, from, shard, save-audio, serve, serve-keep\n',
+      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, speed, output, format, timestamps, speakers, channel-names, force, output-dir, jobs, include, exclude, from, shard, save-audio, serve, serve-keep, history, history-days\n',
     ],
     [
       ['set', 'speed', 'fast'],

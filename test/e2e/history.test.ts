@@ -103,6 +103,7 @@ describe('transcribe history: every session archived', () => {
       expect({ query, code: result.code, stderr: result.stderr }).toEqual({ query, code: 0, stderr: '' });
     }
     expect((await history(data, ['search', '"budget'])).stdout).toContain('The budget review');
+    expect((await history(data, ['search', 'budget', 'Monday'])).stdout).toBe('    1     0:02  -  The budget review is on Monday.\n');
   });
 
   it('--no-history, TRANSCRIBE_HISTORY=false and history = false in the config keep nothing', async () => {

@@ -126,6 +126,7 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number): Promise<
   const env: NodeJS.ProcessEnv = { ...mic.env, DEEPGRAM_API_KEY: API_KEY, DEEPGRAM_API_URL: server.url, NO_COLOR: '1' };
   for (const name of Object.keys(env)) if (name.startsWith('TRANSCRIBE_')) delete env[name];
   env.TRANSCRIBE_DATA_DIR = benchDataDir();
+  if (process.env.BENCH_NO_HISTORY) env.TRANSCRIBE_HISTORY = 'false'; // the same run without the archive's writer thread
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof, to see where the time goes
   const child = spawn(process.execPath, [...nodeArgs, CLI, 'live'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

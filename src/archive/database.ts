@@ -79,6 +79,8 @@ export function openDatabase(path: string, options: { create: boolean; waitMs?: 
     }
     try {
       closeSync(openSync(path, 'a', 0o600));
+      // Ours: one that others may read (an older copy, a restore) is tightened.
+      if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
     } catch (error) {
       throw new ArchiveUnavailable(`cannot open ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }

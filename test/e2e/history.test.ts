@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_WAV } from '../support/audio.js';
@@ -66,6 +66,9 @@ describe('transcribe history: every session archived', () => {
     expect(statSync(data).mode & 0o777).toBe(0o700);
     expect(statSync(join(data, 'history.db')).mode & 0o777).toBe(0o600);
     expect(await history(data, ['path'])).toMatchObject({ code: 0, stdout: join(data, 'history.db') + '\n' });
+    chmodSync(join(data, 'history.db'), 0o644);
+    expect(await transcribe(data)).toMatchObject({ code: 0, stderr: '' });
+    expect(statSync(join(data, 'history.db')).mode & 0o777).toBe(0o600);
   });
 
   it('history lists sessions; search finds lines, ranked, with filters; json; no escape codes in a pipe', async () => {

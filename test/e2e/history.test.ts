@@ -12,6 +12,9 @@ import { sqlite } from '../support/sqlite.js';
 const SCRIPT = scriptFromText('Hello from transcribe. The budget review is on Monday. The quick brown fox jumps.', { startAt: 0.5, wordSec: 0.3 });
 const LINES = ['Hello from transcribe.', 'The budget review is on Monday.', 'The quick brown fox jumps.'];
 
+/** Each test runs the CLI many times (about 1-2 s a run on a busy 2-core machine). */
+const SLOW = 120_000;
+
 let server: DeepgramServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -31,7 +34,7 @@ function history(data: string, args: string[], extra: Record<string, string> = {
   return runCli(['history', ...args], { env: { TRANSCRIBE_DATA_DIR: data, ...extra } });
 }
 
-describe('transcribe history: every session archived', () => {
+describe('transcribe history: every session archived', { timeout: SLOW }, () => {
   it('history show re-renders a session exactly as the run wrote it, in every format', async () => {
     const data = tempDir('transcribe-data-');
     const out = tempDir('transcribe-history-out-');
@@ -121,7 +124,7 @@ describe('transcribe history: every session archived', () => {
   });
 });
 
-describe('an archive that cannot be used costs one warning line, never the transcript', () => {
+describe('an archive that cannot be used costs one warning line, never the transcript', { timeout: SLOW }, () => {
   const warning = (reason: string) =>
     `transcribe: warning: the history archive is unavailable: ${reason}; the transcript goes on without it (--no-history skips it)\n`;
 
@@ -163,7 +166,7 @@ describe('an archive that cannot be used costs one warning line, never the trans
   });
 });
 
-describe('crash safety: SIGKILL mid-stream', () => {
+describe('crash safety: SIGKILL mid-stream', { timeout: SLOW }, () => {
   it('keeps every final written before the kill, the database intact, and the next run archives', async () => {
     const data = tempDir('transcribe-data-');
     const child = startCli(['file', SAMPLE_WAV, '--speed', '1'], { env: await env(data) });
@@ -198,7 +201,7 @@ describe('crash safety: SIGKILL mid-stream', () => {
   });
 });
 
-describe('reading while a session is being archived', () => {
+describe('reading while a session is being archived', { timeout: SLOW }, () => {
   it('history search finds what a running session has said so far', async () => {
     const data = tempDir('transcribe-data-');
     const child = startCli(['file', SAMPLE_WAV, '--speed', '1'], { env: await env(data) });
@@ -213,7 +216,7 @@ describe('reading while a session is being archived', () => {
   });
 });
 
-describe('history rm, export, retention, --batch, hostile text', () => {
+describe('history rm, export, retention, --batch, hostile text', { timeout: SLOW }, () => {
   it('rm by id and --older-than; history-days deletes old sessions at start; export is NDJSON', async () => {
     const data = tempDir('transcribe-data-');
     await transcribe(data);
@@ -265,7 +268,7 @@ describe('history rm, export, retention, --batch, hostile text', () => {
   });
 });
 
-describe('every kind of session is archived', () => {
+describe('every kind of session is archived', { timeout: SLOW }, () => {
   it('each file of a many-files run is its own session', async () => {
     const data = tempDir('transcribe-data-');
     const inputs = tempDir('transcribe-history-in-');

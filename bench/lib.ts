@@ -1,7 +1,8 @@
 // Shared helpers for `npm run bench`: paths, child processes, medians, WAV generation and the
 // result table. Nothing here measures anything by itself.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +70,19 @@ export function mustSucceed(what: string, result: ChildResult): ChildResult {
 export function cliEnv(serverUrl: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, DEEPGRAM_API_KEY: API_KEY, DEEPGRAM_API_URL: serverUrl, NO_COLOR: '1' };
   for (const name of Object.keys(env)) if (name.startsWith('TRANSCRIBE_')) delete env[name];
+  env.TRANSCRIBE_DATA_DIR = benchDataDir();
   return env;
+}
+
+let dataDir: string | undefined;
+/** The runs are archived as a user's would be, but into a directory of this bench run, never the user's archive. */
+export function benchDataDir(): string {
+  if (!dataDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    dataDir = dir;
+  }
+  return dataDir;
 }
 
 /** The PCM samples of a canonical WAV file (the data chunk). */

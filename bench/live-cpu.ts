@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { scriptFromText, startDeepgramServer, type DeepgramServer } from '../test/support/deepgram-server/index.js';
 import { makeSpeech, startVirtmic, type Virtmic } from '../test/support/virtmic/index.js';
-import { API_KEY, CLI, fixed, median, progress, ROOT, type Row } from './lib.js';
+import { API_KEY, benchDataDir, CLI, fixed, median, progress, ROOT, type Row } from './lib.js';
 
 const RUNS = 3;
 /** Audio seconds to stream after the first frame in a long run. */
@@ -128,6 +128,8 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number, both = fa
   const server: DeepgramServer = await startDeepgramServer({ script: SCRIPT, apiKey: API_KEY, keepAudio: false });
   const env: NodeJS.ProcessEnv = { ...mic.env, DEEPGRAM_API_KEY: API_KEY, DEEPGRAM_API_URL: server.url, NO_COLOR: '1' };
   for (const name of Object.keys(env)) if (name.startsWith('TRANSCRIBE_')) delete env[name];
+  env.TRANSCRIBE_DATA_DIR = benchDataDir();
+  if (process.env.BENCH_NO_HISTORY) env.TRANSCRIBE_HISTORY = 'false'; // the same run without the archive's writer thread
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof, to see where the time goes
   // BENCH_TTY=1: on a pseudo-terminal (script(1)), so that keys are read and the status line is drawn (4 times a second).
   const onTty = process.env.BENCH_TTY === '1';

@@ -10,10 +10,12 @@
 //   9. peak RSS of a 500 MiB --batch upload vs 50 MiB       (bench/batch-memory.ts, /usr/bin/time -v)
 //  10. many files: 10,000 under an account limit; --jobs 1/4/16/64 (bench/many.ts)
 //  11. --serve with 200 SSE clients, 1x and 10x: stdout p99 vs without, final -> client event p99 (bench/serve-latency.ts)
+//  12. the history archive at 1,000 hours: search, cost per final, size vs NDJSON (bench/archive.ts)
 // Every figure is a median over several runs, next to a baseline measured in this same run.
 // `npm run bench -- live memory` runs only the measures named (startup, config, first-frame,
-// memory, latency, live, live-both, pacing, batch, many, serve, steering).
+// memory, latency, live, live-both, pacing, batch, many, serve, steering, archive).
 import { availableParallelism } from 'node:os';
+import { benchArchive } from './archive.js';
 import { benchBatchMemory } from './batch-memory.js';
 import { benchConfigGet } from './config-get.js';
 import { benchFinalLatency } from './final-latency.js';
@@ -44,7 +46,7 @@ function frameRow(what: string, frameBytes: readonly number[]): Row {
 }
 
 /** Measures by name: `npm run bench -- live memory` runs just those (all when none is named). */
-const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'live-both', 'pacing', 'batch', 'many', 'serve', 'steering'] as const;
+const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'live-both', 'pacing', 'batch', 'many', 'serve', 'steering', 'archive'] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(MEASURES as readonly string[]).includes(name));
 if (unknown.length) {
@@ -75,5 +77,6 @@ if (wants('pacing')) rows.push(...(await benchPacing()));
 if (wants('batch')) rows.push(...(await benchBatchMemory()));
 if (wants('many')) rows.push(...(await benchMany()));
 if (wants('serve')) rows.push(...(await benchServe()));
+if (wants('archive')) rows.push(...(await benchArchive()));
 console.log(formatTable(rows));
 progress(`done in ${fixed((Date.now() - started) / 1000, 0)} s; goals missed: ${rows.filter((row) => !row.met).length}`);

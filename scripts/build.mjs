@@ -26,7 +26,8 @@ const lazyChildProcessForCommander = {
 const minify = process.env.MINIFY ?? 'none';
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: ['src/index.ts'],
+  // The archive writer runs in a worker thread: its own entry, dist/archive-worker.js.
+  entryPoints: { index: 'src/index.ts', 'archive-worker': 'src/archive/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -38,8 +39,9 @@ await build({
   minifySyntax: minify !== 'none',
   minifyIdentifiers: minify === 'all',
   // node-record-lpcm16 require()s its recorder module by path at run time; conf is only loaded to write
-  // the config; ws's native add-ons are optional and absent.
-  external: ['node-record-lpcm16', 'conf', 'bufferutil', 'utf-8-validate'],
+  // the config; ws's native add-ons are optional and absent; node-sqlite3-wasm reads its .wasm from
+  // beside its own module (an installed dependency, so `npm install -g` brings it).
+  external: ['node-record-lpcm16', 'conf', 'bufferutil', 'utf-8-validate', 'node-sqlite3-wasm'],
   // Bundled CommonJS (commander, ws) calls require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   plugins: [lazyChildProcessForCommander],

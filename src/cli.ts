@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { ConfigAction } from './commands/config.js';
+import type { HistoryAction } from './commands/history.js';
 import type { Context } from './context.js';
 import { ExitCode, exitCodeOf, formatError, UsageError, type ExitCodeValue } from './errors.js';
 import { escapeControlsPerLine } from './escape-controls.js';
+import { settleArchive } from './archive/background.js';
 import { isRepeatable, optionsFor, type CommandName, type OptionSpec } from './settings/options.js';
 import { keepOperands } from './settings/optional-values.js';
 import { layoutColumns } from './terminal/size.js';
@@ -129,7 +131,11 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
       verbose: Boolean(globals.verbose),
       color: colorEnabled(context.stderr, context.env, globals.color !== false),
     });
-    setExitCode(await task(ctx, globals));
+    try {
+      setExitCode(await task(ctx, globals));
+    } finally {
+      await settleArchive(); // the archive's writer thread finishes what the session sent it
+    }
   };
 
   const file = program
@@ -175,6 +181,7 @@ export function buildProgram(context: Context, setExitCode: (code: ExitCodeValue
   addOptions(live, 'live');
   addConfigCommand(program, run);
   addAccountCommands(program, run);
+  addHistoryCommand(program, run);
 
   const completion = program
     .command('completion')
@@ -270,6 +277,49 @@ function addAccountCommands(program: Command, run: Runner): void {
       return runUsage(ctx, usage.opts(), globals.profile);
     }),
   );
+}
+
+const HISTORY_EXAMPLES = `
+Examples:
+  $ transcribe history                             # recent sessions: when, how long, source, first words
+  $ transcribe history search "budget" --since 7d --speaker Ana
+  $ transcribe history show 42 --format srt > standup.srt
+  $ transcribe history export --since 2026-01-01 > all.ndjson
+  $ transcribe history rm --older-than 90d
+  $ transcribe history path                        # where the archive is (--no-history skips it)`;
+
+function addHistoryCommand(program: Command, run: Runner): void {
+  const history = program
+    .command('history')
+    .description('the sessions kept on this machine: list, search, show, export, remove')
+    .addHelpText('after', HISTORY_EXAMPLES);
+  const range = (command: Command) =>
+    command
+      .option('--since <when>', 'only sessions since then: 7d, 12h, 2026-01-01')
+      .option('--until <when>', 'only sessions before then')
+      .option('--source <text>', 'only sessions whose file or device contains this');
+  const action = (name: HistoryAction, command: Command) =>
+    command.action(
+      run(command, async (ctx) => {
+        const { runHistory } = await import('./commands/history.js');
+        // commander gives an option the list also has (`show 1 --format srt`) to `history`: read both.
+        return runHistory(ctx, name, command.args, command.optsWithGlobals());
+      }),
+    );
+  action('list', range(history).option('--limit <n>', 'at most n sessions (default 20)').option('--format <format>', 'text or json (NDJSON)'));
+  const search = history.command('search').description('find words in every archived session, best matches first').argument('<words...>', 'all of these words');
+  range(search)
+    .option('--speaker <name>', 'only lines of this speaker (a --speakers name, or Speaker 0)')
+    .option('--limit <n>', 'at most n lines (default 20)')
+    .option('--format <format>', 'text or json (NDJSON)');
+  action('search', search);
+  action('show', history.command('show').description('a session in any output format').argument('<id>').option('--format <format>', 'text, json, srt or vtt'));
+  action('export', range(history.command('export').description('sessions as NDJSON: a session line, then its events')));
+  action(
+    'rm',
+    history.command('rm').description('remove a session, or those older than --older-than').argument('[id]').option('--older-than <age>', 'e.g. 90d'),
+  );
+  action('path', history.command('path').description('print the archive file path'));
 }
 
 /** The entry point: the one place errors become messages and exit codes. */

@@ -3,7 +3,7 @@ import { CONFIG_KEYS } from '../settings/config-file.js';
 import { optionsFor, type OptionSpec } from '../settings/options.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-const COMMANDS = ['live', 'file', 'config', 'completion', 'models', 'doctor', 'usage', 'help'];
+const COMMANDS = ['live', 'file', 'config', 'history', 'completion', 'models', 'doctor', 'usage', 'help'];
 const CONFIG_ACTIONS = ['set', 'get', 'list', 'unset', 'path', 'profiles'];
 const GLOBAL_FLAGS = ['--profile', '--verbose', '--no-color', '--help', '--version'];
 /** Profile names are read at completion time, so new profiles complete at once. */

@@ -49,7 +49,7 @@ export async function runBatch(
   }
   const raw = settings.encoding ? { sampleRate: settings.sampleRate!, channels: settings.channels ?? 1 } : undefined;
   const body: Readable = fromStdin ? (context.stdin as Readable) : createReadStream(path, { highWaterMark: readSize(size) });
-  const transcript = createOutput(context, settings);
+  const transcript = createOutput(context, settings, { command: 'file', mode: 'batch', source: path });
   const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
   const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
   let lastShown = 0;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { buffer } from 'node:stream/consumers';
 import type { Context, StopSignal } from '../context.js';
+import { prepareArchive } from '../archive/archive-output.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
 import type { BatchUnits } from '../deepgram/query.js';
 import { AudioSourceError, AuthError, ExitCode, exitCodeOf, formatError, NetworkError, ServiceBusyError, UsageError, type ExitCodeValue } from '../errors.js';
@@ -86,6 +87,7 @@ export async function runMany(context: Context, job: ManyJob): Promise<ExitCodeV
   // A terminal shows where the run is, in place; a pipe gets a line per finished file.
   const tty = context.stderr.isTTY === true;
   for (const warning of job.warnings) renderer.notice(`transcribe: warning: ${warning}`);
+  prepareArchive(context, settings); // its warning goes to this stderr, not a file's
 
   const json = settings.format === 'json';
   const fileEvent = (input: Input, status: string, extra: Record<string, unknown> = {}) => {

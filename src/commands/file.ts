@@ -99,7 +99,7 @@ async function streamFile(
   );
   let outputs;
   try {
-    outputs = openOutputs(context, settings, source.format, serve?.output);
+    outputs = openOutputs(context, settings, source.format, serve?.output, { command: 'file', mode: 'stream', source: path });
   } catch (error) {
     await source.stop();
     throw error;

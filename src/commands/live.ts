@@ -56,7 +56,11 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     preloadTransport();
     const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
     for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
-    const outputs = openOutputs(context, settings, captureFormat(settings), serve?.output);
+    const source = { mic: settings.device ?? 'default microphone', system: settings.systemDevice ?? 'system audio', both: 'microphone + system audio' }[
+      settings.capture
+    ];
+    const origin = { command: 'live', mode: 'stream', source } as const;
+    const outputs = openOutputs(context, settings, captureFormat(settings), serve?.output, origin);
     return closingAfter(
       context,
       async () => {

@@ -37,27 +37,31 @@ export async function runUsage(context: Context, flags: UsageFlags, profile?: st
     warn('no archived sessions to count: live and file sessions are counted once the archive keeps them');
     return ExitCode.ok;
   }
-  const sessions: UsageSession[] = [];
-  for await (const session of archive.sessions(range)) sessions.push(session);
-  let outcome: BilledOutcome = {};
-  if (sessions.length > 0) {
-    if (settings.apiKey === undefined) outcome = { note: 'billed amounts not shown: no API key to ask Deepgram with (the estimate stands alone)' };
-    else {
-      const { target, warnings } = managementTarget(settings, resolved.describe('apiKey'));
-      for (const warning of warnings) warn(`warning: ${warning}`);
-      outcome = await fetchBilled(sessions, archive, await openManagementApi(target));
+  try {
+    const sessions: UsageSession[] = [];
+    for await (const session of archive.sessions(range)) sessions.push(session);
+    let outcome: BilledOutcome = {};
+    if (sessions.length > 0) {
+      if (settings.apiKey === undefined) outcome = { note: 'billed amounts not shown: no API key to ask Deepgram with (the estimate stands alone)' };
+      else {
+        const { target, warnings } = managementTarget(settings, resolved.describe('apiKey'));
+        for (const warning of warnings) warn(`warning: ${warning}`);
+        outcome = await fetchBilled(sessions, archive, await openManagementApi(target));
+      }
     }
+    const rows = usageRows(sessions, (id) => archive.cachedBilled(id), priceTable(settings.prices));
+    const totals = usageTotals(rows);
+    if (format === 'json') context.stdout.write(usageNdjson(rows));
+    else if (rows.length === 0) warn('no sessions in that span');
+    else context.stdout.write(usageTable(rows, totals));
+    if (format === 'text' && rows.length > 0) for (const note of usageNotes(totals)) warn(note);
+    if (outcome.note) warn(outcome.note);
+    if (outcome.error) {
+      context.stderr.write(formatError(outcome.error, context.verbose).replace(/^transcribe: /, 'transcribe: billed amounts not shown: '));
+      return outcome.error.exitCode;
+    }
+    return ExitCode.ok;
+  } finally {
+    archive.close?.();
   }
-  const rows = usageRows(sessions, (id) => archive.cachedBilled(id), priceTable(settings.prices));
-  const totals = usageTotals(rows);
-  if (format === 'json') context.stdout.write(usageNdjson(rows));
-  else if (rows.length === 0) warn('no sessions in that span');
-  else context.stdout.write(usageTable(rows, totals));
-  if (format === 'text' && rows.length > 0) for (const note of usageNotes(totals)) warn(note);
-  if (outcome.note) warn(outcome.note);
-  if (outcome.error) {
-    context.stderr.write(formatError(outcome.error, context.verbose).replace(/^transcribe: /, 'transcribe: billed amounts not shown: '));
-    return outcome.error.exitCode;
-  }
-  return ExitCode.ok;
 }

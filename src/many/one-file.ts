@@ -159,7 +159,7 @@ async function streamOne(child: Context, run: FileRun, path: string, settings: S
   const source = await openAudioSource(path, raw, child);
   let outputs;
   try {
-    outputs = openOutputs(child, settings, source.format);
+    outputs = openOutputs(child, settings, source.format, undefined, { command: 'file', mode: 'stream', source: path });
   } catch (error) {
     await source.stop();
     throw error;

@@ -31,6 +31,7 @@ import type { CloseInfo, SessionInfo, TranscriptOutput } from './transcript-outp
 import { TeeOutput } from './tee-output.js';
 import { isTerminalPath } from './path-checks.js';
 import { refuseToOverwrite, writeWhole } from './whole-file.js';
+import { startArchive, type SessionOrigin } from '../archive/archive-output.js';
 
 const EXTENSIONS: Record<string, OutputFormat> = { '.txt': 'text', '.json': 'json', '.ndjson': 'json', '.jsonl': 'json', '.srt': 'srt', '.vtt': 'vtt' };
 
@@ -213,8 +214,9 @@ function publicSettingsOf(settings: Settings): Record<string, unknown> {
 /**
  * The output for `--format` / `--output`, and how to release its file. With `--output` and stdout
  * on a terminal, the finished lines also appear there as text (a pipe or a redirect gets nothing).
+ * With an `origin` the session is also archived (`transcribe history`), unless `--no-history`.
  */
-export function createOutput(context: Context, settings: Settings): { output: TranscriptOutput; dispose(): void } {
+export function createOutput(context: Context, settings: Settings, origin?: SessionOrigin): { output: TranscriptOutput; dispose(): void } {
   const format = outputFormat(settings);
   const path = settings.output;
   const warn = (message: string) => context.stderr.write(escapeControls(message) + '\n');
@@ -234,8 +236,9 @@ export function createOutput(context: Context, settings: Settings): { output: Tr
     output = format === 'json' ? new JsonOutput(sink, settings) : new TextOutput(sink, settings);
   }
   const shown = echo ? new TeeOutput([output, new TextOutput(stdout, settings)]) : output;
+  const archived = origin ? startArchive(context, settings, origin) : undefined;
   return {
-    output: shown,
+    output: archived ? new TeeOutput([shown, archived]) : shown,
     dispose() {
       for (const sink of sinks) sink.close();
       // Everything was kept (on stdout), but the file the user asked for is incomplete: exit 1.

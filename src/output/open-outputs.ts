@@ -7,6 +7,7 @@ import { createOutput } from './create-output.js';
 import { TeeOutput } from './tee-output.js';
 import type { TranscriptOutput } from './transcript-output.js';
 import { WavWriter } from './wav-writer.js';
+import type { SessionOrigin } from '../archive/archive-output.js';
 
 export interface Outputs {
   output: TranscriptOutput;
@@ -20,9 +21,9 @@ export interface Outputs {
  * The transcript output for the settings, and the `--save-audio` file, opened before streaming starts
  * (their paths were checked by checkOutputPaths), plus an `extra` reader. A failing --save-audio costs only the recording: exit 1 at the end.
  */
-export function openOutputs(context: Context, settings: Settings, format: PcmFormat, extra?: TranscriptOutput): Outputs {
+export function openOutputs(context: Context, settings: Settings, format: PcmFormat, extra?: TranscriptOutput, origin?: SessionOrigin): Outputs {
   const warn = (message: string) => context.stderr.write(escapeControls(message) + '\n');
-  const transcript = createOutput(context, settings);
+  const transcript = createOutput(context, settings, origin);
   let wav: WavWriter | undefined;
   try {
     wav = settings.saveAudio ? new WavWriter(settings.saveAudio, format, warn) : undefined;

@@ -472,6 +472,26 @@ export const options = {
     help: 'end the session by itself after this long below -50 dBFS (not counted while paused), exit 0',
     parse: parseDuration,
   }),
+  history: option({
+    key: 'history',
+    flags: ['--history', '--no-history'],
+    env: 'TRANSCRIBE_HISTORY',
+    group: 'Output',
+    commands: STREAMING,
+    help: 'keep this session in the local archive (transcribe history; stored on this machine only)',
+    parse: parseBoolean,
+    defaultValue: true,
+  }),
+  historyDays: option({
+    key: 'history-days',
+    flags: ['--history-days <n>'],
+    env: 'TRANSCRIBE_HISTORY_DAYS',
+    group: 'Output',
+    commands: STREAMING,
+    help: 'delete archived sessions older than n days when a session starts',
+    parse: parseInteger(1, 100_000),
+    defaultLabel: 'keep all',
+  }),
 };
 
 export type Options = typeof options;

@@ -1,6 +1,6 @@
 // Where `transcribe usage` reads sessions and keeps billed amounts: the archive. The command is
-// written and tested against this interface (MemoryUsageSource below); the archive's adapter plugs
-// in at openUsageSource(), the one place that knows where sessions come from.
+// written and tested against this interface (MemoryUsageSource below); openUsageSource() is the one
+// place that knows where sessions come from.
 
 export interface UsageRange {
   /** Inclusive. */
@@ -24,6 +24,8 @@ export interface UsageSource {
   /** A billed amount fetched before (USD), kept so that Deepgram is asked once per request. */
   cachedBilled(requestId: string): number | undefined;
   saveBilled(requestId: string, usd: number): void;
+  /** Lets go of what it holds (the archive's database), when it holds anything. */
+  close?(): void;
 }
 
 /** Sessions and billed amounts held in memory: the tests' source, and the shape an adapter fills. */
@@ -53,12 +55,8 @@ export class MemoryUsageSource implements UsageSource {
   }
 }
 
-/**
- * THE place the archive adapter plugs in (wired at merge with the archive branch): return a
- * UsageSource over $XDG_DATA_HOME/transcribe/history.db (TRANSCRIBE_DATA_DIR overrides), whose
- * saveBilled() stores the amount in the archive. Until then there is no archive to read, and
- * `usage` says so.
- */
-export async function openUsageSource(_env: Record<string, string | undefined>): Promise<UsageSource | undefined> {
-  return Promise.resolve(undefined);
+/** Where `usage` reads: the history archive (src/usage/archive-source.ts), loaded only when `usage` runs. */
+export async function openUsageSource(env: Record<string, string | undefined>): Promise<UsageSource | undefined> {
+  const { openArchiveUsageSource } = await import('./archive-source.js');
+  return openArchiveUsageSource(env);
 }

@@ -51,7 +51,7 @@ describe.skipIf(missing('bash', 'zsh', 'fish'))('transcribe completion (apt-get 
   }
 
   it.each([
-    ['transcribe ', ['live', 'file', 'config', 'completion', 'models', 'doctor', 'usage', 'help', '--help', '--version']],
+    ['transcribe ', ['live', 'file', 'config', 'history', 'completion', 'models', 'doctor', 'usage', 'help', '--help', '--version']],
     ['transcribe live --dev', ['--device']],
     ['transcribe config ', ['set', 'get', 'list', 'unset', 'path', 'profiles']],
     ['transcribe config set utt', ['utterance-end']],

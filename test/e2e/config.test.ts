@@ -77,6 +77,8 @@ describe('transcribe config', () => {
         ['prices', '', 'default'],
         ['stop-after', '', 'default'],
         ['stop-on-silence', '', 'default'],
+        ['history', 'true', 'default'],
+        ['history-days', '', 'default'],
       ]),
     );
     expect((await config([])).stdout).toBe((await config(['list'])).stdout); // no subcommand: the list
@@ -88,7 +90,7 @@ describe('transcribe config', () => {
   it.each([
     [
       ['set', 'modle', 'x'],
-      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, capture, system-device, echo-filter, speed, output, format, timestamps, speakers, channel-names, force, jobs, save-audio, serve, serve-keep, prices, stop-after, stop-on-silence\n',
+      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, capture, system-device, echo-filter, speed, output, format, timestamps, speakers, channel-names, force, jobs, save-audio, serve, serve-keep, prices, stop-after, stop-on-silence, history, history-days\n',
     ],
     [
       ['set', 'speed', 'fast'],

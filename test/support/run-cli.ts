@@ -29,8 +29,13 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): Record<s
     if (value === undefined || key.startsWith('DEEPGRAM_') || key.startsWith('TRANSCRIBE_')) continue;
     env[key] = value;
   }
-  // Never the user's own config: an empty directory (removed after the test) unless the test gives one.
-  Object.assign(env, { FORCE_COLOR: '0', NO_COLOR: '1', TRANSCRIBE_CONFIG_DIR: tempDir('transcribe-config-') });
+  // Never the user's own config or archive: empty directories (removed after the test) unless the test gives them.
+  Object.assign(env, {
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    TRANSCRIBE_CONFIG_DIR: tempDir('transcribe-config-'),
+    TRANSCRIBE_DATA_DIR: tempDir('transcribe-data-'),
+  });
   // Nor the user's cache: the cached model list decides --model suggestions.
   env.XDG_CACHE_HOME = tempDir('transcribe-cache-');
   for (const [key, value] of Object.entries(extra)) {

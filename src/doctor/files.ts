@@ -1,7 +1,7 @@
 // Local files `doctor` looks at: the config file and the archive. Modes are checked on POSIX only.
 import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { dataDir } from '../archive/paths.js';
 import { ExitCode } from '../errors.js';
 import { configDir, configFile } from '../settings/config-paths.js';
 import { fail, ok, type CheckResult } from './verdict.js';
@@ -25,19 +25,6 @@ export function checkConfigFile(env: Record<string, string | undefined>, platfor
   if (platform !== 'win32' && opened(stats))
     return fail('config', `${path} is mode ${octal(stats.mode)}: others may read the API key in it`, `chmod 600 ${path}`, ExitCode.internal);
   return ok('config', `${path} (mode ${platform === 'win32' ? 'not checked on Windows' : octal(stats.mode)})`);
-}
-
-/**
- * Where the archive lives: TRANSCRIBE_DATA_DIR, else $XDG_DATA_HOME/transcribe (~/.local/share/transcribe),
- * ~/Library/Application Support/transcribe on macOS, %LOCALAPPDATA%\transcribe on Windows. The same
- * rule as the archive's own (src/archive), written here so that doctor does not load it.
- */
-export function dataDir(env: Record<string, string | undefined>, platform = process.platform): string {
-  if (env.TRANSCRIBE_DATA_DIR) return env.TRANSCRIBE_DATA_DIR;
-  const home = env.HOME || homedir();
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'transcribe');
-  if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'transcribe');
-  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'transcribe');
 }
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';

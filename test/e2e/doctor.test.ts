@@ -22,7 +22,9 @@ const lines = (stdout: string) => stdout.split(/(?<=\n)/);
 
 function doctor(args: string[], env: Record<string, string | undefined> = {}) {
   const data = tempDir('transcribe-doctor-data-');
-  return runCli(['doctor', ...args], { env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server?.url, XDG_DATA_HOME: data, PATH: EMPTY_PATH, ...env } });
+  return runCli(['doctor', ...args], {
+    env: { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server?.url, XDG_DATA_HOME: data, TRANSCRIBE_DATA_DIR: undefined, PATH: EMPTY_PATH, ...env },
+  });
 }
 
 describe('transcribe doctor', () => {
@@ -146,7 +148,14 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'arecord', 'sox'))('transcribe do
     const tone = Buffer.alloc(16000 * 2 * 8);
     for (let i = 0; i < tone.length / 2; i++) tone.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 16000)), i * 2);
     writeFileSync(join(dir, 'tone.raw'), tone);
-    const env = { ...mic.env, DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: server.url, XDG_DATA_HOME: dir, TRANSCRIBE_RECORDER: 'arecord' };
+    const env = {
+      ...mic.env,
+      DEEPGRAM_API_KEY: 'test-key',
+      DEEPGRAM_API_URL: server.url,
+      XDG_DATA_HOME: dir,
+      TRANSCRIBE_DATA_DIR: undefined,
+      TRANSCRIBE_RECORDER: 'arecord',
+    };
     const playing = mic.play(join(dir, 'tone.raw'));
     const heard = await collect(startCli(['doctor'], { env }));
     await playing;
@@ -167,6 +176,7 @@ describe('transcribe doctor in a pipe', () => {
         DEEPGRAM_API_KEY: undefined,
         PATH: EMPTY_PATH,
         XDG_DATA_HOME: tempDir('transcribe-doctor-data-'),
+        TRANSCRIBE_DATA_DIR: undefined,
       },
     });
     expect(result.stdout).toContain('FAIL  key ');

@@ -25,11 +25,13 @@ function sourceName(session: Pick<SessionRow, 'command' | 'source'>): string {
 }
 
 /** `id  when  duration  source  first words`. */
-export function sessionLine(session: SessionRow): string {
+/** `id  when  duration  ~cost  source  first words`; the cost is the estimate `usage` makes (`?`: no price for the model). */
+export function sessionLine(session: SessionRow, estimatedUsd?: number): string {
   const duration = session.audioSeconds === null ? '?' : clockTime(session.audioSeconds);
   const words = session.firstWords ? escapeControls(shorten(session.firstWords, FIRST_WORDS)) : '(no words)';
   const mode = session.mode === 'batch' ? ' (batch)' : session.endedAt === null ? ' (unfinished)' : '';
-  return `${String(session.id).padStart(5)}  ${localTime(session.startedAt)}  ${duration.padStart(7)}  ${sourceName(session)}${mode}  ${words}`;
+  const cost = estimatedUsd === undefined ? '?' : `~$${estimatedUsd.toFixed(4)}`;
+  return `${String(session.id).padStart(5)}  ${localTime(session.startedAt)}  ${duration.padStart(7)}  ${cost.padStart(8)}  ${sourceName(session)}${mode}  ${words}`;
 }
 
 /** `session  time-in-audio  speaker  line`, the matched words highlighted only when `color`. */
@@ -53,7 +55,7 @@ export function hitJson(hit: SearchHit): string {
   });
 }
 
-export function sessionJson(session: SessionRow): string {
+export function sessionJson(session: SessionRow, estimatedUsd?: number): string {
   return JSON.stringify({
     type: 'session',
     id: session.id,
@@ -64,6 +66,7 @@ export function sessionJson(session: SessionRow): string {
     source: session.source,
     model: session.model,
     audio_seconds: session.audioSeconds,
+    estimated_usd: estimatedUsd === undefined ? null : Math.round(estimatedUsd * 1e6) / 1e6,
     exit_code: session.exitCode,
     first_words: session.firstWords,
   });

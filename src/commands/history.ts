@@ -3,7 +3,10 @@ import { transaction, type Database } from '../archive/database.js';
 import { deleteSession, sessionsBefore } from '../archive/maintenance.js';
 import { historyPath } from '../archive/paths.js';
 import { hitJson, hitLine, sessionJson, sessionLine } from '../archive/present.js';
-import { getSession, listSessions, openExistingHistory, sessionEvents, type TimeRange } from '../archive/read.js';
+import { getSession, listSessions, openExistingHistory, sessionEvents, type SessionRow, type TimeRange } from '../archive/read.js';
+import { loadConfig } from '../settings/load-config.js';
+import { resolveSettings } from '../settings/resolve.js';
+import { pricePerMinute, priceTable } from '../usage/prices.js';
 import { replaySession } from '../archive/replay.js';
 import { search } from '../archive/search.js';
 import { parseTimeSpec } from '../archive/time-spec.js';
@@ -45,7 +48,8 @@ export function runHistory(context: Context, action: HistoryAction, args: string
   try {
     if (action === 'list') {
       const sessions = listSessions(db, path, range, { limit, ...(flags.source ? { source: flags.source } : {}) });
-      for (const session of sessions) context.stdout.write((json(flags) ? sessionJson(session) : sessionLine(session)) + '\n');
+      const cost = sessionCost(context);
+      for (const session of sessions) context.stdout.write((json(flags) ? sessionJson(session, cost(session)) : sessionLine(session, cost(session))) + '\n');
     } else if (action === 'search') {
       const color = colorEnabled(context.stdout, context.env, flags.color !== false);
       const hits = search(db, path, args.join(' '), { ...range, speaker: flags.speaker, source: flags.source, limit });
@@ -81,6 +85,15 @@ function remove(context: Context, db: Database, path: string, id: string | undef
   for (const session of ids) if (transaction(db, path, () => deleteSession(db, session))) removed += 1;
   if (id !== undefined && removed === 0) throw new UsageError(`there is no archived session ${id}`, 'see the ids with transcribe history');
   context.stderr.write(`transcribe: removed ${removed} session${removed === 1 ? '' : 's'}\n`);
+}
+
+/** The estimate `usage` makes of a session: its audio minutes at the price table's rate (config `prices` over the shipped one). */
+function sessionCost(context: Context): (session: SessionRow) => number | undefined {
+  const table = priceTable(resolveSettings({}, context.env, loadConfig(context.env).layers, 'usage').settings.prices);
+  return (session) => {
+    const price = session.model === null ? undefined : pricePerMinute(session.model, table);
+    return price === undefined || session.audioSeconds === null ? undefined : (session.audioSeconds / 60) * price;
+  };
 }
 
 function json(flags: HistoryFlags): boolean {

@@ -80,7 +80,7 @@ describe('transcribe history: every session archived', { timeout: SLOW }, () => 
     await transcribe(data, ['--speakers', '0=Ana']);
     const list = await history(data, []);
     expect(list.stdout).toMatch(
-      /^ {4}2 {2}\d{4}-\d\d-\d\d \d\d:\d\d {6}0:08 {2}~\$0\.0011 {2}hello\.wav {2}(Ana: )?Hello from transcribe\.\n {4}1 {2}\d{4}-\d\d-\d\d \d\d:\d\d {6}0:08 {2}~\$0\.0011 {2}hello\.wav {2}Hello from transcribe\.\n$/,
+      /^ {4}2 {2}\d{4}-\d\d-\d\d \d\d:\d\d {5}0:08 {2}~\$0\.0011 {2}hello\.wav {2}(Ana: )?Hello from transcribe\.\n {4}1 {2}\d{4}-\d\d-\d\d \d\d:\d\d {5}0:08 {2}~\$0\.0011 {2}hello\.wav {2}Hello from transcribe\.\n$/,
     );
     const found = await history(data, ['search', 'budget']);
     expect(found).toMatchObject({ code: 0, stderr: '' });

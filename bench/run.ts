@@ -46,7 +46,21 @@ function frameRow(what: string, frameBytes: readonly number[]): Row {
 }
 
 /** Measures by name: `npm run bench -- live memory` runs just those (all when none is named). */
-const MEASURES = ['startup', 'config', 'first-frame', 'memory', 'latency', 'live', 'live-both', 'pacing', 'batch', 'many', 'serve', 'steering', 'archive'] as const;
+const MEASURES = [
+  'startup',
+  'config',
+  'first-frame',
+  'memory',
+  'latency',
+  'live',
+  'live-both',
+  'pacing',
+  'batch',
+  'many',
+  'serve',
+  'steering',
+  'archive',
+] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(MEASURES as readonly string[]).includes(name));
 if (unknown.length) {

@@ -3,11 +3,24 @@
  * the limit (from what was in flight) and, with Retry-After, pauses every start until then; each
  * success adds one back, up to --jobs. Only one decrease per round: a burst of 429s from requests
  * started before the last decrease does not halve it again and again.
+ *
+ * Against a hard account limit, growing by one per success straight back into the 429 makes a
+ * sawtooth between half the limit and the limit: about 0.72x of it on average (measured). So the
+ * count at the last 429 is remembered: one per success up to just below it, then one per
+ * PROBE_ROUNDS rounds of successes above it (probing, as TCP's congestion avoidance does), so
+ * that the limit is met again seldom and the run stays near it.
  */
+/** Above the count of the last 429, one more in flight per this many rounds (a round: `limit` successes). */
+export const PROBE_ROUNDS = 4;
+
 export class Aimd {
   private current: number;
   private round = 0;
   private pausedUntil = -Infinity;
+  /** In flight when the last 429 came: the account's limit as learned (Infinity: none yet). */
+  private refusedAt = Infinity;
+  /** Successes since the last increase, above refusedAt - 1. */
+  private credit = 0;
 
   constructor(
     private readonly max: number,
@@ -37,7 +50,11 @@ export class Aimd {
   }
 
   success(): void {
-    this.current = Math.min(this.max, this.current + 1);
+    if (this.current < this.refusedAt - 1) this.current = Math.min(this.max, this.current + 1);
+    else if (++this.credit >= this.current * PROBE_ROUNDS) {
+      this.credit = 0;
+      this.current = Math.min(this.max, this.current + 1);
+    }
   }
 
   /** A request of round `token` was refused as too many (429), with `inFlight` running when it was. */
@@ -45,6 +62,8 @@ export class Aimd {
     if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
     if (token !== this.round) return;
     this.round += 1;
-    this.current = Math.max(1, Math.floor(Math.min(this.current, inFlight) / 2));
+    this.refusedAt = Math.max(1, Math.min(this.current, inFlight));
+    this.current = Math.max(1, Math.floor(this.refusedAt / 2));
+    this.credit = 0;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Aimd } from '../../src/many/aimd.js';
+import { Aimd, PROBE_ROUNDS } from '../../src/many/aimd.js';
 
 describe('Aimd', () => {
   const make = (max: number) => {
@@ -16,17 +16,55 @@ describe('Aimd', () => {
     expect(aimd.room(5)).toBe(0);
   });
 
-  it('halves from what was in flight on a 429, then adds one per success', () => {
+  it('halves from what was in flight on a 429, then adds one per success up to just below it', () => {
     const { aimd } = make(16);
     const token = aimd.start();
     aimd.busy(token, 12);
     expect(aimd.limit).toBe(6);
     const steps: number[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 7; i++) {
       aimd.success();
       steps.push(aimd.limit);
     }
-    expect(steps).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 16, 16]);
+    expect(steps).toEqual([7, 8, 9, 10, 11, 11, 11]);
+  });
+
+  it('above the last 429, probes one more per PROBE_ROUNDS rounds of successes, up to --jobs', () => {
+    const { aimd } = make(16);
+    aimd.busy(aimd.start(), 12);
+    while (aimd.limit < 11) aimd.success();
+    const successesPerStep: number[] = [];
+    let count = 0;
+    while (aimd.limit < 16) {
+      const before = aimd.limit;
+      aimd.success();
+      count += 1;
+      if (aimd.limit !== before) {
+        successesPerStep.push(count);
+        count = 0;
+      }
+    }
+    expect(successesPerStep).toEqual([11, 12, 13, 14, 15].map((limit) => limit * PROBE_ROUNDS));
+    for (let i = 0; i < 1000; i++) aimd.success();
+    expect(aimd.limit).toBe(16);
+  });
+
+  it('against a hard limit of 50 from --jobs 64 it stays near the limit (simulated: in flight = the limit, one completion a tick)', () => {
+    const { aimd } = make(64);
+    let served = 0;
+    let used = 0;
+    for (let tick = 0; tick < 20_000; tick++) {
+      const inFlight = aimd.limit;
+      used += Math.min(inFlight, 50);
+      if (inFlight > 50) aimd.busy(aimd.start(), inFlight);
+      else {
+        aimd.success();
+        served += 1;
+      }
+    }
+    // The share of the 50 slots in use over time: halving and growing one per success straight back into the limit gives about 0.75.
+    expect(used / 20_000 / 50).toBeGreaterThan(0.9);
+    expect(served).toBeGreaterThan(19_900);
   });
 
   it('decreases once per round: 429s of requests started before the decrease do not halve again', () => {

@@ -2,13 +2,22 @@
 // check), /v1/projects, /v1/projects/{id}/requests/{request_id} and /v1/models, in the shapes of
 // test/fixtures/deepgram/manage-*.json. Authenticated like every other endpoint (401 otherwise).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultErrorBody, type ErrorBody } from './errors.js';
 import type { ManagementOptions, ManagementRequestLog } from './types.js';
 
+/** The repository's root: this file also runs compiled, from dist-bench/ (npm run bench), where no fixture is. */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/deepgram/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(join(repositoryRoot(), 'test', 'fixtures', 'deepgram', name), 'utf8')) as Record<string, unknown>;
 
 export const MANAGEMENT_FIXTURES = {
   projects: fixture('manage-projects.json') as { projects: { project_id: string; name: string }[] },

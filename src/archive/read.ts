@@ -49,7 +49,8 @@ export interface TimeRange {
 const SESSION_COLUMNS = `id, started_at AS startedAt, ended_at AS endedAt, command, mode, source, model, language, settings,
   audio_seconds AS audioSeconds, exit_code AS exitCode, reason, first_words AS firstWords`;
 
-function rangeSql(range: TimeRange, column: string, values: (string | number)[]): string {
+/** ` AND column >= ? AND column < ?` for the ends `range` has, their values pushed onto `values`. */
+export function rangeSql(range: TimeRange, column: string, values: (string | number)[]): string {
   let sql = '';
   if (range.since) {
     sql += ` AND ${column} >= ?`;

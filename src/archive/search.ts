@@ -1,5 +1,5 @@
 import { whileLocked, type Database } from './database.js';
-import { likeEscape, type TimeRange } from './read.js';
+import { likeEscape, rangeSql, type TimeRange } from './read.js';
 
 /** Marks around a match in a snippet (private-use characters: never control characters). */
 export const MATCH_START = '\ue000';
@@ -46,15 +46,7 @@ export function search(db: Database, path: string, text: string, filters: Search
   const query = ftsQuery(text);
   if (query === undefined) return [];
   const values: (string | number)[] = [query];
-  let where = 'lines_fts MATCH ?';
-  if (filters.since) {
-    where += ' AND s.started_at >= ?';
-    values.push(filters.since);
-  }
-  if (filters.until) {
-    where += ' AND s.started_at < ?';
-    values.push(filters.until);
-  }
+  let where = `lines_fts MATCH ?${rangeSql(filters, 's.started_at', values)}`;
   if (filters.speaker) {
     where += ' AND l.speaker = ? COLLATE NOCASE';
     values.push(filters.speaker);

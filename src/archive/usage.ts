@@ -1,5 +1,5 @@
 import { transaction, whileLocked, type Database } from './database.js';
-import type { TimeRange } from './read.js';
+import { rangeSql, type TimeRange } from './read.js';
 
 /** What `transcribe usage` needs of one archived session. */
 export interface UsageSession {
@@ -16,19 +16,11 @@ export interface UsageSession {
 
 /** The archived sessions that started in `range` (ISO times; both optional), oldest first. */
 export function usageSessions(db: Database, path: string, range: TimeRange = {}): UsageSession[] {
-  const values: string[] = [];
+  const values: (string | number)[] = [];
   let sql = `SELECT s.id AS id, s.started_at AS startedAt, coalesce(s.model, '') AS model,
       coalesce(s.audio_seconds, (SELECT sum(c.audio_seconds) FROM connections c WHERE c.session_id = s.id), 0) AS audioSeconds,
       (SELECT group_concat(c.request_id, ' ') FROM connections c WHERE c.session_id = s.id) AS requestIds
-    FROM sessions s WHERE 1=1`;
-  if (range.since) {
-    sql += ' AND s.started_at >= ?';
-    values.push(range.since);
-  }
-  if (range.until) {
-    sql += ' AND s.started_at < ?';
-    values.push(range.until);
-  }
+    FROM sessions s WHERE 1=1${rangeSql(range, 's.started_at', values)}`;
   sql += ' ORDER BY s.started_at, s.id';
   return whileLocked(path, () => db.all(sql, values)).map((row) => ({
     id: Number(row.id),

@@ -7,7 +7,6 @@ import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
 import { transcribeBatch, type PrerecordedParagraph, type PrerecordedResponse, type PrerecordedWord } from '../deepgram/batch.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
-import type { MetadataMessage } from '../deepgram/messages.js';
 import { batchUrl, type BatchUnits } from '../deepgram/query.js';
 import { AudioSourceError, ExitCode, exitCodeOf, UsageError, type ExitCodeValue } from '../errors.js';
 import { createOutput } from '../output/create-output.js';
@@ -74,15 +73,8 @@ export async function runBatch(
     const { output } = transcript;
     output.open({ requestId: response.metadata.request_id, startedAt: new Date() });
     for (const unit of options.paragraphs ? paragraphsOf(response) : utterancesOf(response)) output.final(unit);
-    output.metadata({
-      type: 'Metadata',
-      transaction_key: 'deprecated',
-      sha256: '',
-      created: '',
-      models: [],
-      model_info: {},
-      ...response.metadata,
-    } as unknown as MetadataMessage);
+    const { request_id: requestId, duration, channels, models } = response.metadata;
+    output.metadata({ requestId, duration, channels, ...(models ? { models } : {}) });
     output.close({ exitCode: ExitCode.ok, reason: 'end', audioSeconds: response.metadata.duration });
     return ExitCode.ok;
   } catch (error) {

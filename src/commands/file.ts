@@ -4,6 +4,7 @@ import { checkModelName } from '../account/model-check.js';
 import { escapeControls } from '../escape-controls.js';
 import { checkTransport, credentials, hostedSpeedWarning } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
+import { protocolFor } from '../deepgram/protocol.js';
 import { UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { checkOutputPaths } from '../output/path-checks.js';
@@ -116,7 +117,17 @@ async function streamFile(
   const reconnect = { live: path === '-', replayBufferSeconds: settings.replayBuffer, reconnectTimeoutMs: settings.reconnectTimeout * 1000 };
   return closingAfter(
     context,
-    async () => runStream(context, { url: listenUrl(settings, source.format), ...auth, source, speed: settings.speed, renderer, ...outputs, ...reconnect }),
+    async () =>
+      runStream(context, {
+        url: listenUrl(settings, source.format),
+        protocol: protocolFor(settings.model),
+        ...auth,
+        source,
+        speed: settings.speed,
+        renderer,
+        ...outputs,
+        ...reconnect,
+      }),
     () => outputs.close(),
   );
 }

@@ -34,7 +34,22 @@ export const KEY_HELP = [
  * Steering for `transcribe live`: the stop conditions always; keys and the status line only when
  * stdin and stderr are a terminal (never reading a pipe, never drawing where no one looks).
  */
-export function steerLive(context: Context, options: StopLimits & { output: TranscriptOutput; renderer: Renderer; end: () => void }): SteeredRun {
+export interface SteerOptions extends StopLimits {
+  output: TranscriptOutput;
+  renderer: Renderer;
+  end: () => void;
+  /** Flux: a pause sends silence (no KeepAlive on v2). */
+  pauseSendsSilence?: boolean;
+  /** Flux `--manual-turns`: space ends the turn (ForceEndTurn) instead of pausing. */
+  manualTurns?: boolean;
+}
+
+/** The key list `?` shows. */
+export function keyHelp(manualTurns: boolean): string[] {
+  return manualTurns ? ['keys: space  end the turn (--manual-turns)', ...KEY_HELP.slice(1)] : KEY_HELP;
+}
+
+export function steerLive(context: Context, options: SteerOptions): SteeredRun {
   const { renderer } = options;
   const keys = canReadKeys(context.stdin, context.stderr);
   const showStatus = keys && renderer.footer !== undefined;
@@ -52,6 +67,7 @@ export function steerLive(context: Context, options: StopLimits & { output: Tran
     stopOnSilence: options.stopOnSilence,
     measureLevel: showStatus,
     changed: draw,
+    ...(options.pauseSendsSilence ? { pauseSendsSilence: true } : {}),
   });
   if (!keys) return { steering, context, dispose() {} };
 
@@ -76,8 +92,9 @@ export function steerLive(context: Context, options: StopLimits & { output: Tran
     // Pausing, marking and copying wait for the session to start (no event before its `open`).
     if (!steering.streaming && (key === 'pause' || key === 'mark' || key === 'copy-line' || key === 'copy-all')) return;
     // A pause or a mark writes to the transcript (stdout may be this terminal): the interim and status lines make room first, as for a final.
-    if (key === 'pause' || key === 'mark') renderer.clearInterim();
+    if ((key === 'pause' && !options.manualTurns) || key === 'mark') renderer.clearInterim();
     if (key === 'interrupt') for (const listener of [...interrupted]) listener('SIGINT');
+    else if (key === 'pause' && options.manualTurns) show(steering.endTurn() ? 'turn ended' : 'no turn yet');
     else if (key === 'pause') steering.togglePause();
     else if (key === 'mark') show(`mark ${clock(steering.mark())}`);
     else if (key === 'copy-line') copy(steering.lastLine, 'the last line');
@@ -85,7 +102,7 @@ export function steerLive(context: Context, options: StopLimits & { output: Tran
     else if (key === 'stop') {
       steering.stop();
       show('stopping');
-    } else for (const line of KEY_HELP) renderer.notice(line);
+    } else for (const line of keyHelp(options.manualTurns === true)) renderer.notice(line);
   };
   const restore = readKeys(context.stdin, onKey);
   const stopTicking = showStatus ? context.clock.every(TICK_MS, draw) : () => {};

@@ -6,6 +6,7 @@ import { log, type Context } from '../context.js';
 import { checkModelName } from '../account/model-check.js';
 import { checkTransport, credentials } from '../deepgram/credentials.js';
 import { listenUrl } from '../deepgram/query.js';
+import { protocolFor } from '../deepgram/protocol.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
@@ -71,9 +72,11 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
         // Keys and the status line (a terminal only), --stop-after, --stop-on-silence; stopping ends the recording, as its end would.
         const { stopAfter, stopOnSilence } = settings;
         const end = () => void recording.stop().catch(() => {});
-        const steered = steerLive(context, { output, renderer, stopAfter, stopOnSilence, end });
+        const protocol = protocolFor(settings.model);
+        const steered = steerLive(context, { output, renderer, stopAfter, stopOnSilence, end, pauseSendsSilence: protocol.pauseSendsSilence });
         return await runStream(steered.context, {
           url: listenUrl(settings, recording.format),
+          protocol,
           ...auth,
           source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
           speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced

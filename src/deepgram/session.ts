@@ -2,7 +2,8 @@ import type WebSocket from 'ws';
 import { systemClock, type Clock } from '../audio/pacer.js';
 import { NetworkError } from '../errors.js';
 import { connectError, readRejection, readRejectionBody, rejectionError, type KeyDescription } from './handshake-errors.js';
-import { parseServerMessage, type ServerMessage } from './messages.js';
+import type { Heard } from '../transcript/heard.js';
+import { LIVE_V1, type LiveProtocol } from './protocol.js';
 import { sanitizeServerText, serverSnippet } from './sanitize.js';
 import { settlesWithin } from '../settles-within.js';
 
@@ -16,10 +17,13 @@ export interface SessionOptions {
   keepAliveMs?: number;
   /** Every timer of the session (connect timeout, KeepAlive, close wait) runs on it. */
   clock?: Clock;
+  /** The engine's wire protocol (default: Deepgram live v1). */
+  protocol?: LiveProtocol;
 }
 
 export interface SessionHandlers {
-  onMessage(message: ServerMessage): void;
+  /** What one server message said, in our terms (src/transcript/heard.ts). */
+  onHeard(heard: Heard[]): void;
   /** `local`: we closed it because the server broke the WebSocket protocol; `reason` says how. */
   onClose(code: number, reason: string, local: boolean): void;
 }
@@ -69,7 +73,7 @@ const HIGH_WATER_BYTES = 256 * 1024;
 const MAX_FRAME_HEADER_BYTES = 14;
 const BINARY = { binary: true } as const;
 
-/** One Deepgram live connection: honest handshake errors, backpressure, KeepAlive, a clean close. */
+/** One live connection (v1 or Flux, by its protocol): honest handshake errors, backpressure, KeepAlive, a clean close. */
 export class LiveSession {
   private lastSentAt: number;
   private readonly stopKeepAlive: () => void;
@@ -82,12 +86,13 @@ export class LiveSession {
     handlers: SessionHandlers,
     keepAliveMs: number,
     private readonly clock: Clock,
+    private readonly protocol: LiveProtocol,
     /** Deepgram's id for this session (`dg-request-id` of the handshake), for support and logs. */
     readonly requestId: string | undefined,
   ) {
     socket.on('message', (data, isBinary) => {
       // Text frames arrive as one Buffer (ws's default binaryType, 'nodebuffer').
-      if (!isBinary) handlers.onMessage(parseServerMessage((data as Buffer).toString()));
+      if (!isBinary) handlers.onHeard(protocol.parse((data as Buffer).toString()));
     });
     let fault: { code: number; reason: string } | undefined;
     this.lastSentAt = clock.now();
@@ -106,9 +111,12 @@ export class LiveSession {
       fault ??= protocolFault(error);
       if (fault) socket.terminate();
     });
-    this.stopKeepAlive = clock.every(Math.min(1000, keepAliveMs), () => {
-      if (clock.now() - this.lastSentAt >= keepAliveMs) this.control('KeepAlive');
-    });
+    const keepAlive = protocol.keepAlive;
+    this.stopKeepAlive = keepAlive
+      ? clock.every(Math.min(1000, keepAliveMs), () => {
+          if (clock.now() - this.lastSentAt >= keepAliveMs) this.control(keepAlive);
+        })
+      : () => {};
   }
 
   static async open(options: SessionOptions, handlers: SessionHandlers, factory = defaultWebSocketFactory): Promise<LiveSession> {
@@ -148,7 +156,7 @@ export class LiveSession {
         reject(connectError(error, options.url));
       });
     });
-    return new LiveSession(socket, handlers, options.keepAliveMs ?? 4000, clock, requestId);
+    return new LiveSession(socket, handlers, options.keepAliveMs ?? 4000, clock, options.protocol ?? LIVE_V1, requestId);
   }
 
   get isOpen(): boolean {
@@ -178,8 +186,9 @@ export class LiveSession {
     });
   }
 
+  /** Settle what was heard so far: v1's Finalize, Flux's ForceEndTurn. */
   finalize(): void {
-    this.control('Finalize');
+    this.control(this.protocol.finalize);
   }
 
   /**
@@ -190,7 +199,7 @@ export class LiveSession {
     timeoutMs: number,
     waitFor: (closed: Promise<unknown>, ms: number) => Promise<boolean> = (closed, ms) => settlesWithin(closed, ms, this.clock),
   ): Promise<SessionClose & { timedOut: boolean }> {
-    if (!this.closeStreamSent) this.control('CloseStream');
+    if (!this.closeStreamSent) this.control(this.protocol.closeStream);
     this.closeStreamSent = true;
     if (await waitFor(this.closed, timeoutMs)) return { ...(await this.closed), timedOut: false };
     this.socket.terminate();
@@ -203,9 +212,9 @@ export class LiveSession {
     this.socket.terminate();
   }
 
-  private control(type: 'KeepAlive' | 'Finalize' | 'CloseStream'): void {
+  private control(message: string): void {
     if (!this.isOpen) return;
     this.lastSentAt = this.clock.now();
-    this.socket.send(JSON.stringify({ type }));
+    this.socket.send(message);
   }
 }

@@ -7,6 +7,7 @@ import { openAudioSource } from '../audio/source.js';
 import type { Context, StopSignal } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
 import { listenUrl, type BatchUnits } from '../deepgram/query.js';
+import { protocolFor } from '../deepgram/protocol.js';
 import { ExitCode, TranscribeError, UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { TeeOutput } from '../output/tee-output.js';
@@ -181,6 +182,7 @@ async function streamOne(child: Context, run: FileRun, path: string, settings: S
   const output = new TeeOutput([outputs.output, counter]);
   const job = {
     url: listenUrl(settings, source.format),
+    protocol: protocolFor(settings.model),
     ...run.auth,
     source,
     speed: settings.speed,

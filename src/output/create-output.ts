@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { Context } from '../context.js';
 import { escapeControls } from '../escape-controls.js';
-import type { MetadataMessage } from '../deepgram/messages.js';
+import type { SessionMetadata } from '../transcript/heard.js';
 import { ExitCode } from '../errors.js';
 import { options, type OptionName, type OptionSpec, type Settings } from '../settings/options.js';
 import type { OutputFormat } from '../settings/parsers.js';
@@ -20,11 +20,13 @@ import {
   resumeEvent,
   serializeEvent,
   speechStartedEvent,
+  turnEvent,
   utteranceEndEvent,
   type OutputEvent,
 } from '../transcript/events.js';
 import { markLine, textLines, type TextOptions } from '../transcript/format-text.js';
 import type { Utterance } from '../transcript/model.js';
+import type { TurnNews } from '../transcript/turns.js';
 import type { LabelOptions } from '../transcript/speaker-runs.js';
 import { fileSink, stdoutSink, type LineSink } from './line-sink.js';
 import type { CloseInfo, SessionInfo, TranscriptOutput } from './transcript-output.js';
@@ -57,12 +59,13 @@ abstract class BaseOutput implements TranscriptOutput {
   abstract final(utterance: Utterance): void;
   utteranceEnd(_channel: number, _lastWordEnd: number): void {}
   speechStarted(_channel: number, _timestamp: number): void {}
-  metadata(_message: MetadataMessage): void {}
+  metadata(_message: SessionMetadata): void {}
   reconnect(_attempt: number, _offset: number, _replayedSeconds: number): void {}
   gap(_seconds: number): void {}
   pause(_at: number): void {}
   resume(_at: number, _pausedSeconds: number): void {}
   mark(_at: number): void {}
+  turn(_turn: TurnNews): void {}
   close(_info: CloseInfo): void {}
 }
 
@@ -121,8 +124,11 @@ export class JsonOutput extends LineOutput {
   override speechStarted(channel: number, timestamp: number): void {
     this.emit(speechStartedEvent(channel, timestamp));
   }
-  override metadata(message: MetadataMessage): void {
+  override metadata(message: SessionMetadata): void {
     this.emit(metadataEvent(message));
+  }
+  override turn(turn: TurnNews): void {
+    this.emit(turnEvent(turn));
   }
   override reconnect(attempt: number, offset: number, replayedSeconds: number): void {
     this.emit(reconnectEvent(attempt, offset, replayedSeconds));

@@ -1,7 +1,8 @@
-import type { MetadataMessage } from '../deepgram/messages.js';
+import type { SessionMetadata } from '../transcript/heard.js';
 import type { Clock } from '../audio/pacer.js';
 import { ECHO_WINDOW_SECONDS, isEcho, timedWords, type TimedWord } from '../transcript/echo.js';
 import type { Utterance } from '../transcript/model.js';
+import type { TurnNews } from '../transcript/turns.js';
 import type { CloseInfo, SessionInfo, TranscriptOutput } from './transcript-output.js';
 
 const MIC = 0;
@@ -59,7 +60,7 @@ export class EchoFilterOutput implements TranscriptOutput {
   speechStarted(channel: number, timestamp: number): void {
     this.output.speechStarted(channel, timestamp);
   }
-  metadata(message: MetadataMessage): void {
+  metadata(message: SessionMetadata): void {
     this.output.metadata(message);
   }
   reconnect(attempt: number, offset: number, replayedSeconds: number): void {
@@ -79,6 +80,9 @@ export class EchoFilterOutput implements TranscriptOutput {
   }
   mark(at: number): void {
     this.output.mark?.(at);
+  }
+  turn(turn: TurnNews): void {
+    this.output.turn?.(turn);
   }
   close(info: CloseInfo): void {
     this.release(true);

@@ -1,5 +1,6 @@
-import type { MetadataMessage } from '../deepgram/messages.js';
+import type { SessionMetadata } from '../transcript/heard.js';
 import type { Utterance } from '../transcript/model.js';
+import type { TurnNews } from '../transcript/turns.js';
 import type { CloseInfo, SessionInfo, TranscriptOutput } from './transcript-output.js';
 
 /** One session, two readers: `--output` and the screen. Each gets every event; the first one's reader decides when to stop. */
@@ -26,7 +27,7 @@ export class TeeOutput implements TranscriptOutput {
   speechStarted(channel: number, timestamp: number): void {
     for (const output of this.outputs) output.speechStarted(channel, timestamp);
   }
-  metadata(message: MetadataMessage): void {
+  metadata(message: SessionMetadata): void {
     for (const output of this.outputs) output.metadata(message);
   }
   reconnect(attempt: number, offset: number, replayedSeconds: number): void {
@@ -43,6 +44,9 @@ export class TeeOutput implements TranscriptOutput {
   }
   mark(at: number): void {
     for (const output of this.outputs) output.mark?.(at);
+  }
+  turn(turn: TurnNews): void {
+    for (const output of this.outputs) output.turn?.(turn);
   }
   close(info: CloseInfo): void {
     for (const output of this.outputs) output.close(info);

@@ -1,5 +1,6 @@
-import type { MetadataMessage } from '../deepgram/messages.js';
+import type { SessionMetadata } from '../transcript/heard.js';
 import type { Utterance } from '../transcript/model.js';
+import type { TurnNews } from '../transcript/turns.js';
 
 export interface SessionInfo {
   requestId?: string;
@@ -27,7 +28,7 @@ export interface TranscriptOutput {
   echo?(utterance: Utterance): void;
   utteranceEnd(channel: number, lastWordEnd: number): void;
   speechStarted(channel: number, timestamp: number): void;
-  metadata(message: MetadataMessage): void;
+  metadata(message: SessionMetadata): void;
   /** A new connection after a drop; its audio starts at `offset` (seconds on the session timeline). */
   reconnect(attempt: number, offset: number, replayedSeconds: number): void;
   /** Seconds of audio lost during an outage. */
@@ -36,6 +37,8 @@ export interface TranscriptOutput {
   pause?(at: number): void;
   resume?(at: number, pausedSeconds: number): void;
   mark?(at: number): void;
+  /** A turn-based engine's turn news (Flux), times on the session timeline. Optional, like the steering events. */
+  turn?(turn: TurnNews): void;
   close(info: CloseInfo): void;
   /** Resolves when the reader went away (`| head -3`): the run should stop quietly. */
   readonly readerGone: Promise<void>;

@@ -1,9 +1,10 @@
-import type { MetadataMessage } from '../deepgram/messages.js';
+import type { SessionMetadata } from '../transcript/heard.js';
 import { JsonOutput } from '../output/create-output.js';
 import type { LineSink } from '../output/line-sink.js';
 import type { CloseInfo, SessionInfo, TranscriptOutput } from '../output/transcript-output.js';
 import type { Settings } from '../settings/options.js';
 import type { Utterance } from '../transcript/model.js';
+import type { TurnNews } from '../transcript/turns.js';
 
 /** What the page may know of the settings: how to name speakers and channels. Nothing else (paths, URLs, key terms). */
 const PAGE_SETTINGS = ['diarize', 'multichannel', 'speakers', 'channel-names'];
@@ -61,7 +62,7 @@ export class ServeOutput implements TranscriptOutput {
   speechStarted(channel: number, timestamp: number): void {
     this.guard(() => this.json.speechStarted(channel, timestamp));
   }
-  metadata(message: MetadataMessage): void {
+  metadata(message: SessionMetadata): void {
     this.guard(() => this.json.metadata(message));
   }
   reconnect(attempt: number, offset: number, replayedSeconds: number): void {
@@ -69,6 +70,9 @@ export class ServeOutput implements TranscriptOutput {
   }
   gap(seconds: number): void {
     this.guard(() => this.json.gap(seconds));
+  }
+  turn(turn: TurnNews): void {
+    this.guard(() => this.json.turn(turn));
   }
   close(info: CloseInfo): void {
     this.guard(() => this.json.close(info));

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../audio/pacer.js';
-import type { ResultsMessage, ServerMessage } from '../deepgram/messages.js';
+import type { Heard } from '../transcript/heard.js';
+import { LIVE_V1, type LiveProtocol } from '../deepgram/protocol.js';
 import { LiveSession, type SessionClose } from '../deepgram/session.js';
 import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
 import { closeError } from './close-error.js';
@@ -9,7 +10,6 @@ import {
   FINALIZE_AFTER_MS,
   ReconnectBudget,
   RECONNECT_CODES,
-  STALL_MS,
   STILL_RECONNECTING,
   StopRequest,
   type ConnectionEvents,
@@ -23,10 +23,14 @@ type Closed = SessionClose & { timedOut: boolean };
 
 /** After the closing Metadata, the server's close frame is waited for this long, then the socket is ended by us. */
 const CLOSE_AFTER_METADATA_MS = 1000;
+/** Flux: before CloseStream (which drops the current turn), its end is asked for and waited for this long at most. */
+const END_TURN_WAIT_MS = 3000;
+/** Flux closes without a status code (1005) when it has finished; 1000 is as good. */
+const CLEAN_CLOSES = new Set([1000, 1005]);
 
 /**
  * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
- * stall: audio sent, nothing heard for 15 s) a new connection is opened with backoff, the audio
+ * stall: audio sent, nothing heard for the protocol's stall time) a new connection is opened with backoff, the audio
  * no final covered is sent again first (paced), and the caller shifts the new connection's times.
  */
 export class DeepgramConnection {
@@ -47,6 +51,12 @@ export class DeepgramConnection {
    * is the end. A Metadata before it (a server's mistake) does not mean the audio was all heard.
    */
   private metadataSeen = false;
+  /** Flux: the last connection closed cleanly after our CloseStream (its way of saying it finished). */
+  private closedClean = false;
+  /** Flux: a turn is under way (started, not ended), and who waits for its end. */
+  private turnOpen = false;
+  private turnEnded: (() => void) | undefined;
+  private readonly protocol: LiveProtocol;
   /** A file's buffer is full: cancels the Finalize, or the deadline for a final after it. */
   private cancelFinalWait: (() => void) | undefined;
   private readonly stopStallChecks: () => void;
@@ -61,6 +71,7 @@ export class DeepgramConnection {
     private readonly events: ConnectionEvents,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.protocol = options.session.protocol ?? LIVE_V1;
     this.sender = new ReplaySender(options.format, options.bufferSeconds, options.live, options.paceSpeed ?? Infinity, this.clock);
     this.budget = new ReconnectBudget(this.clock, options.reconnectTimeoutMs, options.random ?? Math.random);
     this.lastMessageAt = this.clock.now();
@@ -99,9 +110,9 @@ export class DeepgramConnection {
     return this.state === 'open' || this.state === 'down';
   }
 
-  /** The last connection answered CloseStream with its Metadata: it finished, whatever its close code. */
+  /** The last connection finished after CloseStream: v1 answered with its Metadata (whatever its close code), Flux closed cleanly. */
   get finished(): boolean {
-    return this.metadataSeen;
+    return this.protocol.finishedBy === 'metadata' ? this.metadataSeen : this.closedClean;
   }
 
   get requestId(): string | undefined {
@@ -146,9 +157,11 @@ export class DeepgramConnection {
       this.state = 'closing';
       this.sender.detach();
       this.stopStallChecks();
+      await this.endTurn(timeoutMs);
       const closed = await this.session.closeStream(timeoutMs, (done, ms) => this.stopRequest.waitFor(done, ms, this.clock));
       if (this.isFailed()) return closed;
-      const dropped = closed.timedOut || (RECONNECT_CODES.has(closed.code) && !this.metadataSeen);
+      this.closedClean = !closed.timedOut && CLEAN_CLOSES.has(closed.code);
+      const dropped = closed.timedOut || (RECONNECT_CODES.has(closed.code) && !this.finished);
       if (!dropped || !retry || this.stopped || !this.sender.unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
       this.goDown(closed.timedOut ? `no answer to CloseStream within ${timeoutMs / 1000} s` : dropReason(closed.code, closed.reason));
     }
@@ -178,22 +191,29 @@ export class DeepgramConnection {
     return this.state === 'down';
   }
 
+  /**
+   * Flux's CloseStream drops the turn under way: it is ended first (ForceEndTurn), and its end waited
+   * for, bounded. A server that does not answer (self-hosted Flux has no ForceEndTurn) costs only the
+   * wait: the transcript model keeps the turn's last text.
+   */
+  private async endTurn(timeoutMs: number): Promise<void> {
+    if (!this.protocol.endTurnFirst || !this.turnOpen) return;
+    const ended = new Promise<void>((resolve) => (this.turnEnded = resolve));
+    this.session.finalize();
+    await this.stopRequest.waitFor(ended, Math.min(timeoutMs, END_TURN_WAIT_MS), this.clock);
+    this.turnEnded = undefined;
+  }
+
   private handlers() {
     const generation = ++this.generation;
     this.metadataSeen = false;
+    this.closedClean = false;
+    this.turnOpen = false;
     return {
-      onMessage: (message: ServerMessage) => {
+      onHeard: (list: Heard[]) => {
         if (generation !== this.generation) return;
         this.lastMessageAt = this.clock.now();
-        if (message.kind === 'metadata' && this.state === 'closing') {
-          this.metadataSeen = true;
-          // Deepgram closes right after it; a server that holds the socket open is not waited on for 10 s.
-          const session = this.session;
-          const cancel = this.clock.after(CLOSE_AFTER_METADATA_MS, () => session.abort());
-          session.closed.then(cancel, cancel);
-        }
-        if (message.kind === 'results' && message.message.is_final) this.covered(message.message);
-        this.events.message(message);
+        for (const heard of list) this.take(heard);
       },
       onClose: (code: number, reason: string, local: boolean) => {
         if (generation !== this.generation || this.state === 'closing' || this.state === 'failed') return;
@@ -203,8 +223,25 @@ export class DeepgramConnection {
     };
   }
 
-  private covered(results: ResultsMessage): void {
-    this.sender.confirm(results);
+  private take(heard: Heard): void {
+    if (heard.kind === 'metadata' && this.state === 'closing') {
+      this.metadataSeen = true;
+      // Deepgram closes right after it; a server that holds the socket open is not waited on for 10 s.
+      const session = this.session;
+      const cancel = this.clock.after(CLOSE_AFTER_METADATA_MS, () => session.abort());
+      session.closed.then(cancel, cancel);
+    }
+    if (heard.kind === 'turn') {
+      // Between turns Flux may still send (empty) Updates: only a start or words open a turn.
+      if (heard.phase === 'end') this.turnEnded?.();
+      this.turnOpen = heard.phase !== 'end' && (this.turnOpen || heard.phase === 'start' || heard.text !== '');
+    }
+    if (heard.kind === 'confirmed') this.covered(heard.until);
+    this.events.heard(heard);
+  }
+
+  private covered(until: number): void {
+    this.sender.confirm(until);
     this.budget.progress();
     this.stopFinalWait();
   }
@@ -234,11 +271,12 @@ export class DeepgramConnection {
 
   private checkStall(): void {
     const now = this.clock.now();
-    // Audio went out since the last message, and nothing has come back for 15 s: a half-open socket.
-    if (this.state === 'open' && this.sender.lastSentAt >= this.lastMessageAt && now - this.lastMessageAt > STALL_MS) {
+    // Audio went out since the last message, and nothing has come back for a while: a half-open socket.
+    const stallMs = this.protocol.stallMs;
+    if (this.state === 'open' && this.sender.lastSentAt >= this.lastMessageAt && now - this.lastMessageAt > stallMs) {
       this.generation += 1; // its close is ours, not news
       this.session.abort();
-      const why = `no answer from Deepgram for ${STALL_MS / 1000} s`;
+      const why = `no answer from Deepgram for ${stallMs / 1000} s`;
       if (this.options.reconnectTimeoutMs > 0) this.goDown(why);
       else this.giveUp(new NetworkError(why, 'check your network and try again'));
     }

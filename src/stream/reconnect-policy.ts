@@ -1,7 +1,7 @@
 // What a DeepgramConnection is told and tells, and when it reconnects: which closes, how soon, when to give up on a silent socket.
 import type { PcmFormat } from '../audio/format.js';
 import type { Clock } from '../audio/pacer.js';
-import type { ServerMessage } from '../deepgram/messages.js';
+import type { Heard } from '../transcript/heard.js';
 import type { SessionOptions, WebSocketFactory } from '../deepgram/session.js';
 import { settlesWithin } from '../settles-within.js';
 
@@ -10,8 +10,6 @@ import { settlesWithin } from '../settles-within.js';
  * restart, try again later, bad gateway. 1000 (done), 1008 (bad audio) and refused handshakes are not.
  */
 export const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013, 1014]);
-/** Audio sent and nothing heard for this long: a half-open socket. */
-export const STALL_MS = 15_000;
 /**
  * A file's replay buffer is full: Finalize is sent if no final came for this long (at --speed max
  * the buffer is full most of the time, and a Finalize on every fill would cut utterances short)...
@@ -21,8 +19,8 @@ export const FINALIZE_AFTER_MS = 5_000;
 export const FINAL_WAIT_MS = 15_000;
 
 export interface ConnectionEvents {
-  /** A server message; its times are relative to the current connection. */
-  message(message: ServerMessage): void;
+  /** What the server said; its times are relative to the current connection. */
+  heard(heard: Heard): void;
   /** `why` is given on the first attempt after a loss, empty on the attempts after it. */
   reconnecting(attempt: number, why: string): void;
   /** Called before the replay is sent, so that times of the new connection can be shifted by `offsetSeconds`. */

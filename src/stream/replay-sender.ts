@@ -3,12 +3,6 @@ import { pacingDelayMs, type Clock } from '../audio/pacer.js';
 import type { LiveSession } from '../deepgram/session.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
-/** What a final says about the audio: the end of its last word (seconds of its connection). */
-interface FinalResults {
-  start: number;
-  channel: { alternatives: { words: { end: number }[] }[] };
-}
-
 /**
  * The audio side of a DeepgramConnection: every frame goes through the replay buffer and out to
  * the current connection's socket, with backpressure; after a reconnection the audio no final
@@ -98,14 +92,8 @@ export class ReplaySender {
     };
   }
 
-  /**
-   * A final covers its audio up to its last word: no need to send that again. A final without
-   * words only shows that nothing was said before its start: a word may already be under way at
-   * its end, and cutting the replay there would cut that word.
-   */
-  confirm(results: FinalResults): void {
-    const words = results.channel.alternatives[0]?.words ?? [];
-    const end = words.length ? words[words.length - 1]!.end : results.start;
+  /** The engine settled the audio up to `end` (seconds of the current connection): no need to send that again. */
+  confirm(end: number): void {
     const position = this.offset + Math.round(end * this.format.sampleRate) * this.format.channels * BYTES_PER_SAMPLE;
     this.confirmed = Math.max(this.confirmed, position);
     this.buffer.release(position);

@@ -5,6 +5,7 @@ import { Framer } from '../audio/framer.js';
 import { Pacer } from '../audio/pacer.js';
 import { log, type Context } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
+import type { LiveProtocol } from '../deepgram/protocol.js';
 import { ExitCode, exitCodeOf, NetworkError, type ExitCodeValue } from '../errors.js';
 import type { TranscriptOutput } from '../output/transcript-output.js';
 import type { Renderer } from '../terminal/renderer.js';
@@ -16,6 +17,8 @@ import { displayUrl } from '../display-url.js';
 
 export interface StreamJob {
   url: string;
+  /** The engine's wire protocol (default: Deepgram live v1). */
+  protocol?: LiveProtocol;
   apiKey?: string;
   key?: KeyDescription;
   source: AudioSource;
@@ -40,8 +43,8 @@ export interface StreamJob {
 
 /** What runStream tells a steered session, and asks it. */
 export interface StreamSteering {
-  /** Every frame before it is sent, with the seconds sent so far: false holds it back (paused, or stopping). */
-  admit(frame: Buffer, seconds: number, sentSeconds: number): boolean;
+  /** Every frame before it is sent, with the seconds sent so far: held back (paused, or stopping), or sent as silence (paused on Flux). */
+  admit(frame: Buffer, seconds: number, sentSeconds: number): 'send' | 'silence' | 'hold';
   /** Seconds of audio sent -> seconds on the session timeline (a pause's time passes on it). */
   timeline(sentSeconds: number): number;
   connected(control: { finalize(): void }): void;
@@ -100,8 +103,10 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
   const show = (events: TranscriptEvent[]) => {
     for (const event of events) {
       if (event.type === 'interim') {
-        renderer.interim(event.text);
+        renderer.interim(event.text, event.tentative === true);
         output.interim(event.channel, event.text);
+      } else if (event.type === 'turn') {
+        output.turn?.(event.turn);
       } else {
         renderer.clearInterim();
         output.final(event.utterance);
@@ -110,21 +115,24 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     }
   };
   const events: ConnectionEvents = {
-    message(message) {
-      if (message.kind === 'unknown') {
+    heard(heard) {
+      if (heard.kind === 'unknown') {
         unknownMessages += 1;
-        log(context, `ignored a message Deepgram sent (${message.reason}): ${message.text}`);
-      } else if (message.kind === 'metadata') {
+        log(context, `ignored a message Deepgram sent (${heard.reason}): ${heard.text}`);
+      } else if (heard.kind === 'failure') {
+        log(context, `Deepgram reported an error: ${heard.code}${heard.description ? `: ${heard.description}` : ''}`);
+      } else if (heard.kind === 'metadata') {
         // Metadata is a connection's last word: what it finalized is complete, and is written before the metadata.
         show(model.flush());
-        log(context, `request ${message.message.request_id}: ${message.message.duration} s of audio`);
+        log(context, `request ${heard.requestId}: ${heard.duration} s of audio`);
         // Deepgram counts the last connection's audio: on the session timeline it is the whole run's.
-        output.metadata({ ...message.message, duration: model.onTimeline(message.message.duration) });
+        const { kind: _kind, ...metadata } = heard;
+        output.metadata({ ...metadata, duration: model.onTimeline(heard.duration) });
       }
-      show(model.apply(message));
+      show(model.apply(heard));
       // After the model, so that the utterance it ends is written first; times on the session timeline.
-      if (message.kind === 'utterance-end') output.utteranceEnd(message.message.channel[0] ?? 0, model.onTimeline(message.message.last_word_end));
-      if (message.kind === 'speech-started') output.speechStarted(message.message.channel[0] ?? 0, model.onTimeline(message.message.timestamp));
+      if (heard.kind === 'utterance-end') output.utteranceEnd(heard.channel, heard.lastWordEnd === undefined ? -1 : model.onTimeline(heard.lastWordEnd));
+      if (heard.kind === 'speech-started') output.speechStarted(heard.channel, model.onTimeline(heard.at));
     },
     reconnecting(attempt, why) {
       steering?.reconnecting(true);
@@ -154,7 +162,12 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
     log(context, `connecting to ${displayUrl(job.url)}`);
     const opening = DeepgramConnection.open(
       {
-        session: { url: job.url, ...(job.apiKey ? { apiKey: job.apiKey } : {}), ...(job.key ? { key: job.key } : {}) },
+        session: {
+          url: job.url,
+          ...(job.apiKey ? { apiKey: job.apiKey } : {}),
+          ...(job.key ? { key: job.key } : {}),
+          ...(job.protocol ? { protocol: job.protocol } : {}),
+        },
         factory: context.connect,
         format: source.format,
         bufferSeconds: job.replayBufferSeconds,
@@ -232,11 +245,13 @@ async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context
   const deliver = (frame: Buffer, seconds: number): Promise<void> | undefined => {
     // A frame that comes out of the pacer after a stop is not sent, so not saved either (--save-audio is what was sent).
     if (!connection.takingAudio) return undefined;
-    if (job.steering && !job.steering.admit(frame, seconds, sent.seconds)) return undefined;
-    onFrame?.(frame);
+    const admission = job.steering ? job.steering.admit(frame, seconds, sent.seconds) : 'send';
+    if (admission === 'hold') return undefined;
+    const out = admission === 'silence' ? Buffer.alloc(frame.length) : frame;
+    onFrame?.(out);
     sent.seconds += seconds;
     progress?.(sent.seconds);
-    return connection.send(frame);
+    return connection.send(out);
   };
   // A promise only when there is something to wait for (pacing, a full buffer): live audio at
   // 20 frames a second makes none, and goes out inside the recorder's 'data' event.

@@ -28,7 +28,12 @@ export interface SteeringOptions extends StopLimits {
   measureLevel?: boolean;
   /** Something the status line shows changed (a final, a pause, a mark). */
   changed?: () => void;
+  /** The engine has no KeepAlive (Flux): a pause sends silence, and the engine's clock keeps real time. */
+  pauseSendsSilence?: boolean;
 }
+
+/** What becomes of a frame: sent, replaced by silence (a pause on Flux), or held back. */
+export type Admission = 'send' | 'silence' | 'hold';
 
 const LAG_SAMPLES = 9;
 /** The transcript kept for key `C`, in characters (the clipboard gets at most its end anyway). */
@@ -55,17 +60,19 @@ export class Steering implements StreamSteering {
     this.stops = new StopConditions(options);
   }
 
-  admit(frame: Buffer, seconds: number, sentSeconds: number): boolean {
-    if (this.stopping) return false;
+  admit(frame: Buffer, seconds: number, sentSeconds: number): Admission {
+    if (this.stopping) return 'hold';
     const paused = this.pauses.paused;
+    const silence = paused && this.options.pauseSendsSilence === true;
     const level = this.stops.needsLevel || this.options.measureLevel ? levelDbfs(frame) : -Infinity;
     if (level > this.loudest) this.loudest = level;
-    if (paused) this.pauses.hold(seconds);
+    // Silence sent keeps the engine's clock on real time: nothing to shift on the timeline.
+    if (paused && !silence) this.pauses.hold(seconds);
     else this.sent = sentSeconds + seconds;
     // The frame that reaches a limit is the last one sent.
     const why = this.stops.push(seconds, level, paused);
     if (why) this.stop(why);
-    return !paused;
+    return silence ? 'silence' : paused ? 'hold' : 'send';
   }
 
   timeline(sentSeconds: number): number {
@@ -116,6 +123,13 @@ export class Steering implements StreamSteering {
       this.options.output.resume?.(this.now, held);
     }
     this.options.changed?.();
+  }
+
+  /** Key space with `--manual-turns`: the engine ends the turn now (Flux's ForceEndTurn). False before the session is connected. */
+  endTurn(): boolean {
+    if (this.stopping || !this.finalize) return false;
+    this.finalize();
+    return true;
   }
 
   /** Key `m`: the moment on the timeline. */

@@ -7,7 +7,8 @@ export interface Renderer {
   stopSpinner(): void;
   /** Replaces the spinner's text (upload progress). */
   spinnerText(text: string): void;
-  interim(text: string): void;
+  /** `tentative`: the engine thinks the turn may be over (Flux's eager end of turn); it may resume. */
+  interim(text: string, tentative?: boolean): void;
   clearInterim(): void;
   /** Where a long job is (`01:23/10:00 elapsed 0:41`), shown before the interim text on a terminal. */
   progress(text: string): void;

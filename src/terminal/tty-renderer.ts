@@ -27,6 +27,8 @@ export class TtyRenderer implements Renderer {
   /** Cells of the interim text on screen now (0: nothing drawn). */
   private drawnWidth = 0;
   private interimText = '';
+  /** The interim text may be a finished turn: italic with colours, else marked by a trailing ellipsis. */
+  private tentative = false;
   /** Position in a long file, shown in front of the interim text. */
   private progressText = '';
   /** The status line under the interim line (a steered live session); undefined: none. */
@@ -36,6 +38,7 @@ export class TtyRenderer implements Renderer {
   private disposed = false;
   private readonly onResize = () => this.redraw();
   private readonly dim: (text: string) => string;
+  private readonly italic: (text: string) => string;
 
   constructor(
     private readonly stream: TerminalStream,
@@ -43,6 +46,7 @@ export class TtyRenderer implements Renderer {
   ) {
     const chalk = new Chalk({ level: color ? 1 : 0 });
     this.dim = (text) => chalk.dim(text);
+    this.italic = (text) => chalk.italic(text);
     this.stream.on?.('resize', this.onResize);
   }
 
@@ -61,13 +65,15 @@ export class TtyRenderer implements Renderer {
   }
 
   /** Shows the current utterance's text, replacing what was there; only its tail when it is too wide. */
-  interim(text: string): void {
+  interim(text: string, tentative = false): void {
     this.interimText = printable(text);
+    this.tentative = tentative && this.interimText !== '';
     this.draw();
   }
 
   clearInterim(): void {
     this.interimText = '';
+    this.tentative = false;
     this.erase(); // a final line follows on stdout: the progress comes back with the next tick
   }
 
@@ -117,24 +123,30 @@ export class TtyRenderer implements Renderer {
     const columns = layoutColumns(this.stream);
     const prefix = this.progressText ? fitHead(`[${this.progressText}] `, columns - 1) : '';
     const room = columns - 1 - stringWidth(prefix);
-    const shown = prefix + (room > 0 ? fitTail(this.interimText, room) : '');
+    const text = this.tentative && !this.color ? `${this.interimText} …` : this.interimText;
+    const shown = prefix + (room > 0 ? fitTail(text, room) : '');
     // One write: erasing and drawing apart would let the terminal show the empty rows (flicker).
     const erased = this.erasure();
     if (this.footerText !== undefined) {
       const footer = fitHead(this.footerText, columns - 1);
-      this.stream.write(erased + (shown ? this.paint(shown) : '') + '\n' + this.paint(footer));
+      this.stream.write(erased + (shown ? this.paintInterim(shown) : '') + '\n' + this.paint(footer));
       this.drawnWidth = stringWidth(shown);
       this.footerWidth = stringWidth(footer);
       return;
     }
     if (erased) this.stream.write(erased);
     if (!shown) return;
-    this.stream.write(this.paint(shown));
+    this.stream.write(this.paintInterim(shown));
     this.drawnWidth = stringWidth(shown);
   }
 
   private paint(text: string): string {
-    return this.color && text ? this.dim(text) : text;
+    if (!this.color || !text) return text;
+    return this.dim(text);
+  }
+
+  private paintInterim(text: string): string {
+    return this.color && text && this.tentative ? this.dim(this.italic(text)) : this.paint(text);
   }
 
   /** Erases exactly the rows the interim text occupies at the current width (it may have wrapped after a resize). */

@@ -1,5 +1,6 @@
-import type { MetadataMessage } from '../deepgram/messages.js';
+import type { SessionMetadata } from './heard.js';
 import type { Utterance } from './model.js';
+import type { TurnNews } from './turns.js';
 import { publicSettings, type JsonValue } from './public-settings.js';
 import { speakerRuns, type LabelOptions } from './speaker-runs.js';
 
@@ -103,6 +104,23 @@ export interface MarkEvent {
   at: number;
 }
 
+/**
+ * A turn-based model (Flux): a turn started, may have ended (`eager_end_of_turn`, which
+ * `turn_resumed` takes back), or ended (after its `final`). `turn_index` counts the session's
+ * turns from 0; `start`/`end` are the audio the turn covers so far; `trigger` (end only) says why
+ * it ended: `model`, `manual` (asked for: Ctrl+C, end of file, a key), `timeout`, or a newer value.
+ */
+export interface TurnEvent {
+  type: 'turn';
+  event: 'start_of_turn' | 'eager_end_of_turn' | 'turn_resumed' | 'end_of_turn';
+  turn_index: number;
+  start: number;
+  end: number;
+  end_of_turn_confidence: number;
+  trigger?: string;
+  languages?: string[];
+}
+
 /** Deepgram's Metadata, sent once per connection before it closes; `models` are model UUIDs. */
 export interface MetadataEvent {
   type: 'metadata';
@@ -137,6 +155,7 @@ export type OutputEvent =
   | PauseEvent
   | ResumeEvent
   | MarkEvent
+  | TurnEvent
   | MetadataEvent
   | ErrorEvent
   | CloseEvent;
@@ -209,16 +228,28 @@ export function markEvent(at: number): MarkEvent {
   return { type: 'mark', at };
 }
 
-export function metadataEvent(message: MetadataMessage): MetadataEvent {
-  // The SDK's type omits `models`, which Deepgram sends whenever audio was transcribed.
-  const models = (message as { models?: unknown }).models;
-  const ids = Array.isArray(models) ? models.filter((model): model is string => typeof model === 'string') : undefined;
+export function metadataEvent(metadata: SessionMetadata): MetadataEvent {
   return {
     type: 'metadata',
-    request_id: message.request_id,
-    duration: message.duration,
-    channels: message.channels,
-    ...(ids && ids.length > 0 ? { models: ids } : {}),
+    request_id: metadata.requestId,
+    duration: metadata.duration,
+    channels: metadata.channels,
+    ...(metadata.models && metadata.models.length > 0 ? { models: metadata.models } : {}),
+  };
+}
+
+const TURN_EVENTS = { start: 'start_of_turn', 'eager-end': 'eager_end_of_turn', resumed: 'turn_resumed', end: 'end_of_turn' } as const;
+
+export function turnEvent(turn: TurnNews): TurnEvent {
+  return {
+    type: 'turn',
+    event: TURN_EVENTS[turn.phase],
+    turn_index: turn.index,
+    start: turn.start,
+    end: turn.end,
+    end_of_turn_confidence: turn.endConfidence,
+    ...(turn.trigger === undefined ? {} : { trigger: turn.trigger }),
+    ...(turn.languages ? { languages: turn.languages } : {}),
   };
 }
 

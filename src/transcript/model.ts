@@ -1,4 +1,5 @@
-import type { ResultsMessage, ServerMessage } from '../deepgram/messages.js';
+import type { Heard, HeardWord, HeardWords } from './heard.js';
+import { TurnTracker, type TurnNews } from './turns.js';
 
 export interface Word {
   text: string;
@@ -19,8 +20,11 @@ export interface Utterance {
 }
 
 export type TranscriptEvent =
-  /** The current utterance as it stands: finalized words plus the interim tail. Empty text clears it. */
-  { type: 'interim'; channel: number; text: string } | { type: 'final'; utterance: Utterance };
+  /** The current utterance as it stands: finalized words plus the interim tail. Empty text clears it. `tentative`: a turn that may be over. */
+  | { type: 'interim'; channel: number; text: string; tentative?: true }
+  | { type: 'final'; utterance: Utterance }
+  /** A turn-based engine's turn began, may have ended, resumed, or ended (after its `final`). */
+  | { type: 'turn'; turn: TurnNews };
 
 interface Segment {
   text: string;
@@ -44,13 +48,14 @@ interface Pending {
 export const MAX_UTTERANCE_CHARS = 10_000;
 
 /**
- * Turns Deepgram's Results / UtteranceEnd messages into utterances. Finals accumulate until
- * speech_final, an UtteranceEnd, the end of the stream, or MAX_UTTERANCE_CHARS; interims only
- * replace the tail. Pure: no I/O, no clock.
+ * Turns what the engine heard into utterances. Words: finals accumulate until one ends the
+ * utterance, an utterance end, the end of the stream, or MAX_UTTERANCE_CHARS; interims only
+ * replace the tail. Turns (src/transcript/turns.ts): one utterance per turn. Pure: no I/O, no clock.
  */
 export class TranscriptModel {
   private readonly pending = new Map<number, Pending>();
   private readonly shownInterim = new Map<number, string>();
+  private readonly turns = new TurnTracker();
 
   /**
    * `offset` (seconds) is added to every time, keeping several connections on one timeline;
@@ -61,8 +66,10 @@ export class TranscriptModel {
     private readonly timeline: (seconds: number) => number = (seconds) => seconds,
   ) {}
 
+  /** A new connection, whose audio starts at `seconds` on the timeline: what the old one had not settled is heard again. */
   setOffset(seconds: number): void {
     this.offset = seconds;
+    this.turns.reconnected();
   }
 
   /** A time of the current connection on the session timeline (negative "none" values stay as they are). */
@@ -70,27 +77,36 @@ export class TranscriptModel {
     return seconds < 0 ? seconds : this.timeline(seconds + this.offset);
   }
 
-  apply(message: ServerMessage): TranscriptEvent[] {
-    if (message.kind === 'results') return this.applyResults(message.message);
-    if (message.kind === 'utterance-end') return this.complete(message.message.channel[0] ?? 0);
+  apply(heard: Heard): TranscriptEvent[] {
+    if (heard.kind === 'words') return this.applyWords(heard);
+    if (heard.kind === 'utterance-end') return this.complete(heard.channel);
+    if (heard.kind === 'turn')
+      return this.turns.apply(
+        heard,
+        (word) => this.wordOf(word),
+        (seconds) => this.onTimeline(seconds),
+      );
     return [];
   }
 
-  /** End of stream: whatever was finalized becomes an utterance; interim text is dropped (Deepgram never confirmed it). */
+  /**
+   * End of stream: whatever was finalized becomes an utterance; v1's interim text is dropped (Deepgram
+   * never confirmed it); a turn never ended keeps its last text (Flux's CloseStream does not end it).
+   */
   flush(): TranscriptEvent[] {
-    return [...this.pending.keys()].flatMap((channel) => this.complete(channel));
+    return [...[...this.pending.keys()].flatMap((channel) => this.complete(channel)), ...this.turns.flush()];
   }
 
-  private applyResults(results: ResultsMessage): TranscriptEvent[] {
-    const channel = results.channel_index[0] ?? 0;
-    const segment = this.segmentOf(results);
+  private applyWords(heard: HeardWords): TranscriptEvent[] {
+    const { channel } = heard;
+    const segment = this.segmentOf(heard);
     const pending = this.pendingOf(channel);
-    if (!results.is_final) return this.showInterim(channel, joinText(pending.text, segment.text));
+    if (!heard.final) return this.showInterim(channel, joinText(pending.text, segment.text));
     if (segment.text) {
       pending.segments.push(segment);
       pending.text = joinText(pending.text, segment.text);
     }
-    if (results.speech_final || pending.text.length >= MAX_UTTERANCE_CHARS) return this.complete(channel);
+    if (heard.endsUtterance || pending.text.length >= MAX_UTTERANCE_CHARS) return this.complete(channel);
     return this.showInterim(channel, pending.text);
   }
 
@@ -121,18 +137,15 @@ export class TranscriptModel {
     return pending;
   }
 
-  private segmentOf(results: ResultsMessage): Segment {
-    const alternative = results.channel.alternatives[0];
-    const words: Word[] = (alternative?.words ?? []).map((word) => ({
-      text: word.punctuated_word ?? word.word,
-      start: this.onTimeline(word.start),
-      end: this.onTimeline(word.end),
-      confidence: word.confidence,
-      ...(word.speaker === undefined ? {} : { speaker: word.speaker }),
-    }));
-    const start = words[0]?.start ?? this.onTimeline(results.start);
-    const end = words[words.length - 1]?.end ?? this.onTimeline(results.start + results.duration);
-    return { text: (alternative?.transcript ?? '').trim(), start, end, confidence: alternative?.confidence ?? 0, words };
+  private wordOf(word: HeardWord): Word {
+    return { ...word, start: this.onTimeline(word.start), end: this.onTimeline(word.end) };
+  }
+
+  private segmentOf(heard: HeardWords): Segment {
+    const words = heard.words.map((word) => this.wordOf(word));
+    const start = words[0]?.start ?? this.onTimeline(heard.start);
+    const end = words[words.length - 1]?.end ?? this.onTimeline(heard.end);
+    return { text: heard.text, start, end, confidence: heard.confidence, words };
   }
 }
 

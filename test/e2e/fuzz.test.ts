@@ -2,7 +2,7 @@
 // fixtures between its valid messages. No crash, no hang, and the transcript of the valid
 // messages is exact. FUZZ_SEED=n replays a run.
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseServerMessage } from '../../src/deepgram/messages.js';
+import { parseLiveV1 } from '../../src/deepgram/live-v1.js';
 import { SAMPLE_WAV } from '../support/audio.js';
 import { expectedLines, scriptFromText, startDeepgramServer, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { fixtureTexts, mutants } from '../support/fuzz.js';
@@ -25,7 +25,7 @@ afterEach(async () => {
 function ignoredMutants(seed: number, count: number): string[] {
   return mutants(fixtureTexts('live-'), count, seed)
     .map((mutant) => mutant.text)
-    .filter((text) => text.length < 1024 * 1024 && parseServerMessage(text).kind === 'unknown');
+    .filter((text) => text.length < 1024 * 1024 && parseLiveV1(text)[0]?.kind === 'unknown');
 }
 
 describe(`fuzz through the CLI (FUZZ_SEED=${SEED})`, () => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { parseServerMessage } from '../../src/deepgram/messages.js';
+import { parseLiveV1 } from '../../src/deepgram/live-v1.js';
 import { Adversary, resolveAdversarial } from '../support/deepgram-server/adversarial.js';
 import { BROKEN_MESSAGES, CLOSE, scriptFromText } from '../support/deepgram-server/index.js';
 import { BYTES_PER_SECOND, connect, finals, LINEAR16, results, serverPerTest, transcriptOf, type Message } from './live-client.js';
@@ -30,7 +30,7 @@ describe('adversarial profile: options', () => {
   it('every broken message is a known type that the client must ignore', () => {
     for (const text of BROKEN_MESSAGES) {
       expect(['Results', 'UtteranceEnd', 'SpeechStarted', 'Metadata']).toContain((JSON.parse(text) as { type: string }).type);
-      expect(parseServerMessage(text).kind, text).toBe('unknown');
+      expect(parseLiveV1(text)[0]?.kind, text).toBe('unknown');
     }
   });
 });

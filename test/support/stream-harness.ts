@@ -29,7 +29,7 @@ export async function openConnection(options: Partial<ConnectionOptions> = {}, s
       ...options,
     },
     {
-      message: (message) => log.push(message.kind === 'results' ? `final ${message.message.start + message.message.duration}` : message.kind),
+      heard: (heard) => (heard.kind === 'words' ? heard.final && log.push(`final ${heard.end}`) : heard.kind !== 'confirmed' && log.push(heard.kind)),
       reconnecting: (attempt, why) => log.push(`reconnecting ${attempt}${why ? `: ${why}` : ''}`),
       reconnected: ({ attempt, offsetSeconds, replayedSeconds }) =>
         log.push(`reconnected ${attempt}: offset ${offsetSeconds} s, replayed ${replayedSeconds} s`),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerMessage } from '../../src/deepgram/messages.js';
+import { parseLiveV1 } from '../../src/deepgram/live-v1.js';
 import {
   closeEvent,
   errorEvent,
@@ -19,9 +19,9 @@ import { publicSettings } from '../../src/transcript/public-settings.js';
 import { fixture, said, utterancesOf } from './transcript-helpers.js';
 
 function metadata(name: string) {
-  const message = parseServerMessage(fixture(name));
-  if (message.kind !== 'metadata') throw new Error(`${name} is not Metadata`);
-  return message.message;
+  const [heard] = parseLiveV1(fixture(name));
+  if (heard?.kind !== 'metadata') throw new Error(`${name} is not Metadata`);
+  return heard;
 }
 
 const [realUtterance] = utterancesOf([fixture('live-results-final-speech-final')]);

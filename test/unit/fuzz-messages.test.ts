@@ -3,11 +3,13 @@
 // ignored leaves the transcript of the valid messages as it was. FUZZ_SEED=n replays a run.
 import { describe, expect, it } from 'vitest';
 import { parsePrerecordedAnswer } from '../../src/deepgram/batch-answer.js';
-import { MAX_WORDS_PER_RESULTS, parseServerMessage, type ServerMessage } from '../../src/deepgram/messages.js';
+import { MAX_WORDS_PER_RESULTS, parseLiveV1 } from '../../src/deepgram/live-v1.js';
+import type { Heard } from '../../src/transcript/heard.js';
 import { TranscribeError } from '../../src/errors.js';
 import { TranscriptModel, type TranscriptEvent } from '../../src/transcript/model.js';
 import { controlCharacters } from '../support/control-chars.js';
 import { fixtureTexts, mutants } from '../support/fuzz.js';
+import { hear } from './transcript-helpers.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const CASES = 600;
@@ -22,30 +24,29 @@ const VALID_RUN = [
   'live-metadata-full.json',
 ].map((name) => LIVE.find((fixture) => fixture.name === name)!.text);
 
-/** Every promise of the parser's shapes that the model and outputs rely on; the broken one, or undefined. */
-function brokenPromise(message: ServerMessage): string | undefined {
+/** Every promise of the adapter's events that the model and outputs rely on; the broken one, or undefined. */
+function brokenPromise(heard: Heard): string | undefined {
   const time = (value: number) => Number.isFinite(value) && value >= 0;
   const clean = (text: string) => controlCharacters(text).length === 0 && !text.includes('\n');
-  switch (message.kind) {
-    case 'results': {
-      const { start, duration, channel, channel_index: index } = message.message;
-      if (!time(start) || !time(duration) || !index.every(Number.isSafeInteger)) return 'times or channel';
-      if (channel.alternatives.length > 1) return 'more than one alternative';
-      for (const alternative of channel.alternatives) {
-        if (!clean(alternative.transcript) || alternative.words.length > MAX_WORDS_PER_RESULTS) return 'transcript or words';
-        for (const word of alternative.words)
-          if (!time(word.start) || !(word.end >= word.start) || !clean(word.word) || !clean(word.punctuated_word ?? '')) return 'a word';
-      }
+  switch (heard.kind) {
+    case 'words': {
+      if (!time(heard.start) || !time(heard.end) || !Number.isSafeInteger(heard.channel)) return 'times or channel';
+      if (!clean(heard.text) || heard.words.length > MAX_WORDS_PER_RESULTS) return 'transcript or words';
+      for (const word of heard.words) if (!time(word.start) || !(word.end >= word.start) || !clean(word.text)) return 'a word';
       return undefined;
     }
     case 'utterance-end':
-      return message.message.last_word_end === -1 || time(message.message.last_word_end) ? undefined : 'last_word_end';
+      return heard.lastWordEnd === undefined || time(heard.lastWordEnd) ? undefined : 'last_word_end';
     case 'speech-started':
-      return time(message.message.timestamp) ? undefined : 'timestamp';
+      return time(heard.at) ? undefined : 'timestamp';
+    case 'confirmed':
+      return time(heard.until) ? undefined : 'confirmed';
     case 'metadata':
-      return time(message.message.duration) && clean(message.message.request_id) ? undefined : 'metadata';
+      return time(heard.duration) && clean(heard.requestId) ? undefined : 'metadata';
     case 'unknown':
-      return clean(message.text) && message.text.length <= 201 ? undefined : 'unknown text';
+      return clean(heard.text) && heard.text.length <= 201 ? undefined : 'unknown text';
+    default:
+      return `a ${heard.kind} from v1`;
   }
 }
 
@@ -61,11 +62,10 @@ describe(`fuzz: mutated fixtures through the parser and the model (FUZZ_SEED=${S
     const model = new TranscriptModel(3);
     for (const mutant of cases) {
       try {
-        const message = parseServerMessage(mutant.text);
-        figures[message.kind === 'unknown' ? 'ignored' : 'accepted'] += 1;
-        const broken = brokenPromise(message);
-        if (broken) failures.push(`${mutant.label}: ${broken}`);
-        for (const event of model.apply(message)) {
+        const heard = parseLiveV1(mutant.text);
+        figures[heard[0]?.kind === 'unknown' ? 'ignored' : 'accepted'] += 1;
+        for (const broken of heard.map(brokenPromise)) if (broken) failures.push(`${mutant.label}: ${broken}`);
+        for (const event of heard.flatMap((one) => model.apply(one))) {
           if (event.type === 'final' && !(Number.isFinite(event.utterance.start) && Number.isFinite(event.utterance.end)))
             failures.push(`${mutant.label}: final with bad times`);
         }
@@ -83,13 +83,13 @@ describe(`fuzz: mutated fixtures through the parser and the model (FUZZ_SEED=${S
 
   it('ignored mutants between the valid messages leave their transcript as it was', () => {
     const clean = new TranscriptModel();
-    const expected = transcriptOf([...VALID_RUN.flatMap((text) => clean.apply(parseServerMessage(text))), ...clean.flush()]);
-    const ignored = cases.filter((mutant) => parseServerMessage(mutant.text).kind === 'unknown');
+    const expected = transcriptOf([...VALID_RUN.flatMap((text) => hear(clean, text)), ...clean.flush()]);
+    const ignored = cases.filter((mutant) => parseLiveV1(mutant.text)[0]?.kind === 'unknown');
     const model = new TranscriptModel();
     const events: TranscriptEvent[] = [];
     VALID_RUN.forEach((text, i) => {
-      for (const mutant of ignored.filter((_, j) => j % VALID_RUN.length === i)) events.push(...model.apply(parseServerMessage(mutant.text)));
-      events.push(...model.apply(parseServerMessage(text)));
+      for (const mutant of ignored.filter((_, j) => j % VALID_RUN.length === i)) events.push(...hear(model, mutant.text));
+      events.push(...hear(model, text));
     });
     events.push(...model.flush());
     expect(expected.length).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseServerMessage, type DeepgramResults } from '../../src/deepgram/messages.js';
+import { parseLiveV1, type DeepgramResults } from '../../src/deepgram/live-v1.js';
 import { MAX_UTTERANCE_CHARS, TranscriptModel, type TranscriptEvent } from '../../src/transcript/model.js';
+import { hear } from './transcript-helpers.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8');
 
@@ -34,9 +35,11 @@ const utteranceEnd = (lastWordEnd: number) => JSON.stringify({ type: 'UtteranceE
 /** Text view of model output: `~text` for an interim, `=text` for a finished utterance. */
 function run(messages: string[], flush = false): string[] {
   const model = new TranscriptModel();
-  const events: TranscriptEvent[] = messages.flatMap((text) => model.apply(parseServerMessage(text)));
+  const events: TranscriptEvent[] = messages.flatMap((text) => hear(model, text));
   if (flush) events.push(...model.flush());
-  return events.map((event) => (event.type === 'interim' ? `~${event.text}` : `=${event.utterance.text}`));
+  return events.map((event) =>
+    event.type === 'interim' ? `~${event.text}` : event.type === 'final' ? `=${event.utterance.text}` : `turn ${event.turn.phase}`,
+  );
 }
 
 describe('TranscriptModel', () => {
@@ -81,7 +84,7 @@ describe('TranscriptModel', () => {
 
   it('puts times on the session timeline, with an offset', () => {
     const model = new TranscriptModel(10);
-    const [event] = model.apply(parseServerMessage(results('Hello there.', { start: 2, isFinal: true, speechFinal: true })));
+    const [event] = hear(model, results('Hello there.', { start: 2, isFinal: true, speechFinal: true }));
     expect(event).toEqual({
       type: 'final',
       utterance: {
@@ -109,9 +112,9 @@ describe('TranscriptModel', () => {
   it('an utterance that never ends (finals, no speech_final nor UtteranceEnd) is cut at MAX_UTTERANCE_CHARS, at linear cost', () => {
     // A hostile server's flood: 12,000 finals of one word. Joining every final again per message was quadratic (a hang).
     const model = new TranscriptModel();
-    const finals = Array.from({ length: 12_000 }, (_, i) => parseServerMessage(results(`w${i}`, { start: i, isFinal: true })));
+    const finals = Array.from({ length: 12_000 }, (_, i) => parseLiveV1(results(`w${i}`, { start: i, isFinal: true })));
     const started = performance.now();
-    const events = finals.flatMap((message) => model.apply(message)).concat(model.flush());
+    const events = finals.flatMap((heard) => heard.flatMap((one) => model.apply(one))).concat(model.flush());
     const elapsed = performance.now() - started;
     const lines = events.flatMap((event) => (event.type === 'final' ? [event.utterance.text] : []));
     expect(lines.join(' ')).toBe(finals.map((_, i) => `w${i}`).join(' ')); // every word, once, in order

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_WORDS_PER_RESULTS, parseServerMessage, type ServerMessage } from '../../src/deepgram/messages.js';
+import { MAX_WORDS_PER_RESULTS, parseLiveV1 } from '../../src/deepgram/live-v1.js';
+import type { Heard } from '../../src/transcript/heard.js';
 import { sanitizeServerText, serverSnippet } from '../../src/deepgram/sanitize.js';
 import { TranscriptModel } from '../../src/transcript/model.js';
 import { controlCharacters } from '../support/control-chars.js';
-import { fixture } from './transcript-helpers.js';
+import { fixture, hear } from './transcript-helpers.js';
 
 describe('sanitizeServerText', () => {
   it.each<[string, string, string]>([
@@ -45,11 +46,12 @@ const results = (fields: Record<string, unknown> = {}, alternative: Record<strin
   });
 
 /** `ok` for a known kind, else the reason of an ignored message. */
-function verdict(message: ServerMessage): string {
+function verdict(heard: Heard[]): string {
+  const message = heard[0]!;
   return message.kind === 'unknown' ? message.reason : 'ok';
 }
 
-describe('parseServerMessage: validates at the edge', () => {
+describe('parseLiveV1: validates at the edge', () => {
   it.each<[string, string, string]>([
     ['a real Results', fixture('live-results-final-speech-final'), 'ok'],
     ['real UtteranceEnd', fixture('live-utterance-end'), 'ok'],
@@ -103,15 +105,15 @@ describe('parseServerMessage: validates at the edge', () => {
       'Metadata with channels not a whole number from 0 to 1024',
     ],
   ])('%s: %s', (_name, text, expected) => {
-    expect(verdict(parseServerMessage(text))).toBe(expected);
+    expect(verdict(parseLiveV1(text))).toBe(expected);
   });
 
   it('a Results with a million words is refused by its count', () => {
     const text = results({}, { words: Array.from({ length: 1_000_000 }, () => 0) });
-    expect(verdict(parseServerMessage(text))).toBe(`Results with 1000000 words (at most ${MAX_WORDS_PER_RESULTS})`);
+    expect(verdict(parseLiveV1(text))).toBe(`Results with 1000000 words (at most ${MAX_WORDS_PER_RESULTS})`);
   });
 
-  it('produces our own shape: only the first alternative, no extra fields, strings sanitized', () => {
+  it('produces our own events: only the first alternative, no extra fields, strings sanitized; a final confirms its audio', () => {
     const text = results(
       { extra: 1 },
       {
@@ -119,28 +121,26 @@ describe('parseServerMessage: validates at the edge', () => {
         words: [{ word: 'hi\u001b[2J', start: 1, end: 1.2, confidence: 0.9, punctuated_word: 'Hi\u0007', x: 1 }],
       },
     );
-    expect(parseServerMessage(text)).toEqual({
-      kind: 'results',
-      message: {
-        type: 'Results',
-        channel_index: [0, 1],
+    expect(parseLiveV1(text)).toEqual([
+      {
+        kind: 'words',
+        channel: 0,
+        final: true,
+        endsUtterance: true,
         start: 1,
-        duration: 1,
-        is_final: true,
-        speech_final: true,
-        channel: {
-          alternatives: [
-            { transcript: 'Hi]52;c;eA== there2J.', confidence: 0.9, words: [{ word: 'hi[2J', start: 1, end: 1.2, confidence: 0.9, punctuated_word: 'Hi' }] },
-          ],
-        },
+        end: 2,
+        text: 'Hi]52;c;eA== there2J.',
+        confidence: 0.9,
+        words: [{ text: 'Hi', start: 1, end: 1.2, confidence: 0.9 }],
       },
-    });
+      { kind: 'confirmed', until: 1.2 },
+    ]);
   });
 
   it('the text of an ignored message is sanitized and short', () => {
-    const message = parseServerMessage(`{"type":"\u001b]0;x\u0007Warning","pad":"${'y'.repeat(1000)}"}`);
-    expect(message.kind).toBe('unknown');
-    if (message.kind !== 'unknown') return;
+    const [message] = parseLiveV1(`{"type":"\u001b]0;x\u0007Warning","pad":"${'y'.repeat(1000)}"}`);
+    expect(message?.kind).toBe('unknown');
+    if (message?.kind !== 'unknown') return;
     expect(controlCharacters(message.text)).toEqual([]);
     expect(message.text).not.toContain('\n');
     expect(message.text.length).toBeLessThanOrEqual(201);
@@ -155,7 +155,9 @@ describe('parseServerMessage: validates at the edge', () => {
       results({ start: -5 }),
       fixture('live-results-final-speech-final'),
     ];
-    const events = texts.flatMap((text) => model.apply(parseServerMessage(text)));
-    expect(events.map((event) => (event.type === 'final' ? event.utterance.text : `~${event.text}`))).toEqual(['This is the Oh, no. I meant all then.']);
+    const events = texts.flatMap((text) => hear(model, text));
+    expect(events.map((event) => (event.type === 'final' ? event.utterance.text : event.type === 'interim' ? `~${event.text}` : event.type))).toEqual([
+      'This is the Oh, no. I meant all then.',
+    ]);
   });
 });

@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import * as mediaCaptions from 'media-captions';
-import { parseServerMessage, type DeepgramResults } from '../../src/deepgram/messages.js';
-import { TranscriptModel, type Utterance } from '../../src/transcript/model.js';
+import { parseLiveV1, type DeepgramResults } from '../../src/deepgram/live-v1.js';
+import { TranscriptModel, type TranscriptEvent, type Utterance } from '../../src/transcript/model.js';
 
 export const fixture = (name: string): string => readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8');
+
+/** One raw v1 message through the v1 adapter and the model, as the stream does. */
+export function hear(model: TranscriptModel, text: string): TranscriptEvent[] {
+  return parseLiveV1(text).flatMap((heard) => model.apply(heard));
+}
 
 /** Runs raw server messages through the transcript model: the utterances the formatters receive in production. */
 export function utterancesOf(messages: string[], offset = 0): Utterance[] {
   const model = new TranscriptModel(offset);
-  const events = [...messages.flatMap((text) => model.apply(parseServerMessage(text))), ...model.flush()];
+  const events = [...messages.flatMap((text) => hear(model, text)), ...model.flush()];
   return events.flatMap((event) => (event.type === 'final' ? [event.utterance] : []));
 }
 

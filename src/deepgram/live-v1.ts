@@ -1,52 +1,23 @@
 import type { Deepgram } from '@deepgram/sdk';
+import type { Heard, HeardMetadata, HeardUnknown, HeardWord, HeardWords } from '../transcript/heard.js';
 import { sanitizeServerText, serverSnippet } from './sanitize.js';
 import { confidence, flag, Invalid, isObject, MAX_CHANNELS, string, time, whole, word, type CheckedWord } from './validate.js';
 
 /** Deepgram's wire shape of a Results message (type only, from the SDK): what tests build. */
 export type DeepgramResults = Deepgram.listen.v1.ListenV1Results;
 
-// Our own shapes, produced only by parseServerMessage: every time finite and >= 0, every
-// string sanitized, every array bounded. The transcript model and the outputs trust them.
-export type ResultWord = CheckedWord;
-export interface ResultsMessage {
-  type: 'Results';
-  /** [channel, channel count] */
+// Deepgram's live v1 messages (/v1/listen), checked: every time finite and >= 0, every string
+// sanitized, every array bounded, then said in the project's own terms (src/transcript/heard.ts).
+type ResultWord = CheckedWord;
+interface ResultsMessage {
   channel_index: [number, number];
   start: number;
   duration: number;
   is_final: boolean;
   speech_final: boolean;
-  from_finalize?: boolean;
   /** At most one alternative (the first: the only one we use). */
   channel: { alternatives: { transcript: string; confidence: number; words: ResultWord[] }[] };
 }
-export interface UtteranceEndMessage {
-  type: 'UtteranceEnd';
-  channel: [number, number];
-  /** -1: nothing pending. */
-  last_word_end: number;
-}
-export interface SpeechStartedMessage {
-  type: 'SpeechStarted';
-  channel: [number, number];
-  timestamp: number;
-}
-export interface MetadataMessage {
-  type: 'Metadata';
-  request_id: string;
-  duration: number;
-  channels: number;
-  models?: string[];
-  created?: string;
-}
-
-export type ServerMessage =
-  | { kind: 'results'; message: ResultsMessage }
-  | { kind: 'utterance-end'; message: UtteranceEndMessage }
-  | { kind: 'speech-started'; message: SpeechStartedMessage }
-  | { kind: 'metadata'; message: MetadataMessage }
-  /** Not JSON, an unknown type, or a known type with missing or wrong fields (`reason`). `text`: its start, sanitized. */
-  | { kind: 'unknown'; text: string; reason: string };
 
 /**
  * More words than any real Results holds: one covers a few seconds of audio (at most a
@@ -54,38 +25,67 @@ export type ServerMessage =
  */
 export const MAX_WORDS_PER_RESULTS = 10_000;
 
-/** Parses one text frame. Malformed or unknown messages are returned as `unknown`, never thrown. */
-export function parseServerMessage(text: string): ServerMessage {
+/**
+ * Parses one text frame of /v1/listen into what was heard. Malformed or unknown messages come back
+ * as `unknown`, never thrown. A final also says how far the audio is settled (`confirmed`).
+ */
+export function parseLiveV1(text: string): Heard[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    return { kind: 'unknown', text: serverSnippet(text), reason: 'not JSON' };
+    return [unknown(text, 'not JSON')];
   }
-  if (!isObject(data)) return { kind: 'unknown', text: serverSnippet(text), reason: 'not a JSON object' };
+  if (!isObject(data)) return [unknown(text, 'not a JSON object')];
   try {
     switch (data.type) {
       case 'Results':
-        return { kind: 'results', message: results(data) };
-      case 'UtteranceEnd':
-        return {
-          kind: 'utterance-end',
-          message: { type: 'UtteranceEnd', channel: channelPair(data.channel, 'channel'), last_word_end: lastWordEnd(data.last_word_end) },
-        };
+        return heardResults(results(data));
+      case 'UtteranceEnd': {
+        const end = lastWordEnd(data.last_word_end);
+        return [{ kind: 'utterance-end', channel: channelPair(data.channel, 'channel')[0], ...(end < 0 ? {} : { lastWordEnd: end }) }];
+      }
       case 'SpeechStarted':
-        return {
-          kind: 'speech-started',
-          message: { type: 'SpeechStarted', channel: channelPair(data.channel, 'channel'), timestamp: time(data.timestamp, 'timestamp') },
-        };
+        return [{ kind: 'speech-started', channel: channelPair(data.channel, 'channel')[0], at: time(data.timestamp, 'timestamp') }];
       case 'Metadata':
-        return { kind: 'metadata', message: metadata(data) };
+        return [metadata(data)];
       default:
-        return { kind: 'unknown', text: serverSnippet(text), reason: 'unknown type' };
+        return [unknown(text, 'unknown type')];
     }
   } catch (error) {
     if (!(error instanceof Invalid)) throw error;
-    return { kind: 'unknown', text: serverSnippet(text), reason: `${String(data.type)} with ${error.message}` };
+    return [unknown(text, `${String(data.type)} with ${error.message}`)];
   }
+}
+
+function unknown(text: string, reason: string): HeardUnknown {
+  return { kind: 'unknown', text: serverSnippet(text), reason };
+}
+
+function heardResults(message: ResultsMessage): Heard[] {
+  const alternative = message.channel.alternatives[0];
+  const words: HeardWord[] = (alternative?.words ?? []).map((word) => ({
+    text: word.punctuated_word ?? word.word,
+    start: word.start,
+    end: word.end,
+    confidence: word.confidence,
+    ...(word.speaker === undefined ? {} : { speaker: word.speaker }),
+  }));
+  const heard: HeardWords = {
+    kind: 'words',
+    channel: message.channel_index[0],
+    final: message.is_final,
+    endsUtterance: message.is_final && message.speech_final,
+    start: message.start,
+    end: message.start + message.duration,
+    text: (alternative?.transcript ?? '').trim(),
+    confidence: alternative?.confidence ?? 0,
+    words,
+  };
+  if (!message.is_final) return [heard];
+  // A final covers its audio up to its last word. One without words only shows that nothing was
+  // said before its start: a word may already be under way at its end, and a replay cut there would cut it.
+  return [heard, { kind: 'confirmed', until: words.length ? words[words.length - 1]!.end : message.start }];
 }
 
 function results(data: Record<string, unknown>): ResultsMessage {
@@ -94,13 +94,11 @@ function results(data: Record<string, unknown>): ResultsMessage {
   const first: unknown = channel.alternatives[0];
   const alternatives = first === undefined ? [] : [alternative(first)];
   return {
-    type: 'Results',
     channel_index: channelPair(data.channel_index, 'channel_index'),
     start: time(data.start, 'start'),
     duration: time(data.duration, 'duration'),
     is_final: flag(data.is_final, 'is_final'),
     speech_final: flag(data.speech_final ?? false, 'speech_final'),
-    ...(data.from_finalize === undefined ? {} : { from_finalize: flag(data.from_finalize, 'from_finalize') }),
     channel: { alternatives },
   };
 }
@@ -117,7 +115,7 @@ function alternative(data: unknown): ResultsMessage['channel']['alternatives'][n
   };
 }
 
-function metadata(data: Record<string, unknown>): MetadataMessage {
+function metadata(data: Record<string, unknown>): HeardMetadata {
   const channels = data.channels ?? 1;
   const models = Array.isArray(data.models)
     ? data.models
@@ -126,8 +124,8 @@ function metadata(data: Record<string, unknown>): MetadataMessage {
         .map(sanitizeServerText)
     : undefined;
   return {
-    type: 'Metadata',
-    request_id: string(data.request_id, 'request_id'),
+    kind: 'metadata',
+    requestId: string(data.request_id, 'request_id'),
     duration: time(data.duration, 'duration'),
     channels: whole(channels, 'channels', MAX_CHANNELS),
     ...(models ? { models } : {}),

@@ -55,6 +55,7 @@ export class DeepgramConnection {
   private closedClean = false;
   /** Flux: a turn is under way (started, not ended), and who waits for its end. */
   private turnOpen = false;
+  private endTurnAsked = false;
   private turnEnded: (() => void) | undefined;
   private readonly protocol: LiveProtocol;
   /** A file's buffer is full: cancels the Finalize, or the deadline for a final after it. */
@@ -133,8 +134,11 @@ export class DeepgramConnection {
     return this.sender.push(frame);
   }
 
+  /** Settle what was heard (v1 Finalize; Flux ForceEndTurn, which ends the turn: its end is what closeStream waits for). */
   finalize(): void {
-    if (this.state === 'open') this.session.finalize();
+    if (this.state !== 'open') return;
+    this.session.finalize();
+    if (this.turnOpen) this.endTurnAsked = true;
   }
 
   /**
@@ -199,7 +203,7 @@ export class DeepgramConnection {
   private async endTurn(timeoutMs: number): Promise<void> {
     if (!this.protocol.endTurnFirst || !this.turnOpen) return;
     const ended = new Promise<void>((resolve) => (this.turnEnded = resolve));
-    this.session.finalize();
+    if (!this.endTurnAsked) this.session.finalize(); // asked already (Ctrl+C, a key): its answer is on its way
     await this.stopRequest.waitFor(ended, Math.min(timeoutMs, END_TURN_WAIT_MS), this.clock);
     this.turnEnded = undefined;
   }
@@ -209,6 +213,7 @@ export class DeepgramConnection {
     this.metadataSeen = false;
     this.closedClean = false;
     this.turnOpen = false;
+    this.endTurnAsked = false;
     return {
       onHeard: (list: Heard[]) => {
         if (generation !== this.generation) return;
@@ -233,7 +238,10 @@ export class DeepgramConnection {
     }
     if (heard.kind === 'turn') {
       // Between turns Flux may still send (empty) Updates: only a start or words open a turn.
-      if (heard.phase === 'end') this.turnEnded?.();
+      if (heard.phase === 'end') {
+        this.endTurnAsked = false;
+        this.turnEnded?.();
+      }
       this.turnOpen = heard.phase !== 'end' && (this.turnOpen || heard.phase === 'start' || heard.text !== '');
     }
     if (heard.kind === 'confirmed') this.covered(heard.until);

@@ -60,6 +60,25 @@ export class FakeSocket extends EventEmitter {
     this.say({ type: 'Metadata', request_id: `request-${this.index}`, duration, channels: 1, created: '', sha256: '', models: [], model_info: {} });
   }
 
+  /** Flux: a TurnInfo of `event` saying `text`, over [start, end] of this connection's audio. */
+  turn(event: string, text: string, start: number, end: number, more: Record<string, unknown> = {}): void {
+    const words = text
+      .split(' ')
+      .filter(Boolean)
+      .map((word) => ({ word, confidence: 0.9 }));
+    this.say({
+      type: 'TurnInfo',
+      event,
+      turn_index: 0,
+      audio_window_start: start,
+      audio_window_end: end,
+      transcript: text,
+      words,
+      end_of_turn_confidence: 0.5,
+      ...more,
+    });
+  }
+
   drop(code: number, reason = ''): void {
     if (this.readyState === 3) return;
     this.readyState = 3;

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { Context, StopSignal } from '../../src/context.js';
+import type { LiveProtocol } from '../../src/deepgram/protocol.js';
 import type { TranscribeError } from '../../src/errors.js';
 import type { TranscriptOutput } from '../../src/output/transcript-output.js';
 import { DeepgramConnection, type ConnectionOptions } from '../../src/stream/connection.js';
@@ -62,6 +63,8 @@ export function startStream(
     /** The frame's samples (default silence). */
     frame?: (index: number) => Buffer;
     steering?: (run: { output: TranscriptOutput; stopSource: () => void }) => StreamSteering;
+    /** The engine's protocol (default v1). */
+    protocol?: LiveProtocol;
   },
   server = new FakeDeepgram(),
 ) {
@@ -101,6 +104,7 @@ export function startStream(
     pause: record('pause'),
     resume: record('resume'),
     mark: record('mark'),
+    turn: (turn) => events.push(`turn ${turn.phase} ${turn.index}${turn.trigger ? ` ${turn.trigger}` : ''}`),
     close: (info) => events.push(`close ${info.exitCode} ${info.reason}`),
     readerGone: new Promise(() => {}),
   };
@@ -133,6 +137,7 @@ export function startStream(
     replayBufferSeconds: options.bufferSeconds ?? 60,
     reconnectTimeoutMs: options.reconnectTimeoutMs ?? 120_000,
     ...(options.steering ? { steering: options.steering({ output, stopSource }) } : {}),
+    ...(options.protocol ? { protocol: options.protocol } : {}),
   }).catch((error: TranscribeError) => `${error.message} (exit ${error.exitCode})`);
   let outcome: number | string | undefined;
   void result.then((value) => (outcome = value));

@@ -16,6 +16,7 @@ import {
   type ConnectionOptions,
 } from './reconnect-policy.js';
 import { ReplaySender } from './replay-sender.js';
+import { TurnEnding } from './turn-ending.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 
@@ -53,10 +54,8 @@ export class DeepgramConnection {
   private metadataSeen = false;
   /** Flux: the last connection closed cleanly after our CloseStream (its way of saying it finished). */
   private closedClean = false;
-  /** Flux: a turn is under way (started, not ended), and who waits for its end. */
-  private turnOpen = false;
-  private endTurnAsked = false;
-  private turnEnded: (() => void) | undefined;
+  /** Flux: the turn under way is ended before CloseStream. */
+  private readonly turn = new TurnEnding();
   private readonly protocol: LiveProtocol;
   /** A file's buffer is full: cancels the Finalize, or the deadline for a final after it. */
   private cancelFinalWait: (() => void) | undefined;
@@ -138,7 +137,7 @@ export class DeepgramConnection {
   finalize(): void {
     if (this.state !== 'open') return;
     this.session.finalize();
-    if (this.turnOpen) this.endTurnAsked = true;
+    this.turn.askedFor();
   }
 
   /**
@@ -161,7 +160,11 @@ export class DeepgramConnection {
       this.state = 'closing';
       this.sender.detach();
       this.stopStallChecks();
-      await this.endTurn(timeoutMs);
+      if (this.protocol.endTurnFirst)
+        await this.turn.end(
+          () => this.session.finalize(),
+          (ended) => this.stopRequest.waitFor(ended, Math.min(timeoutMs, END_TURN_WAIT_MS), this.clock),
+        );
       const closed = await this.session.closeStream(timeoutMs, (done, ms) => this.stopRequest.waitFor(done, ms, this.clock));
       if (this.isFailed()) return closed;
       this.closedClean = !closed.timedOut && CLEAN_CLOSES.has(closed.code);
@@ -195,25 +198,11 @@ export class DeepgramConnection {
     return this.state === 'down';
   }
 
-  /**
-   * Flux's CloseStream drops the turn under way: it is ended first (ForceEndTurn), and its end waited
-   * for, bounded. A server that does not answer (self-hosted Flux has no ForceEndTurn) costs only the
-   * wait: the transcript model keeps the turn's last text.
-   */
-  private async endTurn(timeoutMs: number): Promise<void> {
-    if (!this.protocol.endTurnFirst || !this.turnOpen) return;
-    const ended = new Promise<void>((resolve) => (this.turnEnded = resolve));
-    if (!this.endTurnAsked) this.session.finalize(); // asked already (Ctrl+C, a key): its answer is on its way
-    await this.stopRequest.waitFor(ended, Math.min(timeoutMs, END_TURN_WAIT_MS), this.clock);
-    this.turnEnded = undefined;
-  }
-
   private handlers() {
     const generation = ++this.generation;
     this.metadataSeen = false;
     this.closedClean = false;
-    this.turnOpen = false;
-    this.endTurnAsked = false;
+    this.turn.reset();
     return {
       onHeard: (list: Heard[]) => {
         if (generation !== this.generation) return;
@@ -236,14 +225,7 @@ export class DeepgramConnection {
       const cancel = this.clock.after(CLOSE_AFTER_METADATA_MS, () => session.abort());
       session.closed.then(cancel, cancel);
     }
-    if (heard.kind === 'turn') {
-      // Between turns Flux may still send (empty) Updates: only a start or words open a turn.
-      if (heard.phase === 'end') {
-        this.endTurnAsked = false;
-        this.turnEnded?.();
-      }
-      this.turnOpen = heard.phase !== 'end' && (this.turnOpen || heard.phase === 'start' || heard.text !== '');
-    }
+    if (heard.kind === 'turn') this.turn.heard(heard);
     if (heard.kind === 'confirmed') this.covered(heard.until);
     this.events.heard(heard);
   }

@@ -1,0 +1,45 @@
+import type { HeardTurn } from '../transcript/heard.js';
+
+/**
+ * Flux's CloseStream drops the turn under way, so the clean end asks for the turn's end first
+ * (ForceEndTurn) and waits for it, bounded. This keeps what that needs: whether a turn is under
+ * way, whether its end was asked for already (Ctrl+C, a key), and who waits for it.
+ */
+export class TurnEnding {
+  private open = false;
+  private asked = false;
+  private ended: (() => void) | undefined;
+
+  /** A new connection: no turn under way on it yet. */
+  reset(): void {
+    this.open = false;
+    this.asked = false;
+  }
+
+  heard(turn: HeardTurn): void {
+    if (turn.phase === 'end') {
+      this.asked = false;
+      this.ended?.();
+    }
+    // Between turns Flux may still send (empty) Updates: only a start or words open a turn.
+    this.open = turn.phase !== 'end' && (this.open || turn.phase === 'start' || turn.text !== '');
+  }
+
+  /** The end of the turn was asked for (a finalize): closing need not ask again. */
+  askedFor(): void {
+    if (this.open) this.asked = true;
+  }
+
+  /**
+   * Ends the turn under way, if any: `ask` sends the request (unless it went already), `waitFor`
+   * bounds the wait. A server that does not answer (self-hosted Flux has no ForceEndTurn) costs
+   * only the wait: the transcript model keeps the turn's last text.
+   */
+  async end(ask: () => void, waitFor: (ended: Promise<void>) => Promise<unknown>): Promise<void> {
+    if (!this.open) return;
+    const ended = new Promise<void>((resolve) => (this.ended = resolve));
+    if (!this.asked) ask();
+    await waitFor(ended);
+    this.ended = undefined;
+  }
+}

@@ -3,19 +3,14 @@ import type { Context } from '../context.js';
 import { checkModelName } from '../account/model-check.js';
 import { escapeControls } from '../escape-controls.js';
 import { checkTransport, credentials, hostedSpeedWarning } from '../deepgram/credentials.js';
-import { listenUrl } from '../deepgram/query.js';
-import { protocolFor } from '../deepgram/protocol.js';
 import { UsageError, type ExitCodeValue } from '../errors.js';
-import { openOutputs } from '../output/open-outputs.js';
 import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { parsePauseSeconds } from '../settings/parsers.js';
 import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
-import { closingAfter } from '../stream/closing.js';
-import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
-import { createRenderer } from '../terminal/renderer.js';
 import { serving, type Serving } from '../serve/serving.js';
+import { streamSession } from './stream-session.js';
 import type { Settings } from '../settings/options.js';
 
 const BATCH_ONLY = [
@@ -98,36 +93,28 @@ async function streamFile(
     },
     context,
   );
-  let outputs;
+  const plan = {
+    settings,
+    auth,
+    warnings: [...warnings, ...source.warnings],
+    format: source.format,
+    origin: { command: 'file', mode: 'stream', source: path } as const,
+    serve,
+    live: path === '-',
+    speed: settings.speed,
+  };
   try {
-    outputs = openOutputs(context, settings, source.format, serve?.output, { command: 'file', mode: 'stream', source: path });
-  } catch (error) {
-    await source.stop();
-    throw error;
+    return await streamSession(context, plan, ({ renderer }) => {
+      const total = source.totalSeconds;
+      if (total !== undefined && total > LONG_FILE_SECONDS && Number.isFinite(settings.speed)) {
+        const minutes = (total / settings.speed / 60).toFixed(1);
+        renderer.notice(
+          `transcribe: tip: streaming this ${(total / 60).toFixed(1)}-minute file takes about ${minutes} minutes at --speed ${settings.speed}; --batch transcribes it in seconds`,
+        );
+      }
+      return { source };
+    });
+  } finally {
+    await source.stop(); // also when the outputs could not be opened (the stream stops it otherwise)
   }
-  const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
-  for (const warning of [...warnings, ...source.warnings]) renderer.notice(`transcribe: warning: ${warning}`);
-  const total = source.totalSeconds;
-  if (total !== undefined && total > LONG_FILE_SECONDS && Number.isFinite(settings.speed)) {
-    const minutes = (total / settings.speed / 60).toFixed(1);
-    renderer.notice(
-      `transcribe: tip: streaming this ${(total / 60).toFixed(1)}-minute file takes about ${minutes} minutes at --speed ${settings.speed}; --batch transcribes it in seconds`,
-    );
-  }
-  const reconnect = { live: path === '-', replayBufferSeconds: settings.replayBuffer, reconnectTimeoutMs: settings.reconnectTimeout * 1000 };
-  return closingAfter(
-    context,
-    async () =>
-      runStream(context, {
-        url: listenUrl(settings, source.format),
-        protocol: protocolFor(settings.model),
-        ...auth,
-        source,
-        speed: settings.speed,
-        renderer,
-        ...outputs,
-        ...reconnect,
-      }),
-    () => outputs.close(),
-  );
 }

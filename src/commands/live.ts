@@ -5,21 +5,16 @@ import type { RecorderOptions } from '../audio/recorder.js';
 import { log, type Context } from '../context.js';
 import { checkModelName } from '../account/model-check.js';
 import { checkTransport, credentials } from '../deepgram/credentials.js';
-import { listenUrl } from '../deepgram/query.js';
 import { protocolFor } from '../deepgram/protocol.js';
-import { preloadTransport } from '../deepgram/session.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
-import { openOutputs } from '../output/open-outputs.js';
 import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
-import { closingAfter } from '../stream/closing.js';
-import { runStream } from '../stream/run-stream.js';
-import { createRenderer } from '../terminal/renderer.js';
 import { serving } from '../serve/serving.js';
 import { steerLive } from './live-steering.js';
 import { EchoFilterOutput } from '../output/echo-filter.js';
 import { captureFormat, captureSettings } from './live-capture.js';
+import { streamSession } from './stream-session.js';
 
 export interface LiveFlags extends Flags {
   listDevices?: boolean;
@@ -53,52 +48,47 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);
   const transportWarnings = checkTransport(settings.apiUrl, Boolean(auth.apiKey), settings.allowInsecure);
   checkOutputPaths(settings);
-  return serving(context, settings, async (serve) => {
-    preloadTransport();
-    const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
-    for (const warning of [...config.warnings, ...resolved.warnings, ...transportWarnings]) renderer.notice(`transcribe: warning: ${warning}`);
-    const source = { mic: settings.device ?? 'default microphone', system: settings.systemDevice ?? 'system audio', both: 'microphone + system audio' }[
-      settings.capture
-    ];
-    const origin = { command: 'live', mode: 'stream', source } as const;
-    const outputs = openOutputs(context, settings, captureFormat(settings), serve?.output, origin);
-    return closingAfter(
-      context,
-      async () => {
-        const recording = await startCapture({ ...captureOptions, clock: context.clock });
-        // Silence is news only from a microphone: the system plays nothing most of the time.
-        const guard = settings.capture === 'mic' ? new SilenceGuard(recording.format) : undefined;
-        const output = settings.capture === 'both' && settings.echoFilter ? new EchoFilterOutput(outputs.output, context.clock) : outputs.output;
-        // Keys and the status line (a terminal only), --stop-after, --stop-on-silence; stopping ends the recording, as its end would.
-        const { stopAfter, stopOnSilence } = settings;
-        const end = () => void recording.stop().catch(() => {});
-        const protocol = protocolFor(settings.model);
-        const steered = steerLive(context, { output, renderer, stopAfter, stopOnSilence, end, pauseSendsSilence: protocol.pauseSendsSilence });
-        return await runStream(steered.context, {
-          url: listenUrl(settings, recording.format),
-          protocol,
-          ...auth,
-          source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
-          speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced
-          live: true,
-          replayBufferSeconds: settings.replayBuffer,
-          reconnectTimeoutMs: settings.reconnectTimeout * 1000,
-          renderer,
-          ...outputs,
+  const source = { mic: settings.device ?? 'default microphone', system: settings.systemDevice ?? 'system audio', both: 'microphone + system audio' }[
+    settings.capture
+  ];
+  const plan = {
+    settings,
+    auth,
+    warnings: [...config.warnings, ...resolved.warnings, ...transportWarnings],
+    format: captureFormat(settings),
+    origin: { command: 'live', mode: 'stream', source } as const,
+    live: true,
+    speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced
+  };
+  return serving(context, settings, (serve) =>
+    streamSession(context, { ...plan, serve }, async ({ renderer, outputs }) => {
+      const recording = await startCapture({ ...captureOptions, clock: context.clock });
+      // Silence is news only from a microphone: the system plays nothing most of the time.
+      const guard = settings.capture === 'mic' ? new SilenceGuard(recording.format) : undefined;
+      const output = settings.capture === 'both' && settings.echoFilter ? new EchoFilterOutput(outputs.output, context.clock) : outputs.output;
+      // Keys and the status line (a terminal only), --stop-after, --stop-on-silence; stopping ends the recording, as its end would.
+      const { stopAfter, stopOnSilence } = settings;
+      const end = () => void recording.stop().catch(() => {});
+      const { pauseSendsSilence } = protocolFor(settings.model);
+      const steered = steerLive(context, { output, renderer, stopAfter, stopOnSilence, end, pauseSendsSilence });
+      return {
+        source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
+        context: steered.context,
+        job: {
           output,
           onAudio(chunk) {
             const report = guard?.push(chunk);
             if (report && report.verdict !== 'sound') renderer.notice(`transcribe: warning: ${silenceWarning(report, process.platform)}`);
           },
           steering: steered.steering,
-        }).finally(() => {
+        },
+        after() {
           steered.dispose(); // the terminal back out of raw mode, whatever happened
           if (recording.alignment) log(context, alignmentSummary(recording.alignment, recording.format.sampleRate));
-        });
-      },
-      () => outputs.close(),
-    );
-  });
+        },
+      };
+    }),
+  );
 }
 
 /** Said once, when the first seconds of capture were silent: what is likely wrong on this platform. Capture goes on. */

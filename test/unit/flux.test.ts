@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_WORDS_PER_TURN, parseFlux } from '../../src/deepgram/flux.js';
 import { TranscriptModel, type TranscriptEvent } from '../../src/transcript/model.js';
@@ -35,6 +36,30 @@ const verdict = (text: string): string => {
 };
 
 describe('parseFlux: validates /v2/listen messages at the edge', () => {
+  it.each<[string, string]>([
+    ['flux-connected', ''],
+    ['flux-turn-start', 'turn start 0 "Hello" 0-0.96'],
+    ['flux-turn-update', 'turn update 0 "Hello, how are" 0-1.2'],
+    ['flux-turn-update-no-times', 'turn update 0 "Hello, how are you" 0-1.44'],
+    ['flux-turn-eager', 'turn eager-end 0 "Hello, how are you?" 0-1.68'],
+    ['flux-turn-resumed', 'turn resumed 0 "Hello, how are you?" 0-1.92'],
+    ['flux-turn-end', 'turn end 0 "Hello, how are you today?" 0-2.64 model, confirmed 2.64'],
+    ['flux-turn-end-empty', 'turn end 1 "" 2.64-7.68 timeout, confirmed 7.68'],
+    ['flux-turn-end-multi', 'turn end 2 "Guten Morgen." 7.68-9.6 manual de, confirmed 9.6'],
+    ['flux-configure-success', ''],
+    ['flux-error', 'failure INTERNAL_SERVER_ERROR: An internal error occurred.'],
+  ])('the fixture %s', (name, expected) => {
+    const heard = parseFlux(readFileSync(new URL(`../fixtures/deepgram/${name}.json`, import.meta.url), 'utf8'));
+    const shown = heard.map((one) => {
+      if (one.kind === 'turn')
+        return `turn ${one.phase} ${one.index} "${one.text}" ${one.start}-${one.end}${one.trigger ? ` ${one.trigger}` : ''}${one.languages ? ` ${one.languages.join('+')}` : ''}`;
+      if (one.kind === 'confirmed') return `confirmed ${one.until}`;
+      if (one.kind === 'failure') return `failure ${one.code}: ${one.description}`;
+      return one.kind;
+    });
+    expect(shown.join(', ')).toBe(expected);
+  });
+
   it.each<[string, string, string]>([
     ['Connected is news to no one', '{"type":"Connected","request_id":"r","sequence_id":0}', 'nothing'],
     ['an Update', turnInfo('Update', 'hello'), 'turn'],

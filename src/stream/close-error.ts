@@ -24,7 +24,7 @@ export function closeError(code: number, reason: string, local = false): Transcr
   const why = reason ? `: ${reason}` : '';
   if (local) return new NetworkError(`${reason} (closed with code ${code})`, 'try again; if it persists, check --api-url and status.deepgram.com');
   if (code === 1006) return new NetworkError('the connection to Deepgram dropped (code 1006)', 'check your network and try again');
-  if (code === 1000) return new NetworkError('Deepgram closed the session before the audio ended', 'try again');
+  if (code === 1000) return new NetworkError(`Deepgram closed the session before the audio ended${why}`, 'try again');
   if (code === 1011) return new NetworkError(`Deepgram ended the session (1011)${why}`, LATER);
   if (code === 1008) return policyClose(reason);
   const meaning = MEANING[code] ? ` ${MEANING[code]}` : '';

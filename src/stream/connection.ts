@@ -57,6 +57,8 @@ export class DeepgramConnection {
   /** Flux: the turn under way is ended before CloseStream. */
   private readonly turn = new TurnEnding();
   private readonly protocol: LiveProtocol;
+  /** The engine's last Error message on the current connection (Flux), for the close that follows it. */
+  private lastFailure = '';
   /** A file's buffer is full: cancels the Finalize, or the deadline for a final after it. */
   private cancelFinalWait: (() => void) | undefined;
   private readonly stopStallChecks: () => void;
@@ -203,14 +205,17 @@ export class DeepgramConnection {
     this.metadataSeen = false;
     this.closedClean = false;
     this.turn.reset();
+    this.lastFailure = '';
     return {
       onHeard: (list: Heard[]) => {
         if (generation !== this.generation) return;
         this.lastMessageAt = this.clock.now();
         for (const heard of list) this.take(heard);
       },
-      onClose: (code: number, reason: string, local: boolean) => {
+      onClose: (code: number, closeReason: string, local: boolean) => {
         if (generation !== this.generation || this.state === 'closing' || this.state === 'failed') return;
+        // Flux says why in an Error message before it closes: that is the reason to show.
+        const reason = closeReason || this.lastFailure;
         if (RECONNECT_CODES.has(code) && this.options.reconnectTimeoutMs > 0) this.goDown(dropReason(code, reason));
         else this.giveUp(closeError(code, reason, local));
       },
@@ -226,6 +231,7 @@ export class DeepgramConnection {
       session.closed.then(cancel, cancel);
     }
     if (heard.kind === 'turn') this.turn.heard(heard);
+    if (heard.kind === 'failure') this.lastFailure = heard.description ? `${heard.code}: ${heard.description}` : heard.code;
     if (heard.kind === 'confirmed') this.covered(heard.until);
     this.events.heard(heard);
   }

@@ -8,6 +8,13 @@ const LATER = 'try again; if it persists, check status.deepgram.com';
 describe('closeError', () => {
   it.each([
     [1000, '', 'Deepgram closed the session before the audio ended', 'try again', 5],
+    [
+      1000,
+      'INTERNAL_SERVER_ERROR: An internal error occurred.',
+      'Deepgram closed the session before the audio ended: INTERNAL_SERVER_ERROR: An internal error occurred.',
+      'try again',
+      5,
+    ],
     [1006, '', 'the connection to Deepgram dropped (code 1006)', 'check your network and try again', 5],
     [1011, 'NET-0000', 'Deepgram ended the session (1011): NET-0000', LATER, 5],
     [1002, 'bad frame', 'Deepgram closed the session (code 1002 protocol error): bad frame', LATER, 5],

@@ -90,4 +90,13 @@ describe('runStream with Flux: the last turn is never lost', () => {
     ]);
     expect(run.events.filter((event) => event.startsWith('turn end'))).toEqual(['turn end 0 model', 'turn end 1 model']);
   });
+
+  it("Flux's Error message is the reason shown when the server then closes", async () => {
+    const run = startStream({ seconds: 3, protocol: FLUX, speed: 1 });
+    await run.clock.advance(1000);
+    run.server.last.say({ type: 'Error', sequence_id: 4, code: 'INTERNAL_SERVER_ERROR', description: 'An internal error occurred.' });
+    run.server.last.drop(1000);
+    await run.clock.until(() => run.outcome() !== undefined, 2000);
+    expect(run.outcome()).toBe('Deepgram closed the session before the audio ended: INTERNAL_SERVER_ERROR: An internal error occurred. (exit 5)');
+  });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CLOSE, expectedTurns, FLUX_ERRORS, scriptFromText } from '../support/deepgram-server/index.js';
 import { connectFlux, FLUX, sendAndSync, summary, turnEvents, turnInfos } from './flux-client.js';
 import { BYTES_PER_SECOND, LINEAR16, serverPerTest } from './live-client.js';
@@ -152,6 +152,19 @@ describe('faults, stalls and reconnecting on v2', () => {
     ]);
     expect(dg.connections[0]?.closedAt).toBeUndefined();
     client.ws.close();
+  });
+
+  it('the stall fault sends Connected and then nothing; the garbage fault comes before every message', async () => {
+    const dg = await start({ script: TWO_SENTENCES, faults: [{ stall: true }, { garbage: true }] });
+    const stalled = await connectFlux(dg);
+    stalled.sendAudio(2);
+    const garbled = await connectFlux(dg);
+    garbled.sendAudio(0.25);
+    await garbled.waitFor((m) => m?.event === 'Update');
+    expect(garbled.messages.map(summary)).toEqual(['not json {', 'Warning', 'Connected', 'not json {', 'Warning', 'Update 0 0-0.25 ""']);
+    await vi.waitFor(() => expect(dg.connections[0]?.audioBytes).toBe(2 * BYTES_PER_SECOND));
+    expect(stalled.messages.map(summary)).toEqual(['Connected']);
+    stalled.ws.close();
   });
 
   it('dropAfterBytes and goAway close v2 connections like v1 ones', async () => {

@@ -52,9 +52,9 @@ describe('authentication', () => {
     expect(dg.connections[0]?.authorization).toBeUndefined();
   });
 
-  it('answers 404 off /v1/listen', async () => {
+  it('answers 404 off /v1/listen and /v2/listen', async () => {
     const dg = await start();
-    const refused = await expectRefusal(`ws://127.0.0.1:${dg.port}/v2/listen`);
+    const refused = await expectRefusal(`ws://127.0.0.1:${dg.port}/v3/listen`);
     expect(refused.status).toBe(404);
     expect(refused.headers['dg-request-id']).toBe(refused.body.request_id);
   });

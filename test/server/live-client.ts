@@ -44,8 +44,9 @@ export async function connect(
   server: DeepgramServer,
   query = LINEAR16,
   headers: Record<string, string> = { Authorization: `Token ${API_KEY}` },
+  path = '/v1/listen',
 ): Promise<LiveClient> {
-  const ws = new WebSocket(listenUrl(server, query), { headers });
+  const ws = new WebSocket(listenUrl(server, query, path), { headers });
   const messages: Message[] = [];
   const arrivals: number[] = [];
   const listeners = new Set<() => void>();

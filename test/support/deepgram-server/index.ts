@@ -13,6 +13,10 @@ export {
 } from './script.js';
 export { expectedUtterancesPrerecorded, DEFAULT_UTT_SPLIT_SEC, type ExpectedPrerecordedOptions, type ExpectedPrerecordedUtterance } from './prerecorded.js';
 export { bareWord } from './messages.js';
+export { expectedTurns, type ExpectedTurn, type ExpectedTurnsOptions } from './flux-expected.js';
+export { FLUX_PATH, FLUX_MODELS, FLUX_LANGUAGES, FLUX_REFUSED_PARAMS } from './flux-query.js';
+export { decisionDelaySec, UPDATE_INTERVAL_SEC } from './flux-turns.js';
+export { FLUX_ERRORS } from './flux-messages.js';
 export { CLOSE } from './errors.js';
 export { BROKEN_MESSAGES, seededRandom } from './adversarial.js';
 export { KNOWN_MODELS } from './models.js';
@@ -31,4 +35,5 @@ export type {
   DeepgramServer,
   ManagementOptions,
   ManagementRequestLog,
+  FluxServerOptions,
 } from './types.js';

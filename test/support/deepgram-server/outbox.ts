@@ -55,6 +55,15 @@ export class Outbox {
     });
   }
 
+  /** A close frame with no status code (the client sees 1005), as Flux answers CloseStream. */
+  closeWithoutStatus(): void {
+    this.enqueue(0, () => {
+      this.record.noteClosing('server', 1005, '');
+      this.silenced = true;
+      this.ws.close();
+    });
+  }
+
   /** Destroy the socket with no close frame once everything queued before has gone out (the client sees 1006). */
   terminate(): void {
     this.enqueue(0, () => {

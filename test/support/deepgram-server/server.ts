@@ -9,6 +9,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { resolveAdversarial } from './adversarial.js';
 import { ConnectionRecord } from './connection-log.js';
+import { checkFluxHandshake, isFluxRequest } from './flux-query.js';
+import { FluxSession } from './flux-session.js';
 import { checkHandshake, isAuthorized, LISTEN_PATH, refusal, refusalFromFault, requestIdHeader, writeRefusal, type Refusal } from './handshake.js';
 import { isManagementPath, serveManagement } from './management.js';
 import { servePrerecorded } from './prerecorded.js';
@@ -63,7 +65,7 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
   const changes = new EventEmitter();
   const sockets = new Set<Socket>();
   const requestIds = new WeakMap<IncomingMessage, string>();
-  const sessions = new Set<LiveSession>();
+  const sessions = new Set<{ abort(): void }>();
   const reference = options.reference === undefined ? undefined : new ReferenceTimeline(options.reference);
   const keepAudio = options.keepAudio ?? true;
   const behaviours = resolveAdversarial(options.profile, options.adversarial);
@@ -131,11 +133,28 @@ export async function startDeepgramServer(options: DeepgramServerOptions = {}): 
     };
     const busy = overLimit(record);
     if (busy) return refuse(busy);
-    const handshake = checkHandshake(request, apiKey, record.requestId);
+    const isFlux = isFluxRequest(request); // /v2/listen: flux-session.ts
+    const handshake = isFlux ? checkFluxHandshake(request, apiKey, record.requestId) : checkHandshake(request, apiKey, record.requestId);
     if (!handshake.ok) return refuse(handshake.refusal);
     if (fault?.reject) return refuse(refusalFromFault(fault.reject, record.requestId));
     requestIds.set(request, record.requestId);
     wss.handleUpgrade(request, socket, head, (ws) => {
+      if ('eotThreshold' in handshake.params) {
+        const flux = new FluxSession({
+          ws,
+          record,
+          params: handshake.params,
+          script,
+          fault,
+          idleTimeoutMs: timing.idleTimeoutMs,
+          reference,
+          keepAudio,
+          flux: options.flux,
+        });
+        sessions.add(flux);
+        record.closed.then(() => sessions.delete(flux)).catch(() => {});
+        return;
+      }
       const session = new LiveSession({
         ws,
         record,

@@ -16,6 +16,8 @@ export interface ScriptWord {
   channel?: number;
   /** Default 0.99. */
   confidence?: number;
+  /** Flux flux-general-multi: the word's language in TurnInfo `languages`; default 'en'. */
+  language?: string;
 }
 
 /** Refuse the WebSocket handshake with a plain HTTP response. */
@@ -105,8 +107,24 @@ export interface DeepgramServerOptions {
   concurrencyLimit?: number;
   /** The Retry-After header of a 429 for the limit, in seconds; default 1; null: no header. */
   retryAfterSec?: number | null;
+  /** How /v2/listen (Flux) behaves: README.md "Flux (/v2/listen)". */
+  flux?: FluxServerOptions;
   /** The management API (GET /v1/auth/token, /v1/projects, a request's details, /v1/models): README.md "Management API". */
   management?: ManagementOptions;
+}
+
+/** Flux (/v2/listen) behaviours, for every v2 connection of the server. */
+export interface FluxServerOptions {
+  /** Words carry start/end; default true (false: omitted, as often in the field). */
+  wordTimes?: boolean;
+  /** EndOfTurn is sent with an empty transcript and no words (seen in the field); default false. */
+  emptyEndOfTurn?: boolean;
+  /** 'answer' (default, hosted): EndOfTurn with trigger manual; 'ignore': no answer at all (self-hosted). */
+  forceEndTurn?: 'answer' | 'ignore';
+  /** After this many seconds of audio no more events come (the socket stays open, no idle timeout): a stalled Flux. */
+  stallAfterSec?: number;
+  /** Audio seconds between Updates; default 0.25. */
+  updateIntervalSec?: number;
 }
 
 export interface ManagementOptions {

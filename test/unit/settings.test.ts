@@ -67,6 +67,15 @@ describe('resolveSettings: flag > environment > default', () => {
     ['speed max', { speed: 'max' }, {}, 'speed', Infinity, 'flag'],
     ['sample rate', { sampleRate: '8000' }, {}, 'sampleRate', 8000, 'flag'],
     ['no default', {}, {}, 'sampleRate', undefined, 'default'],
+    ['flux: eot threshold', { eotThreshold: '0.85' }, {}, 'eotThreshold', 0.85, 'flag'],
+    ['flux: eot threshold 1.0', {}, { TRANSCRIBE_EOT_THRESHOLD: '1.0' }, 'eotThreshold', 1, 'env'],
+    ['flux: eager threshold', { eagerEotThreshold: '.3' }, {}, 'eagerEotThreshold', 0.3, 'flag'],
+    ['flux: eot timeout', { eotTimeout: '60000' }, {}, 'eotTimeout', 60000, 'flag'],
+    ['flux: language hints repeat', { languageHint: ['de', 'EN'] }, {}, 'languageHint', ['de', 'en'], 'flag'],
+    ['flux: language hints from env', {}, { TRANSCRIBE_LANGUAGE_HINT: 'es,fr' }, 'languageHint', ['es', 'fr'], 'env'],
+    ['flux: no language hint', {}, {}, 'languageHint', [], 'default'],
+    ['flux: manual turns', { manualTurns: true }, {}, 'manualTurns', true, 'flag'],
+    ['flux: manual turns off by default', {}, {}, 'manualTurns', false, 'default'],
   ])('%s', (_name, flags, env, name, value, source) => {
     const { settings, sources } = resolveSettings(flags, env);
     expect(settings[name as keyof typeof settings]).toEqual(value);
@@ -79,6 +88,15 @@ describe('resolveSettings: flag > environment > default', () => {
     [{}, { TRANSCRIBE_UTTERANCE_END: '200' }, 'invalid value "200" for environment variable TRANSCRIBE_UTTERANCE_END: must be between 1000 and 5000'],
     [{}, { DEEPGRAM_API_KEY: 'has space' }, 'invalid value for environment variable DEEPGRAM_API_KEY: must not contain spaces'],
     [{ apiUrl: 'ftp://x' }, {}, 'invalid value "ftp://x" for --api-url: must use https, wss, http or ws'],
+    [{ eotThreshold: '0.4' }, {}, 'invalid value "0.4" for --eot-threshold: must be a decimal between 0.5 and 1'],
+    [{ eotThreshold: '1e0' }, {}, 'invalid value "1e0" for --eot-threshold: must be a decimal between 0.5 and 1'],
+    [
+      {},
+      { TRANSCRIBE_EAGER_EOT_THRESHOLD: '0.95' },
+      'invalid value "0.95" for environment variable TRANSCRIBE_EAGER_EOT_THRESHOLD: must be a decimal between 0.3 and 0.9',
+    ],
+    [{ eotTimeout: '499' }, {}, 'invalid value "499" for --eot-timeout: must be between 500 and 60000'],
+    [{ languageHint: ['en', 'zh'] }, {}, 'invalid value "zh" for --language-hint: must be one of en, es, fr, de, hi, ru, pt, ja, it, nl'],
     // "-" silently created a file named "-" (the input's "-" is stdin).
     [{ output: '-' }, {}, 'invalid value "-" for --output: must be a file name, not "-" (without --output the transcript goes to stdout)'],
     [{}, { TRANSCRIBE_SAVE_AUDIO: ' - ' }, 'invalid value " - " for environment variable TRANSCRIBE_SAVE_AUDIO: must be a file name, not "-"'],

@@ -10,6 +10,7 @@ import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { parsePauseSeconds } from '../settings/parsers.js';
 import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
+import { checkFlux } from '../settings/flux-rules.js';
 import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
@@ -55,6 +56,7 @@ export async function runFile(context: Context, paths: string[], flags: FileFlag
   const config = loadConfig(context.env, profile);
   const resolved = resolveSettings(flags, context.env, config.layers, 'file');
   checkConflicts(resolved);
+  checkFlux(resolved, { command: 'file', batch: Boolean(flags.batch) });
   const { settings, describe } = resolved;
   checkModelName(settings.model, settings.apiUrl, context.env);
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);

@@ -12,6 +12,7 @@ import { openOutputs } from '../output/open-outputs.js';
 import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
+import { checkFlux } from '../settings/flux-rules.js';
 import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
@@ -30,6 +31,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const config = loadConfig(context.env, profile);
   const resolved = resolveSettings(flags, context.env, config.layers, 'live');
   checkConflicts(resolved);
+  checkFlux(resolved, { command: 'live' });
   const { describe } = resolved;
   const settings = captureSettings(resolved.settings, resolved.sources.multichannel);
   const recorder: RecorderOptions = {

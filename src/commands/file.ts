@@ -11,18 +11,13 @@ import { loadConfig } from '../settings/load-config.js';
 import { parsePauseSeconds } from '../settings/parsers.js';
 import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
 import { checkFlux } from '../settings/flux-rules.js';
+import { BATCH_ONLY } from '../settings/run-flags.js';
 import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { createRenderer } from '../terminal/renderer.js';
 import { serving, type Serving } from '../serve/serving.js';
 import type { Settings } from '../settings/options.js';
-
-const BATCH_ONLY = [
-  ['paragraphs', '--paragraphs'],
-  ['utterances', '--utterances'],
-  ['utteranceSplit', '--utterance-split'],
-] as const;
 
 /** What one unit of output is with --batch: an utterance (split at a pause) or a paragraph. */
 function batchUnits(flags: FileFlags): { paragraphs: boolean; utteranceSplit?: number } {
@@ -36,8 +31,9 @@ function batchUnits(flags: FileFlags): { paragraphs: boolean; utteranceSplit?: n
 }
 
 function checkBatchOnly(flags: FileFlags): void {
+  const given = flags as Record<string, unknown>;
   for (const [flag, name] of BATCH_ONLY) {
-    if (flags[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
+    if (given[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
   }
 }
 

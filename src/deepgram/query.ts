@@ -15,8 +15,6 @@ export type QuerySettings = Pick<
   | 'utteranceEnd'
   | 'param'
   | 'multichannel'
-  | 'speakers'
-  | 'channelNames'
   | 'eotThreshold'
   | 'eagerEotThreshold'
   | 'eotTimeout'
@@ -85,9 +83,9 @@ export function listenParams(settings: QuerySettings, format: PcmFormat): URLSea
   params.set('interim_results', 'true');
   params.set('smart_format', String(settings.smartFormat));
   if (settings.punctuate) params.set('punctuate', 'true');
-  // Naming speakers or channels asks for them.
-  if (settings.diarize || settings.speakers) params.set('diarize', 'true');
-  if ((settings.multichannel || settings.channelNames) && format.channels > 1) params.set('multichannel', 'true');
+  // Naming speakers or channels turned these on already (src/settings/resolve.ts).
+  if (settings.diarize) params.set('diarize', 'true');
+  if (settings.multichannel && format.channels > 1) params.set('multichannel', 'true');
   for (const term of settings.keyterm) params.append('keyterm', term);
   params.set('endpointing', String(settings.endpointing));
   params.set('utterance_end_ms', String(settings.utteranceEnd));
@@ -150,7 +148,7 @@ export function batchUrl(settings: QuerySettings, raw: PcmFormat | undefined, un
     if (LIVE_ONLY.has(key) || (!raw && RAW_ONLY.has(key))) continue;
     params.append(key, value);
   }
-  if (!raw && (settings.multichannel || settings.channelNames)) params.set('multichannel', 'true');
+  if (!raw && settings.multichannel) params.set('multichannel', 'true');
   params.set('utterances', 'true');
   if (units.utteranceSplit !== undefined) params.set('utt_split', String(units.utteranceSplit));
   if (units.paragraphs) params.set('paragraphs', 'true');

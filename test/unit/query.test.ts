@@ -14,8 +14,6 @@ const base: QuerySettings = {
   utteranceEnd: 1000,
   param: [],
   multichannel: false,
-  speakers: undefined,
-  channelNames: undefined,
   eotThreshold: undefined,
   eagerEotThreshold: undefined,
   eotTimeout: undefined,
@@ -59,16 +57,9 @@ describe('listenUrl', () => {
       format,
       defaults.replace('nova-3', 'nova-2-meeting').replace('language=en', 'language=de'),
     ],
-    ['speaker names imply diarize', { speakers: new Map([[0, 'Ana']]) }, format, defaults.replace('smart_format=true', 'smart_format=true&diarize=true')],
     [
       'multichannel on a stereo source',
       { multichannel: true },
-      { sampleRate: 16000, channels: 2 },
-      defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true'),
-    ],
-    [
-      'channel names imply multichannel',
-      { channelNames: new Map([[0, 'A']]) },
       { sampleRate: 16000, channels: 2 },
       defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true'),
     ],
@@ -187,7 +178,7 @@ describe('listenUrl for a Flux model', () => {
       format,
       `${plain}&tag=a&tag=b&eot_timeout_ms=700`,
     ],
-    ['diarize, speakers, multichannel settings leave no trace', { diarize: true, speakers: new Map([[0, 'Ana']]), multichannel: true }, format, plain],
+    ['diarize and multichannel settings leave no trace', { diarize: true, multichannel: true }, format, plain],
   ])('%s', (_name, overrides, audio, query) => {
     expect(listenUrl({ ...flux, ...overrides }, audio)).toBe(`wss://api.deepgram.com/v2/listen?${query}`);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { maskSecret, parseEndpointing, parseInteger, parseParam, parsePauseSeconds, parseSpeed } from '../../src/settings/parsers.js';
 import { optionsFor } from '../../src/settings/options.js';
 import { keepOperands } from '../../src/settings/optional-values.js';
-import { checkConflicts, resolveSettings } from '../../src/settings/resolve.js';
+import { checkConflicts, resolveSettings, withImpliedFeatures } from '../../src/settings/resolve.js';
 import { CONFIG_KEYS, requireKey } from '../../src/settings/config-file.js';
 
 describe('parsers', () => {
@@ -195,5 +195,37 @@ describe('checkConflicts: names imply the feature; turning it off as well is a u
     const check = () => checkConflicts(resolveSettings(flags, env));
     if (message) expect(check).toThrow(message);
     else expect(check).not.toThrow();
+  });
+});
+
+describe('names imply their feature, resolved once: everything downstream reads diarize and multichannel alone', () => {
+  const ana = new Map([[0, 'Ana']]);
+  it.each<[string, Record<string, unknown>, Record<string, string>, boolean, boolean]>([
+    ['nothing named', {}, {}, false, false],
+    ['--speakers turns diarize on', { speakers: '0=Ana' }, {}, true, false],
+    ['--channel-names turns multichannel on', { channelNames: '0=A,1=B' }, {}, false, true],
+    ['from the environment too', {}, { TRANSCRIBE_SPEAKERS: '0=Ana', TRANSCRIBE_CHANNEL_NAMES: '0=A' }, true, true],
+    ['--diarize alone', { diarize: true }, {}, true, false],
+    // Off on purpose stays off, for checkConflicts to refuse.
+    ['--speakers with --no-diarize', { speakers: '0=Ana', diarize: false }, {}, false, false],
+    ['--channel-names with TRANSCRIBE_MULTICHANNEL=false', { channelNames: '0=A' }, { TRANSCRIBE_MULTICHANNEL: 'false' }, false, false],
+  ])('%s', (_name, flags, env, diarize, multichannel) => {
+    const { settings } = resolveSettings(flags, env);
+    expect([settings.diarize, settings.multichannel]).toEqual([diarize, multichannel]);
+  });
+
+  it.each<[string, Parameters<typeof withImpliedFeatures>[0], boolean, boolean]>([
+    ['an archived session with speaker names only', { diarize: false, speakers: ana, multichannel: false, channelNames: undefined }, true, false],
+    ['with channel names only', { diarize: false, speakers: undefined, multichannel: false, channelNames: ana }, false, true],
+    ['neither', { diarize: false, speakers: undefined, multichannel: false, channelNames: undefined }, false, false],
+  ])('withImpliedFeatures: %s', (_name, settings, diarize, multichannel) => {
+    const implied = withImpliedFeatures(settings);
+    expect([implied.diarize, implied.multichannel]).toEqual([diarize, multichannel]);
+  });
+
+  it('the contradiction is still refused', () => {
+    expect(() => checkConflicts(resolveSettings({ speakers: '0=Ana', diarize: false }, {}))).toThrow(
+      '--speakers names speakers, but --no-diarize turns diarization off',
+    );
   });
 });

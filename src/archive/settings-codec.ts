@@ -1,5 +1,6 @@
 import { displayUrl } from '../display-url.js';
 import { options, type OptionName, type Settings } from '../settings/options.js';
+import { withImpliedFeatures } from '../settings/resolve.js';
 
 /**
  * The settings a session ran with, as the archive keeps them: without the API key (or any secret
@@ -20,10 +21,12 @@ export function encodeSettings(settings: Settings): string {
   });
 }
 
+/** A session archived before names turned their feature on in the settings themselves gets it here. */
 export function decodeSettings(json: string): Settings {
-  return JSON.parse(json, (_key, value: unknown) => {
+  const settings = JSON.parse(json, (_key, value: unknown) => {
     if (value && typeof value === 'object' && '$map' in value) return new Map((value as { $map: [unknown, unknown][] }).$map);
     if (value && typeof value === 'object' && '$number' in value) return Number((value as { $number: string }).$number);
     return value;
   }) as Settings;
+  return withImpliedFeatures(settings);
 }

@@ -13,8 +13,8 @@ const FIRST_WORDS = 120;
 /** Who said a line, as the outputs label it (the same rule as create-output's). */
 export function labelsOf(settings: Settings): LabelOptions {
   return {
-    diarize: settings.diarize || settings.speakers !== undefined,
-    multichannel: settings.multichannel || settings.channelNames !== undefined,
+    diarize: settings.diarize,
+    multichannel: settings.multichannel,
     ...(settings.speakers ? { speakers: settings.speakers } : {}),
     ...(settings.channelNames ? { channelNames: settings.channelNames } : {}),
   };

@@ -1,11 +1,11 @@
 import { UsageError } from '../errors.js';
 import { CONFIG_KEYS } from '../settings/config-file.js';
 import { optionsFor, type OptionSpec } from '../settings/options.js';
+import { longFlag, runFlagsFor, takesValue as runFlagTakesValue, type RunFlagScope } from '../settings/run-flags.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 const COMMANDS = ['live', 'file', 'config', 'history', 'completion', 'models', 'doctor', 'usage', 'help'];
 const CONFIG_ACTIONS = ['set', 'get', 'list', 'unset', 'path', 'profiles'];
-const GLOBAL_FLAGS = ['--profile', '--verbose', '--no-color', '--help', '--version'];
 /** Profile names are read at completion time, so new profiles complete at once. */
 const PROFILES_COMMAND = 'transcribe config profiles 2>/dev/null';
 /** Model names come from the cached list only (never the network); they are plain words (src/account/parse-answers.ts). */
@@ -14,20 +14,9 @@ const MODELS_COMMAND = 'transcribe models --offline --names 2>/dev/null';
 const longFlags = (spec: OptionSpec<unknown>) => spec.flags.map((flag) => flag.split(' ')[0]!);
 const takesValue = (spec: OptionSpec<unknown>) => spec.flags[0]!.includes('<');
 const specsOf = (command: 'file' | 'live') => optionsFor(command).map(([, spec]) => spec);
-/** Flags a command declares in cli.ts rather than in the options table: [flag (with <value> if it takes one), fish description]. */
-const COMMAND_FLAGS: Record<'file' | 'live', [string, string][]> = {
-  file: [
-    ['--batch', 'the pre-recorded API: seconds'],
-    ['--paragraphs', 'with --batch: a line per paragraph'],
-    ['--utterances', 'with --batch: a line per utterance'],
-    ['--utterance-split <seconds>', 'with --batch: pause in s ending an utterance'],
-  ],
-  live: [
-    ['--list-devices', 'list the microphones'],
-    ['--check', 'show the input level for 5 s'],
-  ],
-};
-const commandFlags = (command: 'file' | 'live') => COMMAND_FLAGS[command].map(([flag]) => flag.split(' ')[0]!);
+/** The per-run flags (src/settings/run-flags.ts) of a command, or the global ones. */
+const runFlagsOf = (scope: RunFlagScope) => runFlagsFor(scope).map(([, spec]) => longFlag(spec));
+const GLOBAL_FLAGS = [...runFlagsOf('global'), '--help', '--version'];
 
 /** `transcribe completion <shell>`: a script completing commands, flags, config keys and profile names. */
 export function completionScript(shell: string): string {
@@ -38,8 +27,8 @@ export function completionScript(shell: string): string {
 }
 
 function bashScript(): string {
-  const fileFlags = [...specsOf('file').flatMap(longFlags), ...commandFlags('file'), ...GLOBAL_FLAGS].join(' ');
-  const liveFlags = [...specsOf('live').flatMap(longFlags), ...commandFlags('live'), ...GLOBAL_FLAGS].join(' ');
+  const fileFlags = [...specsOf('file').flatMap(longFlags), ...runFlagsOf('file'), ...GLOBAL_FLAGS].join(' ');
+  const liveFlags = [...specsOf('live').flatMap(longFlags), ...runFlagsOf('live'), ...GLOBAL_FLAGS].join(' ');
   return `# transcribe completion for bash: eval "$(transcribe completion bash)" in ~/.bashrc
 # Profile names are data: matched as text and quoted, never expanded (compgen -W would run a $(...) in one).
 _transcribe_profiles() {
@@ -83,9 +72,10 @@ function fishScript(): string {
     '# transcribe completion for fish: transcribe completion fish > ~/.config/fish/completions/transcribe.fish',
     'complete -c transcribe -f',
     `complete -c transcribe -n __fish_use_subcommand -a '${COMMANDS.join(' ')}'`,
-    `complete -c transcribe -l profile -r -f -a '(${PROFILES_COMMAND})' -d 'settings profile'`,
-    "complete -c transcribe -l verbose -d 'connection details and stack traces'",
-    "complete -c transcribe -l no-color -d 'no colours on stderr'",
+    ...runFlagsFor('global').map(([name, spec]) => {
+      const value = name === 'profile' ? ` -r -f -a '(${PROFILES_COMMAND})'` : runFlagTakesValue(spec) ? ' -r' : '';
+      return `complete -c transcribe -l ${longFlag(spec).slice(2)}${value} -d '${spec.brief}'`;
+    }),
     "complete -c transcribe -n '__fish_seen_subcommand_from file' -F",
     `complete -c transcribe -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from ${CONFIG_ACTIONS.join(' ')}' -a '${CONFIG_ACTIONS.join(' ')}'`,
     `complete -c transcribe -n '__fish_seen_subcommand_from set get unset' -a '${CONFIG_KEYS.join(' ')}'`,
@@ -102,9 +92,9 @@ function fishScript(): string {
     }
   }
   for (const command of ['file', 'live'] as const) {
-    for (const [flag, help] of COMMAND_FLAGS[command]) {
-      const [name, value] = flag.split(' ');
-      lines.push(`complete -c transcribe -n '__fish_seen_subcommand_from ${command}' -l ${name!.slice(2)}${value ? ' -r' : ''} -d '${help}'`);
+    for (const [, spec] of runFlagsFor(command)) {
+      const value = runFlagTakesValue(spec) ? ' -r' : '';
+      lines.push(`complete -c transcribe -n '__fish_seen_subcommand_from ${command}' -l ${longFlag(spec).slice(2)}${value} -d '${spec.brief}'`);
     }
   }
   return lines.join('\n') + '\n';

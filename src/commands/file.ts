@@ -8,16 +8,12 @@ import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { parsePauseSeconds } from '../settings/parsers.js';
 import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
+import { checkFlux } from '../settings/flux-rules.js';
+import { BATCH_ONLY } from '../settings/run-flags.js';
 import { preloadTransport } from '../deepgram/session.js';
 import { serving, type Serving } from '../serve/serving.js';
 import { streamSession } from './stream-session.js';
 import type { Settings } from '../settings/options.js';
-
-const BATCH_ONLY = [
-  ['paragraphs', '--paragraphs'],
-  ['utterances', '--utterances'],
-  ['utteranceSplit', '--utterance-split'],
-] as const;
 
 /** What one unit of output is with --batch: an utterance (split at a pause) or a paragraph. */
 function batchUnits(flags: FileFlags): { paragraphs: boolean; utteranceSplit?: number } {
@@ -31,8 +27,9 @@ function batchUnits(flags: FileFlags): { paragraphs: boolean; utteranceSplit?: n
 }
 
 function checkBatchOnly(flags: FileFlags): void {
+  const given = flags as Record<string, unknown>;
   for (const [flag, name] of BATCH_ONLY) {
-    if (flags[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
+    if (given[flag] !== undefined) throw new UsageError(`${name} needs --batch`, `add --batch (${name} shapes the pre-recorded API's answer)`);
   }
 }
 
@@ -51,6 +48,7 @@ export async function runFile(context: Context, paths: string[], flags: FileFlag
   const config = loadConfig(context.env, profile);
   const resolved = resolveSettings(flags, context.env, config.layers, 'file');
   checkConflicts(resolved);
+  checkFlux(resolved, { command: 'file', batch: Boolean(flags.batch) });
   const { settings, describe } = resolved;
   checkModelName(settings.model, settings.apiUrl, context.env);
   const auth = credentials(settings.apiKey, describe('apiKey'), settings.apiUrl);

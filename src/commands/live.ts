@@ -10,6 +10,7 @@ import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { checkOutputPaths } from '../output/path-checks.js';
 import { loadConfig } from '../settings/load-config.js';
 import { checkConflicts, resolveSettings, type Flags } from '../settings/resolve.js';
+import { checkFlux } from '../settings/flux-rules.js';
 import { serving } from '../serve/serving.js';
 import { steerLive } from './live-steering.js';
 import { EchoFilterOutput } from '../output/echo-filter.js';
@@ -26,6 +27,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
   const config = loadConfig(context.env, profile);
   const resolved = resolveSettings(flags, context.env, config.layers, 'live');
   checkConflicts(resolved);
+  checkFlux(resolved, { command: 'live' });
   const { describe } = resolved;
   const settings = captureSettings(resolved.settings, resolved.sources.multichannel);
   const recorder: RecorderOptions = {
@@ -70,7 +72,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
       const { stopAfter, stopOnSilence } = settings;
       const end = () => void recording.stop().catch(() => {});
       const { pauseSendsSilence } = protocolFor(settings.model);
-      const steered = steerLive(context, { output, renderer, stopAfter, stopOnSilence, end, pauseSendsSilence });
+      const steered = steerLive(context, { output, renderer, stopAfter, stopOnSilence, end, pauseSendsSilence, manualTurns: settings.manualTurns });
       return {
         source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
         context: steered.context,

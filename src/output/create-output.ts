@@ -44,8 +44,8 @@ export function outputFormat(settings: Pick<Settings, 'format' | 'output'>): Out
 
 function labels(settings: Settings): LabelOptions {
   return {
-    diarize: settings.diarize || settings.speakers !== undefined,
-    multichannel: settings.multichannel || settings.channelNames !== undefined,
+    diarize: settings.diarize,
+    multichannel: settings.multichannel,
     ...(settings.speakers ? { speakers: settings.speakers } : {}),
     ...(settings.channelNames ? { channelNames: settings.channelNames } : {}),
   };

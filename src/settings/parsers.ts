@@ -51,6 +51,24 @@ export function parseSpeed(raw: string): number {
   return n;
 }
 
+/** A decimal within [min, max], e.g. Flux's `eot_threshold` 0.5-1.0. */
+export function parseDecimalRange(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const n = decimal(raw);
+    if (n === undefined || n < min || n > max) throw new Error(`must be a decimal between ${min} and ${max}`);
+    return n;
+  };
+}
+
+/** The languages Flux's `language_hint` takes (flux-general-multi). */
+export const FLUX_LANGUAGES = ['en', 'es', 'fr', 'de', 'hi', 'ru', 'pt', 'ja', 'it', 'nl'] as const;
+
+export function parseLanguageHint(raw: string): string {
+  const value = raw.trim().toLowerCase();
+  if ((FLUX_LANGUAGES as readonly string[]).includes(value)) return value;
+  throw new Error(`must be one of ${FLUX_LANGUAGES.join(', ')}`);
+}
+
 /** A pause in seconds, e.g. Deepgram's utt_split: `0.8`, `1.5`. */
 export function parsePauseSeconds(raw: string): number {
   const n = decimal(raw);

@@ -89,7 +89,23 @@ export function resolveSettings(flags: Flags, env: Record<string, string | undef
         `${refusedText(config!, one)}; ignored, as ${describe(one.name)} overrides it — fix it with transcribe config set ${keyArgs(`${options[one.name].key} <value>`, one.profile)}`,
       );
   }
-  return { settings: settings as Settings, warnings, sources, describe };
+  const implied = withImpliedFeatures(settings as Settings, (name) => sources[name] !== 'default');
+  return { settings: implied, warnings, sources, describe };
+}
+
+/** The settings a name implies, and those it is stored with: a narrow shape, so an archived session's settings fit too. */
+type Named = Pick<Settings, 'diarize' | 'speakers' | 'multichannel' | 'channelNames'>;
+
+/**
+ * Names imply the feature: `--speakers` asks for diarization, `--channel-names` for per-channel
+ * transcription. The one place this rule lives: everything downstream reads `diarize` and
+ * `multichannel` alone. A feature turned off on purpose stays off (checkConflicts refuses that).
+ */
+export function withImpliedFeatures<S extends Named>(settings: S, keptOff: (name: 'diarize' | 'multichannel') => boolean = () => false): S {
+  const implied = { ...settings };
+  if (settings.speakers !== undefined && !settings.diarize && !keptOff('diarize')) implied.diarize = true;
+  if (settings.channelNames !== undefined && !settings.multichannel && !keptOff('multichannel')) implied.multichannel = true;
+  return implied;
 }
 
 /**

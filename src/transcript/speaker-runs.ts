@@ -6,9 +6,9 @@ export interface LabelOptions {
   diarize?: boolean;
   /** Deepgram transcribes each channel separately: tag every line with its channel. */
   multichannel?: boolean;
-  /** Speaker names by number (`--speakers 0=Ana,1=Bo`); implies diarize. */
+  /** Speaker names by number (`--speakers 0=Ana,1=Bo`); the settings turned diarize on with them. */
   speakers?: Map<number, string>;
-  /** Channel names by number (`--channel-names 0=Agent,1=Caller`); implies multichannel. */
+  /** Channel names by number (`--channel-names 0=Agent,1=Caller`); the settings turned multichannel on with them. */
   channelNames?: Map<number, string>;
 }
 
@@ -26,11 +26,11 @@ export interface SpeakerRun {
 }
 
 export function isDiarized(options: LabelOptions): boolean {
-  return options.diarize === true || options.speakers !== undefined;
+  return options.diarize === true;
 }
 
 export function isMultichannel(options: LabelOptions): boolean {
-  return options.multichannel === true || options.channelNames !== undefined;
+  return options.multichannel === true;
 }
 
 /** `Ana` or `Speaker 0`; undefined when speakers are not being labelled. */

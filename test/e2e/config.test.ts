@@ -53,6 +53,11 @@ describe('transcribe config', () => {
         ['utterance-end', '1000', 'default'],
         ['multichannel', 'false', 'default'],
         ['param', '', 'default'],
+        ['eot-threshold', '', 'default'],
+        ['eager-eot-threshold', '', 'default'],
+        ['eot-timeout', '', 'default'],
+        ['language-hint', '', 'default'],
+        ['manual-turns', 'false', 'default'],
         ['reconnect-timeout', '120', 'default'],
         ['replay-buffer', '60', 'default'],
         ['encoding', '', 'default'],
@@ -90,7 +95,7 @@ describe('transcribe config', () => {
   it.each([
     [
       ['set', 'modle', 'x'],
-      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, capture, system-device, echo-filter, speed, output, format, timestamps, speakers, channel-names, force, jobs, save-audio, serve, serve-keep, prices, stop-after, stop-on-silence, history, history-days\n',
+      'transcribe: unknown config key "modle" (did you mean model?) — keys: api-key, api-url, allow-insecure, model, language, smart-format, punctuate, diarize, keyterm, endpointing, utterance-end, multichannel, param, eot-threshold, eager-eot-threshold, eot-timeout, language-hint, manual-turns, reconnect-timeout, replay-buffer, encoding, sample-rate, channels, recorder, device, capture, system-device, echo-filter, speed, output, format, timestamps, speakers, channel-names, force, jobs, save-audio, serve, serve-keep, prices, stop-after, stop-on-silence, history, history-days\n',
     ],
     [
       ['set', 'speed', 'fast'],

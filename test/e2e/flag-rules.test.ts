@@ -37,3 +37,60 @@ describe('contradictions are usage errors', () => {
     }
   });
 });
+
+describe('Flux (--model flux-*): refused options are usage errors before connecting', () => {
+  const env = { DEEPGRAM_API_KEY: 'test-key', DEEPGRAM_API_URL: 'http://127.0.0.1:9' };
+  const other = 'drop it, or choose another model such as nova-3';
+  const flux = ['--model', 'flux-general-en'];
+  it.each<[string[], string]>([
+    [
+      ['file', SAMPLE_WAV, ...flux, '--batch'],
+      "flux-general-en does not take --batch: Deepgram's pre-recorded API has no Flux — drop --batch (the file is streamed), or choose another model such as nova-3",
+    ],
+    [
+      ['file', SAMPLE_WAV, SAMPLE_WAV, ...flux, '--batch'],
+      "flux-general-en does not take --batch: Deepgram's pre-recorded API has no Flux — drop --batch (the file is streamed), or choose another model such as nova-3",
+    ],
+    [['file', SAMPLE_WAV, ...flux, '--diarize'], `flux-general-en does not take --diarize: Flux does not tell speakers apart — ${other}`],
+    [['live', ...flux, '--speakers', '0=Ana'], `flux-general-en does not take --speakers: Flux does not tell speakers apart — ${other}`],
+    [['live', ...flux, '--capture', 'both'], `flux-general-en does not take --capture both: Flux takes one channel (both records two) — ${other}`],
+    [['file', SAMPLE_WAV, ...flux, '--channels', '2'], `flux-general-en does not take --channels 2: Flux takes one channel — ${other}`],
+    [['live', ...flux, '--no-smart-format'], `flux-general-en does not take --smart-format: Flux always punctuates and formats — ${other}`],
+    [
+      ['file', SAMPLE_WAV, ...flux, '--param', 'interim_results=false'],
+      'Flux models (/v2/listen) refuse --param interim_results — drop it, or choose a non-Flux --model such as nova-3',
+    ],
+    [['live', ...flux, '--language-hint', 'de'], '--language-hint needs flux-general-multi — use --model flux-general-multi, or drop --language-hint'],
+    [
+      ['live', ...flux, '--manual-turns', '--eot-threshold', '0.9'],
+      '--manual-turns ends turns only by hand (eot_threshold 1.0), so --eot-threshold cannot apply — drop one of them',
+    ],
+    [
+      ['file', SAMPLE_WAV, ...flux, '--eot-threshold', '0.6', '--eager-eot-threshold', '0.7'],
+      '--eager-eot-threshold 0.7 is above --eot-threshold 0.6: a tentative end of turn must not need more confidence than the end itself — lower --eager-eot-threshold or raise --eot-threshold',
+    ],
+    [['live', '--manual-turns'], '--manual-turns needs a Flux model — add --model flux-general-en (or flux-general-multi), or drop --manual-turns'],
+    [
+      ['file', SAMPLE_WAV, '--eot-timeout', '3000'],
+      '--eot-timeout needs a Flux model — add --model flux-general-en (or flux-general-multi), or drop --eot-timeout',
+    ],
+  ])('%j', async (args, message) => {
+    const result = await runCli(args, { env });
+    expect(result).toEqual({ code: 2, signal: null, stdout: '', stderr: `transcribe: ${message}\n` });
+  });
+
+  it('language from the environment counts as set; the defaults do not', async () => {
+    const result = await runCli(['live', ...flux], { env: { ...env, TRANSCRIBE_LANGUAGE: 'de' } });
+    expect(result).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr: `transcribe: flux-general-en does not take --language (from TRANSCRIBE_LANGUAGE): flux-general-en is English and flux-general-multi finds the language itself (--language-hint helps it) — ${other}\n`,
+    });
+  });
+
+  it('file --manual-turns: live only', async () => {
+    const result = await runCli(['file', SAMPLE_WAV, ...flux, '--manual-turns'], { env });
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining("unknown option '--manual-turns'") as string });
+  });
+});

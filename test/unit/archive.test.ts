@@ -66,6 +66,7 @@ describe('settings as the archive keeps them', () => {
       model: 'nova-3',
       speed: Number.POSITIVE_INFINITY,
       speakers: new Map([[0, 'Ana']]),
+      diarize: true, // names imply diarization: a session archived before the settings said so gets it on reading
     });
   });
 });

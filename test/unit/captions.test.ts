@@ -30,7 +30,7 @@ describe('buildCues', () => {
       { diarize: true },
       ['10-10.9 Speaker 0|Hello there.', '11-11.9 Speaker 1|Hi, Ana.', '12-13.4 Speaker 0|How are you?'],
     ],
-    ['diarized with names', [dialogue], { speakers: names }, ['10-10.9 Ana|Hello there.', '11-11.9 Bo|Hi, Ana.', '12-13.4 Ana|How are you?']],
+    ['diarized with names', [dialogue], { diarize: true, speakers: names }, ['10-10.9 Ana|Hello there.', '11-11.9 Bo|Hi, Ana.', '12-13.4 Ana|How are you?']],
     ['speakers sent but diarize off: one cue, no voice', [dialogue], {}, ['10-13.4|Hello there. Hi, Ana. How are you?']],
     [
       'multichannel',
@@ -41,7 +41,7 @@ describe('buildCues', () => {
     [
       'channel names, with speakers too',
       [said('[0] Hello.', { channel: 0, channels: 2 }), said('[1] Hi.', { channel: 1, channels: 2, start: 2 })],
-      { channelNames, speakers: names },
+      { multichannel: true, channelNames, diarize: true, speakers: names },
       ['0-0.5 Agent / Ana|Hello.', '2-2.5 Caller / Bo|Hi.'],
     ],
     [
@@ -74,7 +74,7 @@ describe('buildCues', () => {
     [
       'the SRT speaker prefix counts in the first line',
       [said(`[0] ${numbered(12).text}`, { step: 0.25, length: 0.2 })],
-      { speakers: names },
+      { diarize: true, speakers: names },
       ['0-2.7 Ana|word01 word02 word03 word04 word05|word06 word07 word08 word09 word10 word11', '2.75-3.25 Ana|word12'],
     ],
     [
@@ -136,7 +136,7 @@ describe('buildCues', () => {
 });
 
 describe('renderSrt and renderVtt', () => {
-  const cues = buildCues([dialogue], { speakers: names });
+  const cues = buildCues([dialogue], { diarize: true, speakers: names });
 
   it('SRT: numbered from 1, comma milliseconds, speaker prefix', () => {
     expect(renderSrt(cues)).toBe(
@@ -164,7 +164,7 @@ describe('renderSrt and renderVtt', () => {
   });
 
   it('WebVTT escapes &, < and > in text and voice; SRT keeps them', () => {
-    const [cue] = buildCues([said('[0] Tom & Jerry <3 -->')], { speakers: parseNameMap('0=R&D <team>') });
+    const [cue] = buildCues([said('[0] Tom & Jerry <3 -->')], { diarize: true, speakers: parseNameMap('0=R&D <team>') });
     expect(renderVtt([cue!])).toBe('WEBVTT\n\n00:00:00.000 --> 00:00:02.400\n<v R&amp;D &lt;team&gt;>Tom &amp; Jerry &lt;3 --&gt;\n');
     expect(renderSrt([cue!])).toBe('1\n00:00:00,000 --> 00:00:02,400\nR&D <team>: Tom & Jerry <3 -->\n');
   });
@@ -182,17 +182,17 @@ describe('renderSrt and renderVtt', () => {
 
 describe('SRT and WebVTT read back by an independent parser (media-captions, strict mode)', () => {
   const cases: [string, Utterance[], CaptionOptions][] = [
-    ['diarized with names', [dialogue], { speakers: names }],
+    ['diarized with names', [dialogue], { diarize: true, speakers: names }],
     ['diarized without names', [dialogue], { diarize: true }],
     [
       'multichannel, overlapping',
       [said('One two three four.', { channel: 0, channels: 2 }), said('Yes.', { channel: 1, channels: 2, start: 1 })],
-      { channelNames },
+      { multichannel: true, channelNames },
     ],
     ['long, split by length', [numbered(40)], {}],
     ['slow, split by duration', [said('One two three four five six seven eight nine ten.', { step: 1, length: 0.5 })], {}],
     ['the real long utterance', [preamble()], {}],
-    ['markup characters', [said('[0] Tom & Jerry <3 -->')], { speakers: parseNameMap('0=R&D <team>') }],
+    ['markup characters', [said('[0] Tom & Jerry <3 -->')], { diarize: true, speakers: parseNameMap('0=R&D <team>') }],
     ['past an hour', [said('Late, but here.', { start: 3723.25 })], {}],
   ];
 

@@ -112,8 +112,9 @@ describe('textLines', () => {
     ],
     ['diarized: split at each speaker change', dialogue, { diarize: true }, ['Speaker 0: Hello there.', 'Speaker 1: Hi, Ana.', 'Speaker 0: How are you?']],
     ['diarized with names', dialogue, { diarize: true, speakers: names }, ['Ana: Hello there.', 'Bo: Hi, Ana.', 'Ana: How are you?']],
-    ['names imply diarization', dialogue, { speakers: names }, ['Ana: Hello there.', 'Bo: Hi, Ana.', 'Ana: How are you?']],
-    ['unnamed speaker falls back to its number', said('[2] Who, me?'), { speakers: names }, ['Speaker 2: Who, me?']],
+    // The settings turn diarize on with the names (src/settings/resolve.ts); the formatter reads diarize alone.
+    ['names without diarize: plain', dialogue, { speakers: names }, ['Hello there. Hi, Ana. How are you?']],
+    ['unnamed speaker falls back to its number', said('[2] Who, me?'), { diarize: true, speakers: names }, ['Speaker 2: Who, me?']],
     [
       'each line stamped with its first word',
       dialogue,
@@ -126,7 +127,7 @@ describe('textLines', () => {
     ['speakers sent but diarize off: one plain line', dialogue, {}, ['Hello there. Hi, Ana. How are you?']],
     ['multichannel: channel 0', said('Hello.', { channel: 0, channels: 2 }), { multichannel: true }, ['[ch0] Hello.']],
     ['multichannel: channel 1', said('Hi.', { channel: 1, channels: 2 }), { multichannel: true }, ['[ch1] Hi.']],
-    ['channel names', said('Hi.', { channel: 1, channels: 2 }), { channelNames }, ['[Caller] Hi.']],
+    ['channel names', said('Hi.', { channel: 1, channels: 2 }), { multichannel: true, channelNames }, ['[Caller] Hi.']],
     [
       'all together: [timestamp] [channel] Speaker: text',
       said('[0] Hello. [1] Hi.', { channel: 0, channels: 2, start: 3661.5 }),

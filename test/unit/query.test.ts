@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batchUrl, listenEndpoint, listenUrl, type QuerySettings } from '../../src/deepgram/query.js';
+import { batchUrl, isFluxModel, listenEndpoint, listenUrl, type QuerySettings } from '../../src/deepgram/query.js';
+import { UsageError } from '../../src/errors.js';
 
 const base: QuerySettings = {
   apiUrl: 'https://api.deepgram.com',
@@ -13,8 +14,11 @@ const base: QuerySettings = {
   utteranceEnd: 1000,
   param: [],
   multichannel: false,
-  speakers: undefined,
-  channelNames: undefined,
+  eotThreshold: undefined,
+  eagerEotThreshold: undefined,
+  eotTimeout: undefined,
+  languageHint: [],
+  manualTurns: false,
 };
 const format = { sampleRate: 16000, channels: 1 };
 const defaults =
@@ -28,6 +32,7 @@ describe('listenEndpoint', () => {
     ['ws://dg.internal:8080/v1/listen', 'ws://dg.internal:8080/v1/listen'],
     ['wss://proxy.example/deepgram', 'wss://proxy.example/deepgram/v1/listen'],
     ['http://host/v1/listen?model=x', 'ws://host/v1/listen'],
+    ['http://host/v2/listen', 'ws://host/v1/listen'],
   ])('%s -> %s', (input, expected) => {
     expect(listenEndpoint(input).toString()).toBe(expected);
   });
@@ -52,16 +57,9 @@ describe('listenUrl', () => {
       format,
       defaults.replace('nova-3', 'nova-2-meeting').replace('language=en', 'language=de'),
     ],
-    ['speaker names imply diarize', { speakers: new Map([[0, 'Ana']]) }, format, defaults.replace('smart_format=true', 'smart_format=true&diarize=true')],
     [
       'multichannel on a stereo source',
       { multichannel: true },
-      { sampleRate: 16000, channels: 2 },
-      defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true'),
-    ],
-    [
-      'channel names imply multichannel',
-      { channelNames: new Map([[0, 'A']]) },
       { sampleRate: 16000, channels: 2 },
       defaults.replace('channels=1', 'channels=2').replace('smart_format=true', 'smart_format=true&multichannel=true'),
     ],
@@ -117,5 +115,98 @@ describe('batchUrl: the pre-recorded request', () => {
     ],
   ])('%s', (_name, overrides, raw, units, query) => {
     expect(batchUrl({ ...base, ...overrides }, raw, units)).toBe(`https://api.deepgram.com/v1/listen?${query}`);
+  });
+});
+
+describe('isFluxModel', () => {
+  it.each([
+    ['flux-general-en', true],
+    ['flux-general-multi', true],
+    ['flux-', true],
+    ['nova-3', false],
+    ['nova-flux', false],
+    ['Flux-general-en', false],
+    ['', false],
+  ])('%j -> %s', (model, flux) => expect(isFluxModel(model)).toBe(flux));
+});
+
+describe('listenEndpoint for Flux: /v2/listen', () => {
+  it.each([
+    ['https://api.deepgram.com', 'wss://api.deepgram.com/v2/listen'],
+    ['https://api.eu.deepgram.com/', 'wss://api.eu.deepgram.com/v2/listen'],
+    ['http://127.0.0.1:8080', 'ws://127.0.0.1:8080/v2/listen'],
+    ['ws://dg.internal:8080/v1/listen', 'ws://dg.internal:8080/v2/listen'],
+    ['ws://dg.internal:8080/v2/listen/', 'ws://dg.internal:8080/v2/listen'],
+    ['wss://proxy.example/deepgram', 'wss://proxy.example/deepgram/v2/listen'],
+  ])('%s -> %s', (input, expected) => {
+    expect(listenEndpoint(input, 'live', 'v2').toString()).toBe(expected);
+  });
+});
+
+describe('listenUrl for a Flux model', () => {
+  const flux: QuerySettings = { ...base, model: 'flux-general-en' };
+  const plain = 'model=flux-general-en&encoding=linear16&sample_rate=16000';
+  it.each<[string, Partial<QuerySettings>, { sampleRate: number; channels: number }, string]>([
+    // language, smart_format, endpointing, utterance_end_ms, interim_results and channels are refused by /v2/listen: never sent.
+    ['defaults', {}, format, plain],
+    ['8 kHz', {}, { sampleRate: 8000, channels: 1 }, plain.replace('16000', '8000')],
+    [
+      'turn settings given',
+      { eotThreshold: 0.8, eagerEotThreshold: 0.5, eotTimeout: 3000 },
+      format,
+      `${plain}&eot_threshold=0.8&eager_eot_threshold=0.5&eot_timeout_ms=3000`,
+    ],
+    ['only the timeout', { eotTimeout: 500 }, format, `${plain}&eot_timeout_ms=500`],
+    ['--manual-turns: the model never ends a turn', { manualTurns: true }, format, `${plain}&eot_threshold=1.0`],
+    ['--manual-turns keeps the timeout', { manualTurns: true, eotTimeout: 10000 }, format, `${plain}&eot_threshold=1.0&eot_timeout_ms=10000`],
+    ['keyterms repeat the key, never comma-joined', { keyterm: ['Acme, Inc', 'Zyx'] }, format, `${plain}&keyterm=Acme%2C+Inc&keyterm=Zyx`],
+    [
+      'language hints repeat the key',
+      { model: 'flux-general-multi', languageHint: ['de', 'en'] },
+      format,
+      'model=flux-general-multi&encoding=linear16&sample_rate=16000&language_hint=de&language_hint=en',
+    ],
+    [
+      '--param passes through and replaces',
+      {
+        param: [
+          ['tag', 'a'],
+          ['tag', 'b'],
+          ['eot_timeout_ms', '700'],
+        ],
+      },
+      format,
+      `${plain}&tag=a&tag=b&eot_timeout_ms=700`,
+    ],
+    ['diarize and multichannel settings leave no trace', { diarize: true, multichannel: true }, format, plain],
+  ])('%s', (_name, overrides, audio, query) => {
+    expect(listenUrl({ ...flux, ...overrides }, audio)).toBe(`wss://api.deepgram.com/v2/listen?${query}`);
+  });
+
+  it('a self-hosted URL naming /v1/listen gets /v2/listen', () => {
+    expect(listenUrl({ ...flux, apiUrl: 'http://dg.internal:8080/v1/listen' }, format)).toBe(`ws://dg.internal:8080/v2/listen?${plain}`);
+  });
+
+  it.each(['language', 'smart_format', 'punctuate', 'channels', 'diarize', 'interim_results', 'multichannel', 'endpointing', 'utterance_end_ms', 'vad_events'])(
+    '--param %s is a usage error',
+    (key) => {
+      const call = () =>
+        listenUrl(
+          {
+            ...flux,
+            param: [
+              ['tag', 'x'],
+              [key, 'true'],
+            ],
+          },
+          format,
+        );
+      expect(call).toThrow(UsageError);
+      expect(call).toThrow(`Flux models (/v2/listen) refuse --param ${key}`);
+    },
+  );
+
+  it('the same --param keys are fine on /v1/listen', () => {
+    expect(listenUrl({ ...base, param: [['vad_events', 'true']] }, format)).toBe(`wss://api.deepgram.com/v1/listen?${defaults}&vad_events=true`);
   });
 });

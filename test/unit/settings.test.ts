@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { maskSecret, parseEndpointing, parseInteger, parseParam, parsePauseSeconds, parseSpeed } from '../../src/settings/parsers.js';
 import { optionsFor } from '../../src/settings/options.js';
 import { keepOperands } from '../../src/settings/optional-values.js';
-import { checkConflicts, resolveSettings } from '../../src/settings/resolve.js';
+import { checkConflicts, resolveSettings, withImpliedFeatures } from '../../src/settings/resolve.js';
 import { CONFIG_KEYS, requireKey } from '../../src/settings/config-file.js';
 
 describe('parsers', () => {
@@ -67,6 +67,15 @@ describe('resolveSettings: flag > environment > default', () => {
     ['speed max', { speed: 'max' }, {}, 'speed', Infinity, 'flag'],
     ['sample rate', { sampleRate: '8000' }, {}, 'sampleRate', 8000, 'flag'],
     ['no default', {}, {}, 'sampleRate', undefined, 'default'],
+    ['flux: eot threshold', { eotThreshold: '0.85' }, {}, 'eotThreshold', 0.85, 'flag'],
+    ['flux: eot threshold 1.0', {}, { TRANSCRIBE_EOT_THRESHOLD: '1.0' }, 'eotThreshold', 1, 'env'],
+    ['flux: eager threshold', { eagerEotThreshold: '.3' }, {}, 'eagerEotThreshold', 0.3, 'flag'],
+    ['flux: eot timeout', { eotTimeout: '60000' }, {}, 'eotTimeout', 60000, 'flag'],
+    ['flux: language hints repeat', { languageHint: ['de', 'EN'] }, {}, 'languageHint', ['de', 'en'], 'flag'],
+    ['flux: language hints from env', {}, { TRANSCRIBE_LANGUAGE_HINT: 'es,fr' }, 'languageHint', ['es', 'fr'], 'env'],
+    ['flux: no language hint', {}, {}, 'languageHint', [], 'default'],
+    ['flux: manual turns', { manualTurns: true }, {}, 'manualTurns', true, 'flag'],
+    ['flux: manual turns off by default', {}, {}, 'manualTurns', false, 'default'],
   ])('%s', (_name, flags, env, name, value, source) => {
     const { settings, sources } = resolveSettings(flags, env);
     expect(settings[name as keyof typeof settings]).toEqual(value);
@@ -79,6 +88,15 @@ describe('resolveSettings: flag > environment > default', () => {
     [{}, { TRANSCRIBE_UTTERANCE_END: '200' }, 'invalid value "200" for environment variable TRANSCRIBE_UTTERANCE_END: must be between 1000 and 5000'],
     [{}, { DEEPGRAM_API_KEY: 'has space' }, 'invalid value for environment variable DEEPGRAM_API_KEY: must not contain spaces'],
     [{ apiUrl: 'ftp://x' }, {}, 'invalid value "ftp://x" for --api-url: must use https, wss, http or ws'],
+    [{ eotThreshold: '0.4' }, {}, 'invalid value "0.4" for --eot-threshold: must be a decimal between 0.5 and 1'],
+    [{ eotThreshold: '1e0' }, {}, 'invalid value "1e0" for --eot-threshold: must be a decimal between 0.5 and 1'],
+    [
+      {},
+      { TRANSCRIBE_EAGER_EOT_THRESHOLD: '0.95' },
+      'invalid value "0.95" for environment variable TRANSCRIBE_EAGER_EOT_THRESHOLD: must be a decimal between 0.3 and 0.9',
+    ],
+    [{ eotTimeout: '499' }, {}, 'invalid value "499" for --eot-timeout: must be between 500 and 60000'],
+    [{ languageHint: ['en', 'zh'] }, {}, 'invalid value "zh" for --language-hint: must be one of en, es, fr, de, hi, ru, pt, ja, it, nl'],
     // "-" silently created a file named "-" (the input's "-" is stdin).
     [{ output: '-' }, {}, 'invalid value "-" for --output: must be a file name, not "-" (without --output the transcript goes to stdout)'],
     [{}, { TRANSCRIBE_SAVE_AUDIO: ' - ' }, 'invalid value " - " for environment variable TRANSCRIBE_SAVE_AUDIO: must be a file name, not "-"'],
@@ -177,5 +195,37 @@ describe('checkConflicts: names imply the feature; turning it off as well is a u
     const check = () => checkConflicts(resolveSettings(flags, env));
     if (message) expect(check).toThrow(message);
     else expect(check).not.toThrow();
+  });
+});
+
+describe('names imply their feature, resolved once: everything downstream reads diarize and multichannel alone', () => {
+  const ana = new Map([[0, 'Ana']]);
+  it.each<[string, Record<string, unknown>, Record<string, string>, boolean, boolean]>([
+    ['nothing named', {}, {}, false, false],
+    ['--speakers turns diarize on', { speakers: '0=Ana' }, {}, true, false],
+    ['--channel-names turns multichannel on', { channelNames: '0=A,1=B' }, {}, false, true],
+    ['from the environment too', {}, { TRANSCRIBE_SPEAKERS: '0=Ana', TRANSCRIBE_CHANNEL_NAMES: '0=A' }, true, true],
+    ['--diarize alone', { diarize: true }, {}, true, false],
+    // Off on purpose stays off, for checkConflicts to refuse.
+    ['--speakers with --no-diarize', { speakers: '0=Ana', diarize: false }, {}, false, false],
+    ['--channel-names with TRANSCRIBE_MULTICHANNEL=false', { channelNames: '0=A' }, { TRANSCRIBE_MULTICHANNEL: 'false' }, false, false],
+  ])('%s', (_name, flags, env, diarize, multichannel) => {
+    const { settings } = resolveSettings(flags, env);
+    expect([settings.diarize, settings.multichannel]).toEqual([diarize, multichannel]);
+  });
+
+  it.each<[string, Parameters<typeof withImpliedFeatures>[0], boolean, boolean]>([
+    ['an archived session with speaker names only', { diarize: false, speakers: ana, multichannel: false, channelNames: undefined }, true, false],
+    ['with channel names only', { diarize: false, speakers: undefined, multichannel: false, channelNames: ana }, false, true],
+    ['neither', { diarize: false, speakers: undefined, multichannel: false, channelNames: undefined }, false, false],
+  ])('withImpliedFeatures: %s', (_name, settings, diarize, multichannel) => {
+    const implied = withImpliedFeatures(settings);
+    expect([implied.diarize, implied.multichannel]).toEqual([diarize, multichannel]);
+  });
+
+  it('the contradiction is still refused', () => {
+    expect(() => checkConflicts(resolveSettings({ speakers: '0=Ana', diarize: false }, {}))).toThrow(
+      '--speakers names speakers, but --no-diarize turns diarization off',
+    );
   });
 });

@@ -107,6 +107,16 @@ describe('Configure', () => {
     ]);
   });
 
+  it('a lower eot_threshold whose delay has already passed ends the turn at the next audio', async () => {
+    const dg = await start({ script: TWO_SENTENCES });
+    const client = await connectFlux(dg, `${FLUX}&eot_threshold=1.0`);
+    client.sendAudio(2);
+    await sendAndSync(client, { type: 'Configure', thresholds: { eot_threshold: 0.7 } });
+    client.sendAudio(0.1);
+    await sendAndSync(client, { type: 'ForceEndTurn' });
+    expect(turnEvents(client.messages).map(summary)).toEqual(['StartOfTurn 0 0-0.9 "Hello,"', 'EndOfTurn 0 0-2 "Hello, world." model']);
+  });
+
   it.each([
     [{ thresholds: { eot_threshold: 0.2 } }],
     [{ thresholds: { eager_eot_threshold: 0.95 } }],

@@ -88,6 +88,28 @@ describe('transcribe file with a Flux model', () => {
     expect(events(stdout).filter((event) => event.type === 'interim').length).toBeGreaterThan(3);
   });
 
+  it('--eager-eot-threshold: an eager end of turn, taken back when speech resumes, then the end', async () => {
+    server = await startDeepgramServer({ script: scriptFromText('Well, I think so. Yes.', { startAt: 0.5, wordSec: 0.3, gapSec: 0.2 }), reference: PCM });
+    const { code, stdout } = await run(['--speed', 'max', '--format', 'json', '--eager-eot-threshold', '0.5']).result;
+    expect(code).toBe(0);
+    expect(server.connections[0]?.query.get('eager_eot_threshold')).toBe('0.5');
+    const shown = events(stdout)
+      .filter((event) => event.type === 'turn' || event.type === 'final')
+      .map((event) => (event.type === 'final' ? `final ${String(event.text)}` : `${String(event.event)} ${String(event.turn_index)}`));
+    expect(shown).toEqual([
+      'start_of_turn 0',
+      'eager_end_of_turn 0',
+      'turn_resumed 0',
+      'eager_end_of_turn 0',
+      'final Well, I think so.',
+      'end_of_turn 0',
+      'start_of_turn 1',
+      'eager_end_of_turn 1',
+      'final Yes.',
+      'end_of_turn 1',
+    ]);
+  });
+
   it('words without times (as often in the field): SRT cues still carry times, from the audio window', async () => {
     await start({ flux: { wordTimes: false } });
     const { code, stdout } = await run(['--speed', 'max', '--format', 'srt']).result;
@@ -101,7 +123,11 @@ describe('transcribe file with a Flux model', () => {
     await start({ flux: { emptyEndOfTurn: true } });
     const { code, stdout } = await run(['--speed', 'max']).result;
     expect(code).toBe(0);
-    expect(stdout).toBe(expectedTurns(SCRIPT, { audioSec: AUDIO_SEC, emptyEndOfTurn: true }).map((turn) => `${turn.text}\n`).join(''));
+    expect(stdout).toBe(
+      expectedTurns(SCRIPT, { audioSec: AUDIO_SEC, emptyEndOfTurn: true })
+        .map((turn) => `${turn.text}\n`)
+        .join(''),
+    );
   });
 
   it('self-hosted Flux ignores ForceEndTurn: after a bounded wait the last Update is the last line', async () => {

@@ -156,7 +156,7 @@ describe('reading keys', () => {
     expect({ keys, modes: input.modes }).toEqual({ keys: ['pause', 'mark'], modes: [true, false] });
   });
 
-  function live(isTTY: boolean) {
+  function live(isTTY: boolean, options: { manualTurns?: boolean; pauseSendsSilence?: boolean } = {}) {
     const input = stdin(isTTY);
     const stderr = Object.assign(new PassThrough(), { isTTY, columns: 40 });
     let written = '';
@@ -172,10 +172,36 @@ describe('reading keys', () => {
     const renderer = { notice: (text: string) => notices.push(text), status: (text: string) => notices.push(text), clearInterim() {} } as unknown as Renderer;
     const output = { pause() {}, resume() {}, mark() {} } as never;
     let ended = 0;
-    const run = steerLive(context, { output, renderer, end: () => (ended += 1) });
+    const run = steerLive(context, { output, renderer, end: () => (ended += 1), ...options });
     run.context.onSignal((signal) => signals.push(signal));
     return { input, run, signals, notices, written: () => written, ended: () => ended };
   }
+
+  it('--manual-turns (Flux): space ends the turn (the session is asked to finalize: ForceEndTurn) and never pauses', async () => {
+    const session = live(true, { manualTurns: true, pauseSendsSilence: true });
+    let finalized = 0;
+    session.run.steering.connected({ finalize: () => (finalized += 1) });
+    session.input.write('  ?');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect({ finalized, paused: session.run.steering.paused }).toEqual({ finalized: 2, paused: false });
+    expect(session.notices[0]).toBe('keys: space  end the turn (--manual-turns)');
+    expect(session.notices.slice(1)).toEqual(KEY_HELP.slice(1));
+    session.run.dispose();
+  });
+
+  it('a pause on Flux sends silence (no KeepAlive on v2): the frames go out zeroed, and the timeline is not shifted', () => {
+    const session = live(true, { pauseSendsSilence: true });
+    const steering = session.run.steering;
+    steering.connected({ finalize() {} });
+    const frame = Buffer.alloc(1600, 1);
+    expect(steering.admit(frame, 0.05, 0)).toBe('send');
+    steering.togglePause();
+    expect(steering.admit(frame, 0.05, 0.05)).toBe('silence');
+    expect(steering.timeline(0.1)).toBe(0.1);
+    steering.togglePause();
+    expect(steering.admit(frame, 0.05, 0.1)).toBe('send');
+    session.run.dispose();
+  });
 
   it('on a terminal: Ctrl+C reaches the stream as SIGINT, q ends it, ? lists the keys, and dispose undoes raw mode', async () => {
     const session = live(true);

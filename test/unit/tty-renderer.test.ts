@@ -143,3 +143,25 @@ describe('TERM=dumb: a terminal that cannot move its cursor', () => {
     expect(terminal.take()).toBe('transcribe: warning: x\ntranscribe: reconnecting (attempt 1)...\n');
   });
 });
+
+describe('a tentative interim line (Flux eager end of turn)', () => {
+  it('without colours: marked by a trailing ellipsis, gone when the turn resumes', () => {
+    const terminal = new FakeTerminal(80);
+    const renderer = new TtyRenderer(terminal, false);
+    renderer.interim('So, what now?', true);
+    expect(terminal.take()).toBe('So, what now? …');
+    renderer.interim('So, what now?');
+    expect(terminal.take()).toBe(`${eraseRows(1)}So, what now?`);
+    renderer.dispose();
+  });
+
+  it('with colours: dim and italic, where a plain interim line is only dim', () => {
+    const terminal = new FakeTerminal(80);
+    const renderer = new TtyRenderer(terminal, true);
+    renderer.interim('Maybe done', true);
+    expect(terminal.take()).toBe('\x1b[2m\x1b[3mMaybe done\x1b[23m\x1b[22m');
+    renderer.interim('Maybe done, or not');
+    expect(terminal.take()).toBe(`${eraseRows(1)}\x1b[2mMaybe done, or not\x1b[22m`);
+    renderer.dispose();
+  });
+});

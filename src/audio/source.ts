@@ -1,23 +1,11 @@
 import { AudioSourceError, UsageError } from '../errors.js';
 import { ByteReader, takeBytes } from './byte-reader.js';
 import { decoderCommand, startDecoder, type DecoderInput } from './decoder.js';
-import type { PcmFormat } from './format.js';
+import type { PcmStream } from './audio-source.js';
 import { fileInfo, readChunks, readError, refuseTerminalStdin } from './input-file.js';
 import { mayStartMpegFrame, sniff, SIGNATURE_BYTES, SNIFF_BYTES } from './sniff.js';
 import { spoolToFile } from './spool.js';
 import { codecName, Linear16Converter, parseWavHeader, WavCodecError, WavFormatError } from './wav.js';
-
-export interface AudioSource {
-  format: PcmFormat;
-  /** 16-bit little-endian PCM in chunks of any size; a chunk may be reused once the next is asked for (copy what you keep). */
-  pcm: AsyncIterable<Buffer>;
-  /** Seconds of audio when known in advance (a WAV file). */
-  totalSeconds?: number;
-  /** Things the user should know that do not stop us (a truncated file). */
-  warnings: string[];
-  /** Stops reading and any child process; safe to call twice. Resolves once a child has exited. */
-  stop(): void | Promise<void>;
-}
 
 export interface RawFlags {
   encoding?: 'linear16';
@@ -33,7 +21,7 @@ export async function openAudioSource(
   path: string,
   raw: RawFlags,
   io: { stdin: NodeJS.ReadableStream & { isTTY?: boolean }; env: Record<string, string | undefined> },
-): Promise<AudioSource> {
+): Promise<PcmStream> {
   const fromStdin = path === '-';
   if (fromStdin) refuseTerminalStdin(io.stdin);
   const label = fromStdin ? 'stdin' : path;
@@ -77,7 +65,7 @@ export async function openAudioSource(
   return decode(decoderInput, io.env, label);
 }
 
-async function decode(input: DecoderInput, env: Record<string, string | undefined>, label: string): Promise<AudioSource> {
+async function decode(input: DecoderInput, env: Record<string, string | undefined>, label: string): Promise<PcmStream> {
   const decoder = startDecoder(input, env);
   const stop = () => decoder.stop();
   try {
@@ -118,7 +106,7 @@ interface WavInput {
   whyNoAudio?: () => string;
 }
 
-async function readWav(reader: ByteReader, { label, fileBytes, stop, whyNoAudio }: WavInput): Promise<AudioSource> {
+async function readWav(reader: ByteReader, { label, fileBytes, stop, whyNoAudio }: WavInput): Promise<PcmStream> {
   let header;
   for (let want = 64; ; want *= 2) {
     const head = await reader.peek(want);
@@ -176,7 +164,7 @@ async function readWav(reader: ByteReader, { label, fileBytes, stop, whyNoAudio 
   };
 }
 
-function readRaw(reader: ByteReader, raw: RawFlags, fileBytes: number | undefined, stop: () => void): AudioSource {
+function readRaw(reader: ByteReader, raw: RawFlags, fileBytes: number | undefined, stop: () => void): PcmStream {
   if (!raw.sampleRate) {
     stop();
     throw new UsageError('raw PCM needs its sample rate', RAW_HINT);

@@ -1,3 +1,4 @@
+import { fileSource } from '../audio/audio-source.js';
 import { openAudioSource } from '../audio/source.js';
 import type { Context } from '../context.js';
 import { checkModelName } from '../account/model-check.js';
@@ -82,7 +83,7 @@ async function streamFile(
   serve: Serving | undefined,
 ): Promise<ExitCodeValue> {
   preloadTransport(); // loads while the audio is opened and sniffed
-  const source = await openAudioSource(
+  const stream = await openAudioSource(
     path,
     {
       ...(settings.encoding ? { encoding: settings.encoding } : {}),
@@ -91,6 +92,7 @@ async function streamFile(
     },
     context,
   );
+  const source = fileSource(stream, path, settings.speed);
   const plan = {
     settings,
     auth,
@@ -98,8 +100,6 @@ async function streamFile(
     format: source.format,
     origin: { command: 'file', mode: 'stream', source: path } as const,
     serve,
-    live: path === '-',
-    speed: settings.speed,
   };
   try {
     return await streamSession(context, plan, ({ renderer }) => {

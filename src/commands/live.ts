@@ -1,3 +1,4 @@
+import { capturedSource } from '../audio/audio-source.js';
 import { listDevices } from '../audio/devices.js';
 import { SilenceGuard, type SilenceReport } from '../audio/levels.js';
 import { alignmentSummary, startCapture } from '../audio/capture.js';
@@ -59,8 +60,6 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     warnings: [...config.warnings, ...resolved.warnings, ...transportWarnings],
     format: captureFormat(settings),
     origin: { command: 'live', mode: 'stream', source } as const,
-    live: true,
-    speed: Number.POSITIVE_INFINITY, // live audio arrives in real time: never paced
   };
   return serving(context, settings, (serve) =>
     streamSession(context, { ...plan, serve }, async ({ renderer, outputs }) => {
@@ -74,7 +73,7 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
       const { pauseSendsSilence } = protocolFor(settings.model);
       const steered = steerLive(context, { output, renderer, stopAfter, stopOnSilence, end, pauseSendsSilence, manualTurns: settings.manualTurns });
       return {
-        source: { format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() },
+        source: capturedSource({ format: recording.format, pcm: recording.pcm, warnings: [], stop: () => recording.stop() }),
         context: steered.context,
         job: {
           output,

@@ -1,5 +1,5 @@
 import type { PcmFormat } from '../audio/format.js';
-import type { AudioSource } from '../audio/source.js';
+import type { AudioSource } from '../audio/audio-source.js';
 import type { SessionOrigin } from '../archive/archive-output.js';
 import type { Context } from '../context.js';
 import type { credentials } from '../deepgram/credentials.js';
@@ -24,10 +24,6 @@ export interface SessionPlan {
   format: PcmFormat;
   origin: SessionOrigin;
   serve: Serving | undefined;
-  /** A live source keeps producing while reconnecting (a microphone, stdin). */
-  live: boolean;
-  /** Infinity: not paced (live audio arrives in real time). */
-  speed: number;
 }
 
 /** What a command adds once the renderer and outputs exist: its source, and the parts of the job only it has. */
@@ -65,8 +61,6 @@ export async function streamSession(
           protocol: protocolFor(settings.model),
           ...plan.auth,
           source: started.source,
-          speed: plan.speed,
-          live: plan.live,
           replayBufferSeconds: settings.replayBuffer,
           reconnectTimeoutMs: settings.reconnectTimeout * 1000,
           renderer,

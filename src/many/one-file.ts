@@ -3,6 +3,7 @@ import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileSource } from '../audio/audio-source.js';
 import { openAudioSource } from '../audio/source.js';
 import type { Context, StopSignal } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
@@ -157,7 +158,7 @@ async function streamOne(child: Context, run: FileRun, path: string, settings: S
     ...(settings.sampleRate ? { sampleRate: settings.sampleRate } : {}),
     ...(settings.channels ? { channels: settings.channels } : {}),
   };
-  const source = await openAudioSource(path, raw, child);
+  const source = fileSource(await openAudioSource(path, raw, child), path, settings.speed);
   let outputs;
   try {
     outputs = openOutputs(child, settings, source.format, undefined, { command: 'file', mode: 'stream', source: path });
@@ -185,11 +186,9 @@ async function streamOne(child: Context, run: FileRun, path: string, settings: S
     protocol: protocolFor(settings.model),
     ...run.auth,
     source,
-    speed: settings.speed,
     renderer,
     ...outputs,
     output,
-    live: false,
     replayBufferSeconds: settings.replayBuffer,
     reconnectTimeoutMs: settings.reconnectTimeout * 1000,
     retryOpen: false, // the queue retries, with fewer in flight after a 429

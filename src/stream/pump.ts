@@ -10,7 +10,8 @@ const FRAME_MS = 50;
 
 /** Reads, frames, paces and sends; resolves when the source ends. Frames are 50 ms: inside Deepgram's 20-100 ms. */
 export async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context: Context, sent: { seconds: number }): Promise<void> {
-  const { source, speed, onAudio, onFrame } = job;
+  const { source, onAudio, onFrame } = job;
+  const speed = source.pace;
   const { format } = source;
   const progress = longJobProgress(job, context);
   const framer = new Framer(frameBytes(format, FRAME_MS), format.channels * BYTES_PER_SAMPLE);
@@ -52,9 +53,9 @@ export async function pumpAudio(job: StreamJob, connection: DeepgramConnection, 
 const LONG_JOB_SECONDS = 120;
 
 /** On a terminal, a long file shows how far it is, about once a second. */
-function longJobProgress({ source, speed, renderer }: StreamJob, context: Context): ((seconds: number) => void) | undefined {
+function longJobProgress({ source, renderer }: StreamJob, context: Context): ((seconds: number) => void) | undefined {
   const total = source.totalSeconds;
-  if (total === undefined || total <= LONG_JOB_SECONDS || !Number.isFinite(speed)) return undefined;
+  if (total === undefined || total <= LONG_JOB_SECONDS || !Number.isFinite(source.pace)) return undefined;
   const started = context.clock.now();
   let shownAt = -Infinity;
   return (seconds) => {

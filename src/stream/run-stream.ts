@@ -1,4 +1,4 @@
-import type { AudioSource } from '../audio/source.js';
+import type { AudioSource } from '../audio/audio-source.js';
 import { log, type Context } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
 import type { LiveProtocol } from '../deepgram/protocol.js';
@@ -21,16 +21,12 @@ export interface StreamJob {
   apiKey?: string;
   key?: KeyDescription;
   source: AudioSource;
-  /** Infinity: no pacing. */
-  speed: number;
   output: TranscriptOutput;
   renderer: Renderer;
   /** Sees every chunk of captured audio (the live silence guard). */
   onAudio?: (chunk: Buffer) => void;
   /** Sees every frame as it is sent (`--save-audio`). */
   onFrame?: (frame: Buffer) => void;
-  /** A live source (microphone, or not a file) keeps producing while reconnecting. */
-  live: boolean;
   replayBufferSeconds: number;
   /** 0: no reconnection. */
   reconnectTimeoutMs: number;
@@ -105,9 +101,9 @@ async function stream(context: Context, job: StreamJob, sent: { seconds: number 
         bufferSeconds: job.replayBufferSeconds,
         reconnectTimeoutMs: job.reconnectTimeoutMs,
         ...(job.retryOpen === undefined ? {} : { retryOpen: job.retryOpen }),
-        live: job.live,
+        live: source.live,
         // A file's replay at its own --speed (max: unpaced); a live source's at Deepgram's limit, or --speed if faster.
-        paceSpeed: job.live ? Math.max(LIVE_REPLAY_SPEED, Number.isFinite(job.speed) ? job.speed : 0) : job.speed,
+        paceSpeed: source.live ? Math.max(LIVE_REPLAY_SPEED, Number.isFinite(source.pace) ? source.pace : 0) : source.pace,
         clock: context.clock,
       },
       events,

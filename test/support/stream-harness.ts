@@ -129,11 +129,16 @@ export function startStream(
   }
   const result: Promise<number | string> = runStream(context, {
     url: 'ws://127.0.0.1:1/v1/listen',
-    source: { format: { sampleRate: 16000, channels: 1 }, pcm: pcm(), warnings: [], stop: stopSource },
-    speed: options.speed ?? Number.POSITIVE_INFINITY,
+    source: {
+      format: { sampleRate: 16000, channels: 1 },
+      pcm: pcm(),
+      warnings: [],
+      stop: stopSource,
+      live: options.live ?? false,
+      pace: options.speed ?? Number.POSITIVE_INFINITY,
+    },
     output,
     renderer,
-    live: options.live ?? false,
     replayBufferSeconds: options.bufferSeconds ?? 60,
     reconnectTimeoutMs: options.reconnectTimeoutMs ?? 120_000,
     ...(options.steering ? { steering: options.steering({ output, stopSource }) } : {}),

@@ -100,6 +100,13 @@ export function listenParams(settings: QuerySettings, format: PcmFormat): URLSea
 function fluxParams(settings: QuerySettings, format: PcmFormat): URLSearchParams {
   const refused = fluxRefusedParams(settings);
   if (refused.length > 0) throw fluxParamError(refused);
+  // Flux takes mono only: several channels sent as one would be transcribed as noise. The settings
+  // refuse --channels and --capture both before anything opens; a stereo file shows only here.
+  if (format.channels > 1)
+    throw new UsageError(
+      `${settings.model} takes one channel, and this audio has ${format.channels}`,
+      'mix it down first (ffmpeg -i in.wav -ac 1 mono.wav), or choose another model such as nova-3',
+    );
   const params = new URLSearchParams();
   params.set('model', settings.model);
   params.set('encoding', 'linear16');

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SAMPLE_WAV } from '../support/audio.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pcmOfWav, SAMPLE_WAV, wavOf } from '../support/audio.js';
 import { scriptFromText, startDeepgramServer, type DeepgramServer } from '../support/deepgram-server/index.js';
 import { runCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp.js';
 
 let server: DeepgramServer | undefined;
 afterEach(async () => {
@@ -86,6 +89,26 @@ describe('Flux (--model flux-*): refused options are usage errors before connect
       signal: null,
       stdout: '',
       stderr: `transcribe: flux-general-en does not take --language (from TRANSCRIBE_LANGUAGE): flux-general-en is English and flux-general-multi finds the language itself (--language-hint helps it) — ${other}\n`,
+    });
+  });
+
+  it('a stereo file: refused once its header is read, before connecting', async () => {
+    const mono = pcmOfWav(SAMPLE_WAV);
+    const stereo = Buffer.alloc(mono.length * 2);
+    for (let i = 0; i < mono.length / 2; i++) {
+      const sample = mono.readInt16LE(i * 2);
+      stereo.writeInt16LE(sample, i * 4);
+      stereo.writeInt16LE(sample, i * 4 + 2);
+    }
+    const path = join(tempDir('transcribe-flux-stereo-'), 'stereo.wav');
+    writeFileSync(path, wavOf(stereo, { sampleRate: 16000, channels: 2, bits: 16 }));
+    const result = await runCli(['file', path, ...flux], { env });
+    expect(result).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr:
+        'transcribe: flux-general-en takes one channel, and this audio has 2 — mix it down first (ffmpeg -i in.wav -ac 1 mono.wav), or choose another model such as nova-3\n',
     });
   });
 

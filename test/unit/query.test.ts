@@ -206,6 +206,12 @@ describe('listenUrl for a Flux model', () => {
     },
   );
 
+  it.each([2, 6])('%i channels (a stereo file: the settings could not know) is a usage error', (channels) => {
+    const call = () => listenUrl(flux, { sampleRate: 16000, channels });
+    expect(call).toThrow(UsageError);
+    expect(call).toThrow(`flux-general-en takes one channel, and this audio has ${channels}`);
+  });
+
   it('the same --param keys are fine on /v1/listen', () => {
     expect(listenUrl({ ...base, param: [['vad_events', 'true']] }, format)).toBe(`wss://api.deepgram.com/v1/listen?${defaults}&vad_events=true`);
   });

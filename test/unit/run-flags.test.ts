@@ -54,6 +54,6 @@ describe('per-run flags: declared once, read by commander, completion and file',
 
   it('--paragraphs and --utterances exclude each other', () => {
     const paragraphs = commandOf('file').options.find((one) => one.long === '--paragraphs')!;
-    expect(paragraphs.conflictsWith).toEqual(['utterances']);
+    expect((paragraphs as unknown as { conflictsWith: string[] }).conflictsWith).toEqual(['utterances']);
   });
 });

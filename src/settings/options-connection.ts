@@ -1,0 +1,66 @@
+import { option, STREAMING, DEEPGRAM } from './option-spec.js';
+import { parseApiKey, parseApiUrl, parseBoolean, parseInteger } from './parsers.js';
+
+/** How to reach Deepgram and keep the connection: the key, the URL, reconnection, concurrency. */
+export const connectionOptions = {
+  apiKey: option({
+    key: 'api-key',
+    flags: ['--api-key <key>'],
+    env: 'DEEPGRAM_API_KEY',
+    group: 'Connection',
+    commands: DEEPGRAM,
+    help: 'Deepgram API key (prefer the environment variable: flags end up in shell history)',
+    parse: parseApiKey,
+    secret: true,
+  }),
+  apiUrl: option({
+    key: 'api-url',
+    flags: ['--api-url <url>'],
+    env: 'DEEPGRAM_API_URL',
+    group: 'Connection',
+    commands: DEEPGRAM,
+    help: 'Deepgram base URL; http:// or ws:// for a self-hosted server',
+    parse: parseApiUrl,
+    defaultValue: 'https://api.deepgram.com',
+  }),
+  allowInsecure: option({
+    key: 'allow-insecure',
+    flags: ['--allow-insecure', '--no-allow-insecure'],
+    env: 'TRANSCRIBE_ALLOW_INSECURE',
+    group: 'Connection',
+    commands: DEEPGRAM,
+    help: 'send the API key over plain http:// or ws:// to another machine (this machine needs no opt-in)',
+    parse: parseBoolean,
+    defaultValue: false,
+  }),
+  reconnectTimeout: option({
+    key: 'reconnect-timeout',
+    flags: ['--reconnect-timeout <seconds>'],
+    env: 'TRANSCRIBE_RECONNECT_TIMEOUT',
+    group: 'Connection',
+    commands: STREAMING,
+    help: 'keep reconnecting after a drop for this long; 0 never reconnects',
+    parse: parseInteger(0, 86_400),
+    defaultValue: 120,
+  }),
+  replayBuffer: option({
+    key: 'replay-buffer',
+    flags: ['--replay-buffer <seconds>'],
+    env: 'TRANSCRIBE_REPLAY_BUFFER',
+    group: 'Connection',
+    commands: STREAMING,
+    help: 'audio kept to send again after a drop (about 32 kB a second at 16 kHz mono)',
+    parse: parseInteger(1, 3600),
+    defaultValue: 60,
+  }),
+  jobs: option({
+    key: 'jobs',
+    flags: ['--jobs <n>'],
+    env: 'TRANSCRIBE_JOBS',
+    group: 'Connection',
+    commands: ['file'],
+    help: 'several files: at most n requests in flight (fewer while Deepgram answers 429)',
+    parse: parseInteger(1, 1000),
+    defaultLabel: '4, or 8 with --batch',
+  }),
+};

@@ -88,8 +88,51 @@ function turnSettingsError(
   );
 }
 
-/** Throws the first Flux usage error; called where checkConflicts is, for live and file. */
+/** What a Flux model does not take, when stored with a value that asks for it (a name whose feature follows it). */
+const NOT_FOR_FLUX: readonly [OptionName, OptionName?][] = [
+  ['speakers', 'diarize'],
+  ['diarize'],
+  ['channelNames', 'multichannel'],
+  ['multichannel'],
+  ['language'],
+  ['smartFormat'],
+  ['punctuate'],
+  ['endpointing'],
+  ['utteranceEnd'],
+  ['languageHint'],
+];
+
+/**
+ * A setting stored in the config file, a profile or the environment that the run's model does not
+ * take is set aside with a warning: Flux defaults kept in the config must not stop a nova-3 run, nor
+ * a stored --language a Flux one. A flag is what the user asks for now: that stays a usage error.
+ */
+export function setAsideStored(resolved: ResolvedSettings, run: RunShape): void {
+  const { settings, sources } = resolved;
+  const model = settings.model;
+  const flux = isFluxModel(model);
+  const stored = (name: OptionName) => options[name].commands.includes(run.command) && sources[name] !== 'flag' && sources[name] !== 'default';
+  const asks = (name: OptionName) => {
+    const value = settings[name] as unknown;
+    if (name === 'languageHint') return !flux || model === 'flux-general-en' ? (value as unknown[]).length > 0 : false;
+    if (!flux) return value !== false && !(Array.isArray(value) && value.length === 0);
+    return value !== undefined && value !== false;
+  };
+  const names: readonly [OptionName, OptionName?][] = flux ? NOT_FOR_FLUX : FLUX_ONLY.map((name) => [name]);
+  for (const [name, follower] of names) {
+    if (!stored(name) || !asks(name)) continue;
+    resolved.warnings.push(`${options[name].key} (from ${resolved.describe(name)}) does not apply to ${model}; ignored`);
+    const mutable = settings as Record<OptionName, unknown>;
+    mutable[name] = options[name].defaultValue;
+    sources[name] = 'default';
+    // The feature a name turned on goes with it, unless it was asked for itself.
+    if (follower && sources[follower] === 'default') mutable[follower] = options[follower].defaultValue;
+  }
+}
+
+/** Sets aside stored settings the model does not take, then throws the first Flux usage error; called where checkConflicts is, for live and file. */
 export function checkFlux(resolved: ResolvedSettings, run: RunShape): void {
+  setAsideStored(resolved, run);
   const error = fluxUsageError(resolved, run);
   if (error) throw error;
 }

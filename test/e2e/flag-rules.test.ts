@@ -82,13 +82,16 @@ describe('Flux (--model flux-*): refused options are usage errors before connect
     expect(result).toEqual({ code: 2, signal: null, stdout: '', stderr: `transcribe: ${message}\n` });
   });
 
-  it('language from the environment counts as set; the defaults do not', async () => {
-    const result = await runCli(['live', ...flux], { env: { ...env, TRANSCRIBE_LANGUAGE: 'de' } });
-    expect(result).toEqual({
+  it('a stored setting Flux does not take (environment, config) is set aside with a warning; as a flag it is an error', async () => {
+    const stored = await runCli(['file', SAMPLE_WAV, ...flux], { env: { ...env, TRANSCRIBE_LANGUAGE: 'de' } });
+    expect(stored.code).toBe(5); // on to connecting (nothing listens on port 9)
+    expect(stored.stderr.split('\n')[0]).toBe('transcribe: warning: language (from TRANSCRIBE_LANGUAGE) does not apply to flux-general-en; ignored');
+    const flag = await runCli(['file', SAMPLE_WAV, ...flux, '--language', 'de'], { env });
+    expect(flag).toEqual({
       code: 2,
       signal: null,
       stdout: '',
-      stderr: `transcribe: flux-general-en does not take --language (from TRANSCRIBE_LANGUAGE): flux-general-en is English and flux-general-multi finds the language itself (--language-hint helps it) — ${other}\n`,
+      stderr: `transcribe: flux-general-en does not take --language: flux-general-en is English and flux-general-multi finds the language itself (--language-hint helps it) — ${other}\n`,
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fluxUsageError, type RunShape } from '../../src/settings/flux-rules.js';
+import { fluxUsageError, setAsideStored, type RunShape } from '../../src/settings/flux-rules.js';
 import { resolveSettings, type ConfigLayers } from '../../src/settings/resolve.js';
 
 const live: RunShape = { command: 'live' };
@@ -114,5 +114,42 @@ describe('what a Flux model refuses', () => {
     expect(error({}, live, { TRANSCRIBE_MODEL: 'flux-general-en', TRANSCRIBE_DIARIZE: 'true' })).toBe(
       `flux-general-en does not take --diarize (from TRANSCRIBE_DIARIZE): Flux does not tell speakers apart — ${OTHER}`,
     );
+  });
+});
+
+describe('stored settings the model does not take are set aside, with a warning', () => {
+  const aside = (flags: Record<string, unknown>, run: RunShape, env: Record<string, string>, config?: ConfigLayers) => {
+    const resolved = resolveSettings(flags, env, config, run.command);
+    setAsideStored(resolved, run);
+    return { warnings: resolved.warnings, error: fluxUsageError(resolved, run)?.message, settings: resolved.settings };
+  };
+
+  it('Flux defaults in the config do not stop a nova-3 run', () => {
+    const config: ConfigLayers = { path: '/c.json', base: { eotThreshold: 0.8, languageHint: ['de'] } };
+    const { warnings, error, settings } = aside({}, live, {}, config);
+    expect(warnings).toEqual([
+      'eot-threshold (from the config file (/c.json)) does not apply to nova-3; ignored',
+      'language-hint (from the config file (/c.json)) does not apply to nova-3; ignored',
+    ]);
+    expect({ error, eot: settings.eotThreshold, hints: settings.languageHint }).toEqual({ error: undefined, eot: undefined, hints: [] });
+  });
+
+  it('stored speakers and language do not stop a Flux run, and the diarization the names implied goes with them', () => {
+    const { warnings, error, settings } = aside(EN, live, { TRANSCRIBE_SPEAKERS: '0=Ana', TRANSCRIBE_LANGUAGE: 'de' });
+    expect(warnings).toEqual([
+      'speakers (from TRANSCRIBE_SPEAKERS) does not apply to flux-general-en; ignored',
+      'language (from TRANSCRIBE_LANGUAGE) does not apply to flux-general-en; ignored',
+    ]);
+    expect({ error, diarize: settings.diarize, speakers: settings.speakers, language: settings.language }).toEqual({
+      error: undefined,
+      diarize: false,
+      speakers: undefined,
+      language: 'en',
+    });
+  });
+
+  it('a flag stays an error; a stored value that asks for nothing (diarize false) is no news', () => {
+    expect(aside({ ...EN, diarize: true }, live, {}).error).toBe('flux-general-en does not take --diarize: Flux does not tell speakers apart');
+    expect(aside(EN, live, { TRANSCRIBE_DIARIZE: 'false' }).warnings).toEqual([]);
   });
 });

@@ -61,6 +61,39 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
+/** utime + stime of each thread of a live process, in ms, summed by thread name (the main thread is the process's name). */
+function threadCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const task of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const name = task === String(pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}+${Number(task) - pid}`;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+      byName.set(name, (byName.get(name) ?? 0) + ms);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
+}
+
+/** "name +ms" per thread between two readings, the largest first (BENCH_THREADS=1 prints it per long run). */
+function threadDelta(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([name, ms]) => [name, ms - (before.get(name) ?? 0)] as const)
+    .filter(([, ms]) => ms > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${fixed(ms, 0)}`)
+    .join(', ');
+}
+
 /** Direct children of a process (the recorder), when the kernel lists them. */
 function childrenOf(pid: number): number[] {
   try {
@@ -151,11 +184,17 @@ async function liveOnce(mic: Virtmic, speech: string, seconds: number, both = fa
     await waitFor('the first audio frame', () => (server.connections[0]?.frames.length ?? 0) > 0 || child.exitCode !== null, 20_000);
     if (child.exitCode !== null) throw new Error(`transcribe live exited ${String(child.exitCode)}:\n${stderr}`);
     const firstCpuMs = cpuMs(pid);
+    const firstThreads = threadCpuMs(pid);
     const firstAudioSeconds = heard();
     if (seconds > 0) {
       players = [playLoop(mic, speech), ...(both ? [playLoop(mic, speech, 'speakers')] : [])];
       await waitFor(`${seconds} s of audio`, () => heard() >= firstAudioSeconds + seconds || child.exitCode !== null, (seconds + 15) * 1000);
       if (child.exitCode !== null) throw new Error(`transcribe live exited ${String(child.exitCode)}:\n${stderr}`);
+    }
+    if (process.env.BENCH_THREADS === '1') {
+      const threads = threadCpuMs(pid);
+      progress(`live CPU: threads at the first frame: ${threadDelta(new Map(), firstThreads)}`);
+      if (seconds > 0) progress(`live CPU: threads after it (ms): ${threadDelta(firstThreads, threads)}`);
     }
     const recorderCpuMs = childrenOf(pid).reduce((sum, one) => sum + cpuMs(one), 0);
     const run: CpuRun = { cpuMs: cpuMs(pid), recorderCpuMs, audioSeconds: heard(), firstCpuMs, firstAudioSeconds };

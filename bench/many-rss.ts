@@ -21,9 +21,13 @@ try {
       const args = ['-v', '-o', timeFile, 'node', CLI, 'file', join(root, 'in'), '--batch', '--output-dir', out, '--jobs', '64'];
       if (!history) args.push('--no-history');
       const result = mustSucceed('transcribe', await run('/usr/bin/time', args, cliEnv(server.url)));
-      const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, 'utf8'))?.[1]);
+      const time = readFileSync(timeFile, 'utf8');
+      const field = (name: string) => Number(new RegExp(`${name}: ([\\d.]+)`).exec(time)?.[1]);
+      const rssMb = (field('Maximum resident set size \\(kbytes\\)') * 1024) / 1e6;
+      const cpuMs = (field('User time \\(seconds\\)') + field('System time \\(seconds\\)')) * 1000;
+      const what = history ? 'archive' : '--no-history';
       process.stdout.write(
-        `${count} files, ${history ? 'archive' : '--no-history'}: peak RSS ${fixed((kb * 1024) / 1e6)} MB, ${fixed(result.wallMs / 1000)} s\n`,
+        `${count} files, ${what}: peak RSS ${fixed(rssMb)} MB, ${fixed(result.wallMs / 1000)} s, CPU per file ${fixed(cpuMs / count, 2)} ms\n`,
       );
     } finally {
       await server.close();

@@ -24,7 +24,7 @@ const BUSY_WAIT_MS = 2_000;
  * MB more peak RSS for SQLite's 1.3 MB of code (docs/performance.md, "Many files"), and no faster
  * here, where the writes wait for the disk. Process-wide, but SQLite is the only WebAssembly we run.
  */
-const WASM_FLAGS = '--liftoff-only';
+export const WASM_FLAGS = '--liftoff-only';
 
 /** Loaded on first use (~40 ms to compile the WebAssembly): runs that never touch the archive never pay. */
 function sqlite(): typeof import('node-sqlite3-wasm') {

@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync, rmdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { Database } from 'node-sqlite3-wasm';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
@@ -17,8 +18,17 @@ export class ArchiveUnavailable extends Error {}
 export const STALE_LOCK_MS = 10_000;
 const BUSY_WAIT_MS = 2_000;
 
+/**
+ * V8's flag for SQLite's WebAssembly: its baseline compiler only. By default V8 also recompiles the
+ * hot functions with its optimising compiler in background threads, whose memory glibc keeps: 40-45
+ * MB more peak RSS for SQLite's 1.3 MB of code (docs/performance.md, "Many files"), and no faster
+ * here, where the writes wait for the disk. Process-wide, but SQLite is the only WebAssembly we run.
+ */
+export const WASM_FLAGS = '--liftoff-only';
+
 /** Loaded on first use (~40 ms to compile the WebAssembly): runs that never touch the archive never pay. */
 function sqlite(): typeof import('node-sqlite3-wasm') {
+  setFlagsFromString(WASM_FLAGS);
   return createRequire(import.meta.url)('node-sqlite3-wasm') as typeof import('node-sqlite3-wasm');
 }
 

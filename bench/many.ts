@@ -19,7 +19,7 @@ const RUNS = 3;
 const CLIENT = join(ROOT, 'dist-bench/bench/many-client.js');
 
 /** `count` copies of a 1-second WAV in `dir/in`, 100 per subdirectory; the WAV itself is `dir/one.wav`. */
-function makeFiles(dir: string, count: number): string {
+export function makeFiles(dir: string, count: number): string {
   mkdirSync(dir, { recursive: true });
   const one = join(dir, 'one.wav');
   writeLoopedWav(one, 1);

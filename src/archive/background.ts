@@ -9,6 +9,11 @@ export interface ArchiveChannel {
 
 const FLUSH_TIMEOUT_MS = 5_000;
 const START_DELAY_MS = 500;
+/**
+ * The writer's messages are small and short-lived: a 2 MB young generation holds them, where V8's
+ * default grows to 16 MB semi-spaces (3-7 MB of a many-files run's peak RSS, docs/performance.md).
+ */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
 
 /**
  * The one archive writer of this process (every session of a many-files run shares it): a worker
@@ -35,7 +40,7 @@ class WorkerChannel implements ArchiveChannel {
     if (this.worker) return this.worker;
     clearTimeout(this.startTimer);
     const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-    const worker = new Worker(new URL('./archive-worker.js', import.meta.url));
+    const worker = new Worker(new URL('./archive-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
     this.worker = worker;
     worker.unref(); // never keeps the process alive: settleArchive() waits for it instead
     worker.on('message', (reply: WorkerReply) => {

@@ -42,6 +42,7 @@ export function encodeArgs(method: string, args: unknown[]): string {
 
 export function decodeArgs(method: string, json: string): unknown[] {
   const args = JSON.parse(json) as unknown[];
+  if (method === 'metadata') return [metadataOf(args[0])];
   if (method !== 'final') return args;
   const packed = args[0] as PackedUtterance;
   const words = packed.words.map(([text, start, end, confidence, speaker]): Word => ({
@@ -52,4 +53,12 @@ export function decodeArgs(method: string, json: string): unknown[] {
     ...(speaker === undefined ? {} : { speaker }),
   }));
   return [{ ...packed, words } satisfies Utterance];
+}
+
+/** A session's metadata; sessions archived before 2026-12-02 kept Deepgram's own field name (`request_id`). */
+function metadataOf(value: unknown): unknown {
+  const old = value as { request_id?: unknown; requestId?: unknown } | undefined;
+  if (!old || old.requestId !== undefined || old.request_id === undefined) return value;
+  const { request_id: requestId, ...rest } = old;
+  return { ...rest, requestId };
 }

@@ -90,11 +90,11 @@ export class ArchiveWriter {
     } else if (method === 'final') {
       this.lines(session, args[0] as Utterance);
     } else if (method === 'metadata') {
-      const message = args[0] as { request_id?: unknown; duration?: unknown };
-      if (typeof message?.request_id === 'string')
+      const message = args[0] as { requestId?: unknown; duration?: unknown };
+      if (typeof message?.requestId === 'string')
         this.run('INSERT OR REPLACE INTO connections (session_id, request_id, audio_seconds) VALUES (?, ?, ?)', [
           id,
-          message.request_id,
+          message.requestId,
           typeof message.duration === 'number' ? message.duration : null,
         ]);
     } else if (method === 'close') {

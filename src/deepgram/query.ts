@@ -41,11 +41,15 @@ export const FLUX_REFUSED_PARAMS = [
   'vad_events',
 ] as const;
 
-/** `--param` keys a Flux model would refuse, in the order given; none for another model. */
+/** Flux redacts numbers only. */
+const FLUX_REDACT = new Set(['numbers', 'aggressive_numbers']);
+
+/** `--param` keys a Flux model would refuse (a `redact` other than numbers as `redact=<value>`), in the order given; none for another model. */
 export function fluxRefusedParams(settings: Pick<QuerySettings, 'model' | 'param'>): string[] {
   if (!isFluxModel(settings.model)) return [];
   const refused = new Set<string>(FLUX_REFUSED_PARAMS);
-  return [...new Set(settings.param.map(([key]) => key).filter((key) => refused.has(key)))];
+  const named = settings.param.flatMap(([key, value]) => (refused.has(key) ? [key] : key === 'redact' && !FLUX_REDACT.has(value) ? [`redact=${value}`] : []));
+  return [...new Set(named)];
 }
 
 export function fluxParamError(keys: string[]): UsageError {

@@ -7,7 +7,7 @@ import { closeError } from './close-error.js';
 import {
   backoffMs,
   FINAL_WAIT_MS,
-  FINALIZE_AFTER_MS,
+  FinalWait,
   ReconnectBudget,
   RECONNECT_CODES,
   STILL_RECONNECTING,
@@ -17,17 +17,14 @@ import {
 } from './reconnect-policy.js';
 import { ReplaySender } from './replay-sender.js';
 import { TurnEnding } from './turn-ending.js';
+import { CleanEnd } from './clean-end.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 
 type Closed = SessionClose & { timedOut: boolean };
 
-/** After the closing Metadata, the server's close frame is waited for this long, then the socket is ended by us. */
-const CLOSE_AFTER_METADATA_MS = 1000;
 /** Flux: before CloseStream (which drops the current turn), its end is asked for and waited for this long at most. */
 const END_TURN_WAIT_MS = 3000;
-/** Flux closes without a status code (1005) when it has finished; 1000 is as good. */
-const CLEAN_CLOSES = new Set([1000, 1005]);
 
 /**
  * A Deepgram session that survives drops: audio goes through a replay buffer; after a drop (or a
@@ -47,20 +44,14 @@ export class DeepgramConnection {
   private readonly clock: Clock;
   private readonly budget: ReconnectBudget;
   private lastMessageAt: number;
-  /**
-   * The current connection sent its Metadata after our CloseStream: its close, whatever the code,
-   * is the end. A Metadata before it (a server's mistake) does not mean the audio was all heard.
-   */
-  private metadataSeen = false;
-  /** Flux: the last connection closed cleanly after our CloseStream (its way of saying it finished). */
-  private closedClean = false;
+  /** Whether the current connection finished after our CloseStream, as its protocol shows it. */
+  private readonly cleanEnd: CleanEnd;
   /** Flux: the turn under way is ended before CloseStream. */
   private readonly turn = new TurnEnding();
   private readonly protocol: LiveProtocol;
   /** The engine's last Error message on the current connection (Flux), for the close that follows it. */
   private lastFailure = '';
-  /** A file's buffer is full: cancels the Finalize, or the deadline for a final after it. */
-  private cancelFinalWait: (() => void) | undefined;
+  private readonly finalWait: FinalWait;
   private readonly stopStallChecks: () => void;
   private fail!: (error: TranscribeError) => void;
   /** Why the session cannot go on, once it cannot (what `failed` settles with). */
@@ -74,6 +65,8 @@ export class DeepgramConnection {
   ) {
     this.clock = options.clock ?? systemClock;
     this.protocol = options.session.protocol ?? LIVE_V1;
+    this.cleanEnd = new CleanEnd(this.protocol, this.clock);
+    this.finalWait = new FinalWait(this.clock);
     this.sender = new ReplaySender(options.format, options.bufferSeconds, options.live, options.paceSpeed ?? Infinity, this.clock);
     this.budget = new ReconnectBudget(this.clock, options.reconnectTimeoutMs, options.random ?? Math.random);
     this.lastMessageAt = this.clock.now();
@@ -114,7 +107,7 @@ export class DeepgramConnection {
 
   /** The last connection finished after CloseStream: v1 answered with its Metadata (whatever its close code), Flux closed cleanly. */
   get finished(): boolean {
-    return this.protocol.finishedBy === 'metadata' ? this.metadataSeen : this.closedClean;
+    return this.cleanEnd.finished;
   }
 
   get requestId(): string | undefined {
@@ -148,7 +141,7 @@ export class DeepgramConnection {
    * replaced like any dropped one (with `retry`, until interrupted) and the rest sent again.
    */
   async closeStream(timeoutMs: number, retry: boolean): Promise<Closed> {
-    this.stopFinalWait();
+    this.finalWait.stop();
     for (;;) {
       // Stopping (Ctrl+C: no retry) waits for a reconnection only as long as it would for a close;
       // still down once that settled means the reconnection stopped trying (Ctrl+C).
@@ -169,7 +162,7 @@ export class DeepgramConnection {
         );
       const closed = await this.session.closeStream(timeoutMs, (done, ms) => this.stopRequest.waitFor(done, ms, this.clock));
       if (this.isFailed()) return closed;
-      this.closedClean = !closed.timedOut && CLEAN_CLOSES.has(closed.code);
+      this.cleanEnd.closed(closed);
       const dropped = closed.timedOut || (RECONNECT_CODES.has(closed.code) && !this.finished);
       if (!dropped || !retry || this.stopped || !this.sender.unconfirmed || this.options.reconnectTimeoutMs === 0) return closed;
       this.goDown(closed.timedOut ? `no answer to CloseStream within ${timeoutMs / 1000} s` : dropReason(closed.code, closed.reason));
@@ -187,7 +180,7 @@ export class DeepgramConnection {
     this.sender.detach();
     this.sender.wake();
     this.stopStallChecks();
-    this.stopFinalWait();
+    this.finalWait.stop();
     this.session?.abort();
   }
 
@@ -202,8 +195,7 @@ export class DeepgramConnection {
 
   private handlers() {
     const generation = ++this.generation;
-    this.metadataSeen = false;
-    this.closedClean = false;
+    this.cleanEnd.reset();
     this.turn.reset();
     this.lastFailure = '';
     return {
@@ -223,13 +215,7 @@ export class DeepgramConnection {
   }
 
   private take(heard: Heard): void {
-    if (heard.kind === 'metadata' && this.state === 'closing') {
-      this.metadataSeen = true;
-      // Deepgram closes right after it; a server that holds the socket open is not waited on for 10 s.
-      const session = this.session;
-      const cancel = this.clock.after(CLOSE_AFTER_METADATA_MS, () => session.abort());
-      session.closed.then(cancel, cancel);
-    }
+    if (heard.kind === 'metadata' && this.state === 'closing') this.cleanEnd.metadata(this.session);
     if (heard.kind === 'turn') this.turn.heard(heard);
     if (heard.kind === 'failure') this.lastFailure = heard.description ? `${heard.code}: ${heard.description}` : heard.code;
     if (heard.kind === 'confirmed') this.covered(heard.until);
@@ -239,30 +225,24 @@ export class DeepgramConnection {
   private covered(until: number): void {
     this.sender.confirm(until);
     this.budget.progress();
-    this.stopFinalWait();
+    this.finalWait.stop();
   }
 
   /** A file's buffer is full: ask for the finals that free it, and give up if none comes (a server that never finalizes). */
   private awaitFinal(): void {
-    if (this.cancelFinalWait || this.state !== 'open') return;
-    this.cancelFinalWait = this.clock.after(FINALIZE_AFTER_MS, () => {
-      this.session.finalize();
-      this.cancelFinalWait = this.clock.after(FINAL_WAIT_MS, () => {
-        const seconds = this.options.bufferSeconds;
+    if (this.state !== 'open') return;
+    this.finalWait.arm(
+      () => this.session.finalize(),
+      () => {
         this.abort();
         this.giveUp(
           new NetworkError(
-            `Deepgram sent no final transcript for ${seconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`,
+            `Deepgram sent no final transcript for ${this.options.bufferSeconds} s of audio, nor within ${FINAL_WAIT_MS / 1000} s of a Finalize`,
             'try again; if it persists, check status.deepgram.com',
           ),
         );
-      });
-    });
-  }
-
-  private stopFinalWait(): void {
-    this.cancelFinalWait?.();
-    this.cancelFinalWait = undefined;
+      },
+    );
   }
 
   private checkStall(): void {
@@ -280,7 +260,7 @@ export class DeepgramConnection {
 
   /** The current connection is gone: reconnect, unless too many in a row did nothing. */
   private goDown(why: string): void {
-    this.stopFinalWait();
+    this.finalWait.stop();
     const tooMany = this.budget.lost();
     if (tooMany) return this.giveUp(new NetworkError(`${tooMany} (${why})`, 'try again later; if it persists, check status.deepgram.com'));
     this.state = 'down';
@@ -293,7 +273,7 @@ export class DeepgramConnection {
     this.state = 'failed';
     this.sender.detach();
     this.sender.wake();
-    this.stopFinalWait();
+    this.finalWait.stop();
     this.fail(error);
   }
 

@@ -18,6 +18,27 @@ export const FINALIZE_AFTER_MS = 5_000;
 /** ...and the run fails if none came this long after the Finalize. */
 export const FINAL_WAIT_MS = 15_000;
 
+/** A file's replay buffer is full: `finalize` if no final comes for FINALIZE_AFTER_MS, then `giveUp` if none comes FINAL_WAIT_MS later. */
+export class FinalWait {
+  private cancel: (() => void) | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  arm(finalize: () => void, giveUp: () => void): void {
+    if (this.cancel) return;
+    this.cancel = this.clock.after(FINALIZE_AFTER_MS, () => {
+      finalize();
+      this.cancel = this.clock.after(FINAL_WAIT_MS, giveUp);
+    });
+  }
+
+  /** A final came (or the run ends): no Finalize, no deadline. */
+  stop(): void {
+    this.cancel?.();
+    this.cancel = undefined;
+  }
+}
+
 export interface ConnectionEvents {
   /** What the server said; its times are relative to the current connection. */
   heard(heard: Heard): void;

@@ -110,6 +110,13 @@ describe('transcribe file with a Flux model', () => {
     ]);
   });
 
+  it('a hostile server: garbage before every message and escape sequences in its words reach neither stdout nor stderr', async () => {
+    const script = scriptFromText('Hello \u001b]52;c;cm0gLXJmIH4=\u0007from \u001b[2Jtranscribe.', { startAt: 0.5, wordSec: 0.3 });
+    server = await startDeepgramServer({ script, reference: PCM, faults: [{ garbage: true }] });
+    const { code, stdout, stderr } = await run(['--speed', 'max']).result;
+    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: 'Hello ]52;c;cm0gLXJmIH4=from [2Jtranscribe.\n', stderr: '' });
+  });
+
   it('words without times (as often in the field): SRT cues still carry times, from the audio window', async () => {
     await start({ flux: { wordTimes: false } });
     const { code, stdout } = await run(['--speed', 'max', '--format', 'srt']).result;

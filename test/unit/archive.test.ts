@@ -128,7 +128,7 @@ describe('the archive writer and its readers', () => {
       event(0, 'metadata', { request_id: 'r1', duration: 10 }),
       event(0, 'reconnect', 1, 10, 2),
       event(0, 'final', utterance('the budget is a long line with many other words in it', 12, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])),
-      event(0, 'metadata', { request_id: 'r2', duration: 5 }),
+      event(0, 'metadata', { requestId: 'r2', duration: 5 }), // since 2026-12-02; r1 is the older shape
       event(0, 'mark', { label: 'later' }),
       event(0, 'close', { exitCode: 0, reason: 'end', audioSeconds: 15 }),
     ]);

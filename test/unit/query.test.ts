@@ -206,6 +206,13 @@ describe('listenUrl for a Flux model', () => {
     },
   );
 
+  it('redact other than numbers is refused for Flux; numbers and aggressive_numbers pass', () => {
+    const url = (value: string) => () => listenUrl({ ...flux, param: [['redact', value]] }, format);
+    expect(url('pci')).toThrow('Flux models (/v2/listen) refuse --param redact=pci');
+    expect(url('numbers')()).toBe(`wss://api.deepgram.com/v2/listen?${plain}&redact=numbers`);
+    expect(url('aggressive_numbers')()).toBe(`wss://api.deepgram.com/v2/listen?${plain}&redact=aggressive_numbers`);
+  });
+
   it.each([2, 6])('%i channels (a stereo file: the settings could not know) is a usage error', (channels) => {
     const call = () => listenUrl(flux, { sampleRate: 16000, channels });
     expect(call).toThrow(UsageError);

@@ -3,8 +3,7 @@ import type { AudioSource } from '../audio/audio-source.js';
 import type { SessionOrigin } from '../archive/archive-output.js';
 import type { Context } from '../context.js';
 import type { credentials } from '../deepgram/credentials.js';
-import { protocolFor } from '../deepgram/protocol.js';
-import { listenUrl } from '../deepgram/query.js';
+import { engineJob } from '../deepgram/engine-job.js';
 import { preloadTransport } from '../deepgram/session.js';
 import type { ExitCodeValue } from '../errors.js';
 import { openOutputs, type Outputs } from '../output/open-outputs.js';
@@ -57,12 +56,7 @@ export async function streamSession(
       const started = await start({ renderer, outputs });
       try {
         return await runStream(started.context ?? context, {
-          url: listenUrl(settings, started.source.format),
-          protocol: protocolFor(settings.model),
-          ...plan.auth,
-          source: started.source,
-          replayBufferSeconds: settings.replayBuffer,
-          reconnectTimeoutMs: settings.reconnectTimeout * 1000,
+          ...engineJob(settings, plan.auth, started.source),
           renderer,
           ...outputs,
           ...started.job,

@@ -7,8 +7,8 @@ import { fileSource } from '../audio/audio-source.js';
 import { openAudioSource } from '../audio/source.js';
 import type { Context, StopSignal } from '../context.js';
 import type { KeyDescription } from '../deepgram/handshake-errors.js';
-import { listenUrl, type BatchUnits } from '../deepgram/query.js';
-import { protocolFor } from '../deepgram/protocol.js';
+import { engineJob } from '../deepgram/engine-job.js';
+import type { BatchUnits } from '../deepgram/query.js';
 import { ExitCode, TranscribeError, UsageError, type ExitCodeValue } from '../errors.js';
 import { openOutputs } from '../output/open-outputs.js';
 import { TeeOutput } from '../output/tee-output.js';
@@ -182,15 +182,10 @@ async function streamOne(child: Context, run: FileRun, path: string, settings: S
   };
   const output = new TeeOutput([outputs.output, counter]);
   const job = {
-    url: listenUrl(settings, source.format),
-    protocol: protocolFor(settings.model),
-    ...run.auth,
-    source,
+    ...engineJob(settings, run.auth, source),
     renderer,
     ...outputs,
     output,
-    replayBufferSeconds: settings.replayBuffer,
-    reconnectTimeoutMs: settings.reconnectTimeout * 1000,
     retryOpen: false, // the queue retries, with fewer in flight after a 429
   };
   const code = await closingAfter(

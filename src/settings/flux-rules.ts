@@ -94,11 +94,7 @@ const NOT_FOR_FLUX: readonly [OptionName, OptionName?][] = [
   ['diarize'],
   ['channelNames', 'multichannel'],
   ['multichannel'],
-  ['language'],
-  ['smartFormat'],
-  ['punctuate'],
-  ['endpointing'],
-  ['utteranceEnd'],
+  ...EXPLICIT.map(([name]): [OptionName] => [name]),
   ['languageHint'],
 ];
 

@@ -1,3 +1,4 @@
+import { FRAME_MS } from './format.js';
 import { SampleQueue, WindowMax } from './sample-queue.js';
 
 /**
@@ -64,7 +65,7 @@ export class ChannelAligner {
   private readonly window: number;
   private readonly quietEnergy: number;
   private readonly block: number;
-  /** Samples in a 50 ms frame: what is emitted at a time. */
+  /** Samples in a frame (FRAME_MS): what is emitted at a time. */
   private readonly frame: number;
   readonly stats: AlignerStats = { maxSkewMs: 0, dropped: [0, 0], padded: [0, 0], stalls: [0, 0] };
 
@@ -79,7 +80,7 @@ export class ChannelAligner {
     this.force = samples(options.forceMs ?? 45);
     this.window = options.windowMs ?? 10_000;
     this.block = samples(10);
-    this.frame = samples(50);
+    this.frame = samples(FRAME_MS);
     const quiet = FULL_SCALE * 10 ** ((options.quietDbfs ?? -40) / 20);
     this.quietEnergy = quiet * quiet; // per sample
     this.lastArrival = [startMs, startMs];
@@ -128,7 +129,7 @@ export class ChannelAligner {
         filled = true;
       }
     }
-    // Whole 50 ms frames, which the stream's framer passes on as they are; everything after a stall.
+    // Whole frames, which the stream's framer passes on as they are; everything after a stall.
     let n = Math.min(q0.length, q1.length);
     if (!filled) n -= n % this.frame;
     if (n > 0) out.push(this.emit(n));

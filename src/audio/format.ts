@@ -6,6 +6,13 @@ export interface PcmFormat {
 
 export const BYTES_PER_SAMPLE = 2;
 
+/**
+ * Audio per message to Deepgram, and per read from a recorder: the top of Deepgram's 20-100 ms.
+ * Each frame costs a read, a socket write and the code between them whatever its size, so this
+ * sets most of the live CPU: 50 ms frames cost about half as much again (docs/performance.md).
+ */
+export const FRAME_MS = 100;
+
 export function bytesPerSecond(format: PcmFormat): number {
   return format.sampleRate * format.channels * BYTES_PER_SAMPLE;
 }

@@ -6,17 +6,17 @@ import soxModule from 'node-record-lpcm16/recorders/sox.js';
 import { AudioSourceError, UsageError } from '../errors.js';
 import { childEnv } from './child-env.js';
 import { ChunkQueue } from './chunk-queue.js';
-import { BYTES_PER_SAMPLE, bytesPerSecond, frameBytes, type PcmFormat } from './format.js';
+import { BYTES_PER_SAMPLE, bytesPerSecond, frameBytes, FRAME_MS, type PcmFormat } from './format.js';
 import { startWatchdog } from './watchdog.js';
 import { which } from './which.js';
 
 export type RecorderName = 'arecord' | 'sox' | 'rec';
 export const RECORDER_NAMES: readonly RecorderName[] = ['arecord', 'sox', 'rec'];
 
-/** Audio per write we ask the recorders for (Deepgram recommends 20-100 ms per message). */
-export const CHUNK_MS = 50;
-/** No chunk of `pcm` carries more audio than this. */
-export const MAX_CHUNK_MS = 100;
+/** Audio per write we ask the recorders for: one frame. */
+export const CHUNK_MS = FRAME_MS;
+/** No chunk of `pcm` carries more audio than this (two recorder writes). */
+export const MAX_CHUNK_MS = 2 * CHUNK_MS;
 /** After stop()'s SIGTERM, SIGKILL follows after this long: sox/rec ignore SIGTERM while their source is stalled. */
 export const STOP_GRACE_MS = 2000;
 

@@ -1,4 +1,4 @@
-import { audioSeconds, frameBytes, BYTES_PER_SAMPLE } from '../audio/format.js';
+import { audioSeconds, frameBytes, BYTES_PER_SAMPLE, FRAME_MS } from '../audio/format.js';
 import { forEachChunk } from '../audio/chunk-queue.js';
 import { Framer } from '../audio/framer.js';
 import { Pacer } from '../audio/pacer.js';
@@ -6,9 +6,7 @@ import type { Context } from '../context.js';
 import type { DeepgramConnection } from './connection.js';
 import type { StreamJob } from './run-stream.js';
 
-const FRAME_MS = 50;
-
-/** Reads, frames, paces and sends; resolves when the source ends. Frames are 50 ms: inside Deepgram's 20-100 ms. */
+/** Reads, frames (FRAME_MS), paces and sends; resolves when the source ends. */
 export async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context: Context, sent: { seconds: number }): Promise<void> {
   const { source, onAudio, onFrame } = job;
   const speed = source.pace;

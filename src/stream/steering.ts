@@ -14,7 +14,7 @@ export interface SteeringSnapshot {
   elapsed: number;
   /** Median seconds from the end of speech to its final line, over the last LAG_SAMPLES finals; undefined before the first. */
   lag: number | undefined;
-  /** Loudest 50 ms RMS since the last snapshot, dBFS. */
+  /** Loudest frame RMS since the last snapshot, dBFS. */
   levelDbfs: number;
 }
 

@@ -4,7 +4,7 @@
  * for --stop-on-silence (a paused session is not listening). Pure: fed frame by frame.
  */
 
-/** RMS level (dBFS, 50 ms frames) under which the input counts as silence: below a quiet room on a working microphone, far below speech. */
+/** RMS level (dBFS, per frame) under which the input counts as silence: below a quiet room on a working microphone, far below speech. */
 export const SILENCE_DBFS = -50;
 
 export interface StopLimits {

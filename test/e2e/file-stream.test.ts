@@ -91,15 +91,15 @@ describe('transcribe file: the audio reaches Deepgram byte-exact and the transcr
     expect(readFileSync(path, 'utf8')).toBe(['earlier notes', ...LINES].join('\n') + '\n');
   });
 
-  it('sends 50 ms frames and paces them at --speed', async () => {
+  it('sends 100 ms frames and paces them at --speed', async () => {
     const speed = 2;
     const result = await transcribe([SAMPLE_WAV, '--speed', String(speed)]);
     expect(result.code).toBe(0);
     const { frames } = server.connections[0]!;
-    const frameSeconds = 1600 / 32000;
-    expect(frames.slice(0, -1).every((frame) => frame.bytes === 1600)).toBe(true);
+    const frameSeconds = 3200 / 32000;
+    expect(frames.slice(0, -1).every((frame) => frame.bytes === 3200)).toBe(true);
     expect(frames.at(-1)!.bytes).toBeGreaterThan(0);
-    expect(frames.at(-1)!.bytes).toBeLessThanOrEqual(1600);
+    expect(frames.at(-1)!.bytes).toBeLessThanOrEqual(3200);
     let sent = 0;
     const first = frames[0]!.at;
     for (const frame of frames) {

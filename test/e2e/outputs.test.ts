@@ -275,7 +275,7 @@ describe('write failures lose nothing and never corrupt a file (#11)', () => {
 
   it('--save-audio that fails mid-run: a warning, the transcription goes on, exit 1; the WAV stays playable', async () => {
     const path = join(tmp, 'talk.wav');
-    const result = await withFileSizeLimit(4, [SAMPLE_WAV, '--speed', 'max', '--save-audio', path]);
+    const result = await withFileSizeLimit(8, [SAMPLE_WAV, '--speed', 'max', '--save-audio', path]);
     expect(result).toEqual({
       code: 1,
       signal: null,
@@ -286,8 +286,8 @@ describe('write failures lose nothing and never corrupt a file (#11)', () => {
     });
     const saved = readFileSync(path);
     expect(saved.readUInt32LE(40)).toBe(saved.length - 44);
-    expect(saved.length - 44).toBe(1600); // the one whole 50 ms frame that fitted in 2048 bytes
-    expect(saved.subarray(44)).toEqual(readFileSync(SAMPLE_WAV).subarray(44, 44 + 1600));
+    expect(saved.length - 44).toBe(3200); // the one whole 100 ms frame that fitted in 4096 bytes
+    expect(saved.subarray(44)).toEqual(readFileSync(SAMPLE_WAV).subarray(44, 44 + 3200));
   });
 
   it('stdout on a full disk: one line, exit 1, no stack trace', async () => {

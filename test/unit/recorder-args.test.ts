@@ -76,17 +76,17 @@ describe('chooseRecorder', () => {
   });
 });
 
-describe('recorderCommand: the library command line, the device where each recorder reads it, chunks of 50 ms', () => {
+describe('recorderCommand: the library command line, the device where each recorder reads it, chunks of 100 ms (one frame)', () => {
   const base = { PATH: ALL, HOME: '/home/u' };
   it.each<
     [string, RecorderName, { sampleRate?: number; channels?: number; device?: string; env?: Record<string, string> }, string, string[], Record<string, string>]
   >([
     [
-      'arecord: -D device, ALSA period 50 ms in a 400 ms buffer',
+      'arecord: -D device, ALSA period 100 ms in an 800 ms buffer',
       'arecord',
       { device: 'hw:1,0' },
       `${ALL}/arecord`,
-      ['-D', 'hw:1,0', '-q', '-r', '16000', '-c', '1', '-t', 'raw', '-f', 'S16_LE', '--period-time=50000', '--buffer-time=400000', '-'],
+      ['-D', 'hw:1,0', '-q', '-r', '16000', '-c', '1', '-t', 'raw', '-f', 'S16_LE', '--period-time=100000', '--buffer-time=800000', '-'],
       {},
     ],
     [
@@ -94,16 +94,16 @@ describe('recorderCommand: the library command line, the device where each recor
       'arecord',
       { device: '' },
       `${ALL}/arecord`,
-      ['-q', '-r', '16000', '-c', '1', '-t', 'raw', '-f', 'S16_LE', '--period-time=50000', '--buffer-time=400000', '-'],
+      ['-q', '-r', '16000', '-c', '1', '-t', 'raw', '-f', 'S16_LE', '--period-time=100000', '--buffer-time=800000', '-'],
       {},
     ],
     [
-      'rec: the device the library drops goes into AUDIODEV; unbuffered stdout, 800-sample blocks, PulseAudio 50 ms',
+      'rec: the device the library drops goes into AUDIODEV; unbuffered stdout, 1600-sample blocks, PulseAudio 100 ms',
       'rec',
       { device: 'plughw:1' },
       `${ALL}/stdbuf`,
-      ['-o0', `${ALL}/rec`, '--buffer', '800', '-q', '-r', '16000', '-c', '1', '-e', 'signed-integer', '-b', '16', '-t', 'raw', '-'],
-      { AUDIODEV: 'plughw:1', PULSE_LATENCY_MSEC: '50' },
+      ['-o0', `${ALL}/rec`, '--buffer', '1600', '-q', '-r', '16000', '-c', '1', '-e', 'signed-integer', '-b', '16', '-t', 'raw', '-'],
+      { AUDIODEV: 'plughw:1', PULSE_LATENCY_MSEC: '100' },
     ],
     [
       'sox at 48 kHz stereo',
@@ -114,7 +114,7 @@ describe('recorderCommand: the library command line, the device where each recor
         '-o0',
         `${ALL}/sox`,
         '--buffer',
-        '4800',
+        '9600',
         '--default-device',
         '--no-show-progress',
         '--rate',
@@ -129,7 +129,7 @@ describe('recorderCommand: the library command line, the device where each recor
         'raw',
         '-',
       ],
-      { PULSE_LATENCY_MSEC: '50' },
+      { PULSE_LATENCY_MSEC: '100' },
     ],
     [
       "the user's own PULSE_LATENCY_MSEC is kept",
@@ -140,7 +140,7 @@ describe('recorderCommand: the library command line, the device where each recor
         '-o0',
         `${ALL}/sox`,
         '--buffer',
-        '800',
+        '1600',
         '--default-device',
         '--no-show-progress',
         '--rate',
@@ -166,7 +166,7 @@ describe('recorderCommand: the library command line, the device where each recor
   it('without stdbuf, or off Linux (no glibc stdout buffering to undo), sox runs directly', () => {
     const noStdbuf = recorderCommand({ env: { PATH: NO_STDBUF }, platform: 'linux' }, { name: 'rec', path: join(NO_STDBUF, 'rec') });
     expect(noStdbuf.command).toBe(join(NO_STDBUF, 'rec'));
-    expect(noStdbuf.args.slice(0, 3)).toEqual(['--buffer', '800', '-q']);
+    expect(noStdbuf.args.slice(0, 3)).toEqual(['--buffer', '1600', '-q']);
     const mac = recorderCommand({ env: { PATH: ALL }, platform: 'darwin', device: 'MacBook Pro Microphone' }, { name: 'rec', path: join(ALL, 'rec') });
     expect(mac.command).toBe(join(ALL, 'rec'));
     expect(mac.env.AUDIODEV).toBe('MacBook Pro Microphone');

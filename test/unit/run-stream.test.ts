@@ -39,7 +39,7 @@ describe('runStream: the end of a run', () => {
     run.server.last.drop(1000);
     await run.clock.until(() => run.outcome() !== undefined, 1000);
     expect(run.outcome()).toBe(129);
-    expect(run.events.slice(-3)).toEqual(['final last.', 'metadata 3.05', 'close 129 interrupted']);
+    expect(run.events.slice(-3)).toEqual(['final last.', 'metadata 3', 'close 129 interrupted']);
   });
 });
 

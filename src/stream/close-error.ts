@@ -45,3 +45,8 @@ function policyClose(reason: string): TranscribeError {
     return new NetworkError(`Deepgram closed the session: audio sent too fast (code 1008): ${reason}`, 'use --speed 1.25 or less, or --batch for a whole file');
   return new NetworkError(`Deepgram closed the session (code 1008 policy violation): ${reason}`, LATER);
 }
+
+/** Why a connection is being replaced, for the reconnecting line. */
+export function dropReason(code: number, reason: string): string {
+  return `the connection dropped (code ${code}${reason ? `: ${reason}` : ''})`;
+}

@@ -2,10 +2,9 @@ import { systemClock, type Clock } from '../audio/pacer.js';
 import type { Heard } from '../transcript/heard.js';
 import { LIVE_V1, type LiveProtocol } from '../deepgram/protocol.js';
 import { LiveSession, type SessionClose } from '../deepgram/session.js';
-import { AuthError, NetworkError, RequestRejectedError, ServiceBusyError, UsageError, type TranscribeError } from '../errors.js';
-import { closeError } from './close-error.js';
+import { NetworkError, type TranscribeError } from '../errors.js';
+import { closeError, dropReason } from './close-error.js';
 import {
-  backoffMs,
   FINAL_WAIT_MS,
   FinalWait,
   ReconnectBudget,
@@ -18,6 +17,7 @@ import {
 import { ReplaySender } from './replay-sender.js';
 import { TurnEnding } from './turn-ending.js';
 import { CleanEnd } from './clean-end.js';
+import { openFirst, reconnectUntil, type Redial } from './reconnect-loop.js';
 
 export { STILL_RECONNECTING, type ConnectionEvents, type ConnectionOptions } from './reconnect-policy.js';
 
@@ -53,6 +53,7 @@ export class DeepgramConnection {
   private lastFailure = '';
   private readonly finalWait: FinalWait;
   private readonly stopStallChecks: () => void;
+  private readonly redial: Redial;
   private fail!: (error: TranscribeError) => void;
   /** Why the session cannot go on, once it cannot (what `failed` settles with). */
   failure: TranscribeError | undefined;
@@ -71,33 +72,31 @@ export class DeepgramConnection {
     this.budget = new ReconnectBudget(this.clock, options.reconnectTimeoutMs, options.random ?? Math.random);
     this.lastMessageAt = this.clock.now();
     this.stopStallChecks = this.clock.every(1000, () => this.checkStall());
+    this.redial = {
+      clock: this.clock,
+      budget: this.budget,
+      options,
+      events,
+      stopped: () => this.stopped,
+      failed: () => this.isFailed(),
+      openSession: () => this.openSession(),
+      adopt: (session, downSince) => this.adopt(session, downSince),
+      giveUp: (error) => this.giveUp(error),
+    };
   }
 
-  /**
-   * Opens the first connection. A busy service (429, 5xx) is tried again with backoff within the
-   * reconnect bound; any other failure (refused key, unreachable host: likely a setting) is thrown at once.
-   */
+  /** Opens the first connection (see openFirst: a busy service is tried again, anything else is thrown). */
   static async open(options: ConnectionOptions, events: ConnectionEvents): Promise<DeepgramConnection> {
     const connection = new DeepgramConnection(options, events);
-    const started = connection.clock.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        connection.session = await connection.openSession();
-        connection.budget.connected();
-        connection.sender.attach(connection.session, false);
-        return connection;
-      } catch (error) {
-        // At least the wait Deepgram asked for (Retry-After), within the same bound.
-        const asked = error instanceof ServiceBusyError ? (error.retryAfterMs ?? 0) : 0;
-        const delay = Math.max(asked, backoffMs(attempt, options.random ?? Math.random));
-        if (!(error instanceof ServiceBusyError) || options.retryOpen === false || connection.clock.now() - started + delay > options.reconnectTimeoutMs) {
-          connection.stopStallChecks();
-          throw error;
-        }
-        events.reconnecting(attempt, attempt === 1 ? error.message : '');
-        await connection.clock.sleep(delay);
-      }
+    try {
+      connection.session = await openFirst(connection.redial);
+    } catch (error) {
+      connection.stopStallChecks();
+      throw error;
     }
+    connection.budget.connected();
+    connection.sender.attach(connection.session, false);
+    return connection;
   }
 
   /** Audio sent now still reaches Deepgram (now, or in the replay after a reconnection). */
@@ -265,7 +264,7 @@ export class DeepgramConnection {
     if (tooMany) return this.giveUp(new NetworkError(`${tooMany} (${why})`, 'try again later; if it persists, check status.deepgram.com'));
     this.state = 'down';
     this.sender.detach();
-    this.reconnecting = this.reconnect(why);
+    this.reconnecting = reconnectUntil(this.redial, why);
   }
 
   private giveUp(error: TranscribeError): void {
@@ -277,55 +276,23 @@ export class DeepgramConnection {
     this.fail(error);
   }
 
-  private async reconnect(why: string): Promise<void> {
-    const started = this.clock.now();
-    let lastError = why;
-    let asked: number | undefined; // Retry-After of the last refusal
-    for (let first = true; ; first = false) {
-      if (this.stopped) return; // Ctrl+C: closeStream waits out its grace, then gives up
-      const delay = this.budget.nextDelay(asked);
-      if (delay === undefined) {
-        const seconds = Math.round(this.options.reconnectTimeoutMs / 1000);
-        return this.giveUp(
-          new NetworkError(
-            `could not reconnect to Deepgram within ${seconds} s (${lastError})`,
-            'check your network; --reconnect-timeout sets how long to keep trying',
-          ),
-        );
-      }
-      if (delay > 0) await this.clock.sleep(delay);
-      if (this.isFailed() || this.stopped) return; // stopped meanwhile (Ctrl+C while down)
-      this.events.reconnecting(this.budget.attempt, first ? why : '');
-      try {
-        const session = await this.openSession();
-        if (this.isFailed()) return session.abort();
-        this.session = session;
-        this.budget.connected();
-        this.state = 'open';
-        this.lastMessageAt = this.clock.now();
-        const { lostSeconds, offsetSeconds, replayedSeconds } = this.sender.attach(session, true);
-        // Audio past the last final that the buffer no longer held will never be transcribed.
-        if (lostSeconds > 0) this.events.gap(lostSeconds);
-        // Before the replay goes out: the caller shifts the new connection's times first.
-        this.events.reconnected({ attempt: this.budget.attempt, offsetSeconds, replayedSeconds, downSeconds: (this.clock.now() - started) / 1000 });
-        // A send that fails means this socket closed, which its onClose reports.
-        this.sender.flush()?.catch(() => {});
-        if (this.sender.mustWait) this.awaitFinal();
-        return;
-      } catch (error) {
-        if (this.isFailed()) return; // stopped while this attempt was under way: nothing more to report
-        if (error instanceof AuthError || error instanceof RequestRejectedError || error instanceof UsageError) return this.giveUp(error);
-        lastError = error instanceof Error ? error.message : String(error);
-        asked = error instanceof ServiceBusyError ? error.retryAfterMs : undefined;
-      }
-    }
+  /** A new connection after a drop: the held audio goes to it first, once the caller has shifted its times. */
+  private adopt(session: LiveSession, downSince: number): void {
+    this.session = session;
+    this.budget.connected();
+    this.state = 'open';
+    this.lastMessageAt = this.clock.now();
+    const { lostSeconds, offsetSeconds, replayedSeconds } = this.sender.attach(session, true);
+    // Audio past the last final that the buffer no longer held will never be transcribed.
+    if (lostSeconds > 0) this.events.gap(lostSeconds);
+    // Before the replay goes out: the caller shifts the new connection's times first.
+    this.events.reconnected({ attempt: this.budget.attempt, offsetSeconds, replayedSeconds, downSeconds: (this.clock.now() - downSince) / 1000 });
+    // A send that fails means this socket closed, which its onClose reports.
+    this.sender.flush()?.catch(() => {});
+    if (this.sender.mustWait) this.awaitFinal();
   }
 
   private openSession(): Promise<LiveSession> {
     return LiveSession.open({ ...this.options.session, clock: this.clock }, this.handlers(), this.options.factory);
   }
-}
-
-function dropReason(code: number, reason: string): string {
-  return `the connection dropped (code ${code}${reason ? `: ${reason}` : ''})`;
 }

@@ -227,13 +227,13 @@ describe('stderrReason: the recorder’s own words, without source locations', (
   });
 });
 
-describe('ChunkAligner: whole sample frames, at most 100 ms per chunk, nothing lost', () => {
+describe('ChunkAligner: whole sample frames, at most 200 ms per chunk, nothing lost', () => {
   it.each<[string, number, number[], number[]]>([
     ['whole chunks pass as they are', 1, [1600, 3200], [1600, 3200]],
     ['an odd byte waits for the next chunk', 1, [1959, 977, 1], [1958, 978]],
     ['stereo keeps 4-byte frames', 2, [6, 6, 4], [4, 8, 4]],
-    ['a 2 s burst is cut into 100 ms pieces', 1, [64000], Array<number>(20).fill(3200)],
-    ['a burst with a tail', 1, [3201, 1], [3200, 2]],
+    ['a 2 s burst is cut into 200 ms pieces', 1, [64000], Array<number>(10).fill(6400)],
+    ['a burst with a tail', 1, [6401, 1], [6400, 2]],
   ])('%s', (_name, channels, chunks, out) => {
     const aligner = new ChunkAligner({ sampleRate: 16000, channels });
     const bytes = chunks.map((size, n) => Buffer.alloc(size, n + 1));

@@ -116,7 +116,7 @@ const missingTools = (): string[] =>
  * test/support/virtmic/index.ts runs its shell scripts from its own directory, which for the
  * compiled bench is dist-bench/test/support/virtmic/: tsc copies no .sh/.pa/.conf files there.
  */
-function provideVirtmicScripts(): void {
+export function provideVirtmicScripts(): void {
   const source = join(ROOT, 'test/support/virtmic');
   const compiled = join(dirname(fileURLToPath(import.meta.url)), '../test/support/virtmic');
   if (compiled === source) return;

@@ -13,7 +13,8 @@
 //  12. the history archive at 1,000 hours: search, cost per final, size vs NDJSON (bench/archive.ts)
 // Every figure is a median over several runs, next to a baseline measured in this same run.
 // `npm run bench -- live memory` runs only the measures named (startup, config, first-frame,
-// memory, latency, live, live-both, pacing, batch, many, serve, steering, archive).
+// memory, latency, live, live-both, pacing, batch, many, serve, steering, archive; drift, an
+// hour long, only when named).
 import { availableParallelism } from 'node:os';
 import { benchArchive } from './archive.js';
 import { benchBatchMemory } from './batch-memory.js';
@@ -22,6 +23,7 @@ import { benchFinalLatency } from './final-latency.js';
 import { benchFirstFrame } from './first-frame.js';
 import { BYTES_PER_SEC, fixed, formatTable, median, progress, type Row } from './lib.js';
 import { benchLiveCpu } from './live-cpu.js';
+import { benchCaptureDrift } from './capture-drift.js';
 import { benchMany } from './many.js';
 import { benchMemory } from './memory.js';
 import { benchPacing } from './pacing.js';
@@ -60,6 +62,7 @@ const MEASURES = [
   'serve',
   'steering',
   'archive',
+  'drift',
 ] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(MEASURES as readonly string[]).includes(name));
@@ -67,7 +70,8 @@ if (unknown.length) {
   console.error(`bench: unknown measure ${unknown.join(', ')}; choose from ${MEASURES.join(', ')}`);
   process.exit(2);
 }
-const wants = (name: (typeof MEASURES)[number]) => named.length === 0 || named.includes(name);
+/** drift lasts an hour: only when named. */
+const wants = (name: (typeof MEASURES)[number]) => (named.length === 0 && name !== 'drift') || named.includes(name);
 
 const started = Date.now();
 progress(`node ${process.version}, ${availableParallelism()} CPUs`);
@@ -92,5 +96,6 @@ if (wants('batch')) rows.push(...(await benchBatchMemory()));
 if (wants('many')) rows.push(...(await benchMany()));
 if (wants('serve')) rows.push(...(await benchServe()));
 if (wants('archive')) rows.push(...(await benchArchive()));
+if (wants('drift')) rows.push(...(await benchCaptureDrift()));
 console.log(formatTable(rows));
 progress(`done in ${fixed((Date.now() - started) / 1000, 0)} s; goals missed: ${rows.filter((row) => !row.met).length}`);

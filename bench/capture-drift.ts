@@ -97,7 +97,7 @@ export async function benchCaptureDrift(): Promise<Row[]> {
   const audio = Buffer.concat(server.connections.map((connection) => connection.audio));
   await server.close();
   const [mine, system] = beepOnsets(audio);
-  const skews = mine.map((at, i) => (system[i] === undefined ? NaN : ((at - system[i]!) * 1000) / RATE));
+  const skews = mine.map((at, i) => (system[i] === undefined ? NaN : ((at - system[i]) * 1000) / RATE));
   const worst = Math.max(...skews.map(Math.abs));
   const report = /capture both: [^\n]*/.exec(stderr)?.[0] ?? 'no alignment report';
   progress(

@@ -31,6 +31,8 @@ export interface AlignerOptions {
   quietDbfs?: number;
   /** false: no drift correction (stall filling only), to measure the drift. */
   correct?: boolean;
+  /** Audio emitted at a time, whole frames of the stream (default FRAME_MS). */
+  frameMs?: number;
 }
 
 export interface AlignerStats {
@@ -65,7 +67,7 @@ export class ChannelAligner {
   private readonly window: number;
   private readonly quietEnergy: number;
   private readonly block: number;
-  /** Samples in a frame (FRAME_MS): what is emitted at a time. */
+  /** Samples in a frame of the stream: what is emitted at a time. */
   private readonly frame: number;
   readonly stats: AlignerStats = { maxSkewMs: 0, dropped: [0, 0], padded: [0, 0], stalls: [0, 0] };
 
@@ -80,7 +82,7 @@ export class ChannelAligner {
     this.force = samples(options.forceMs ?? 45);
     this.window = options.windowMs ?? 10_000;
     this.block = samples(10);
-    this.frame = samples(FRAME_MS);
+    this.frame = samples(options.frameMs ?? FRAME_MS);
     const quiet = FULL_SCALE * 10 ** ((options.quietDbfs ?? -40) / 20);
     this.quietEnergy = quiet * quiet; // per sample
     this.lastArrival = [startMs, startMs];

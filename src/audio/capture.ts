@@ -96,7 +96,7 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
     await mic.stop();
     throw error;
   }
-  return interleave(mic, other, options.clock, {
+  return interleave(mic, other, options.clock, options.recorder.chunkMs, {
     micWhat,
     systemWhat: channelWhat,
     systemHint: systemHint(platform),
@@ -131,9 +131,10 @@ function interleave(
   mic: Recording,
   system: Recording,
   clock: Clock,
+  frameMs: number | undefined,
   names: { micWhat: string; systemWhat: string; systemHint: string; description: string },
 ): Capture {
-  const aligner = new ChannelAligner({ sampleRate: mic.format.sampleRate }, clock.now());
+  const aligner = new ChannelAligner({ sampleRate: mic.format.sampleRate, ...(frameMs ? { frameMs } : {}) }, clock.now());
   let failure: Error | undefined;
   let stopping: Promise<void> | undefined;
   const stopBoth = () => (stopping ??= Promise.all([mic.stop(), system.stop()]).then(() => undefined));

@@ -31,6 +31,8 @@ export interface RecorderOptions {
   device?: string;
   env: Record<string, string | undefined>;
   platform?: NodeJS.Platform;
+  /** Audio per recorder write (default CHUNK_MS): the stream's frame, so that each read is one frame. */
+  chunkMs?: number;
 }
 
 export interface RecorderCommand {
@@ -99,17 +101,18 @@ export function recorderCommand(options: RecorderOptions, choice: { name: Record
   const spec = LIBRARY_MODULES[choice.name]({ ...format, audioType: 'raw', device, endOnSilence: false });
   const args = spec.args.map(String);
   const env: Record<string, string | undefined> = childEnv(options.env);
+  const chunkMs = options.chunkMs ?? CHUNK_MS;
   if (choice.name === 'arecord') {
     // arecord reads one ALSA period per write; its default period is a quarter of a 500 ms buffer.
-    args.splice(args.length - 1, 0, `--period-time=${CHUNK_MS * 1000}`, `--buffer-time=${CHUNK_MS * 8 * 1000}`);
+    args.splice(args.length - 1, 0, `--period-time=${chunkMs * 1000}`, `--buffer-time=${chunkMs * 8 * 1000}`);
     return { recorder: choice.name, command: choice.path, args, env };
   }
   // SoX reads --buffer samples per block (default 8192: 512 ms at 16 kHz mono), PulseAudio hands
   // over ~2 s fragments unless PULSE_LATENCY_MSEC asks for less, and glibc buffers stdout in 4 KiB
   // (128 ms) whatever sox asks for: stdbuf -o0 unbuffers it (its odd byte counts: ChunkAligner).
   // BSD libc (macOS) is expected to honour the size sox asks for; not measured.
-  args.unshift('--buffer', String(Math.round((format.sampleRate * format.channels * CHUNK_MS) / 1000)));
-  env.PULSE_LATENCY_MSEC ??= String(CHUNK_MS);
+  args.unshift('--buffer', String(Math.round((format.sampleRate * format.channels * chunkMs) / 1000)));
+  env.PULSE_LATENCY_MSEC ??= String(chunkMs);
   if (device) env.AUDIODEV = device;
   const stdbuf = platform === 'linux' ? which('stdbuf', options.env) : undefined;
   if (stdbuf) return { recorder: choice.name, command: stdbuf, args: ['-o0', choice.path, ...args], env };

@@ -37,6 +37,8 @@ export async function runLive(context: Context, flags: LiveFlags, profile?: stri
     ...(settings.recorder ? { recorder: settings.recorder } : {}),
     ...(settings.device ? { device: settings.device } : {}),
     env: context.env,
+    // Each recorder write is one frame of the engine's size.
+    chunkMs: protocolFor(settings.model).frameMs,
   };
   const captureOptions = { mode: settings.capture, recorder, ...(settings.systemDevice ? { systemDevice: settings.systemDevice } : {}) };
   if (flags.listDevices) {

@@ -1,3 +1,4 @@
+import { FRAME_MS } from '../audio/format.js';
 import type { Heard } from '../transcript/heard.js';
 import { parseFlux } from './flux.js';
 import { parseLiveV1 } from './live-v1.js';
@@ -27,6 +28,8 @@ export interface LiveProtocol {
   readonly stallMs: number;
   /** Pausing must keep audio flowing (no KeepAlive): silence goes out instead. */
   readonly pauseSendsSilence: boolean;
+  /** Audio per message (and per recorder write, live): what the engine's guide recommends, within what the CPU goal allows. */
+  readonly frameMs: number;
 }
 
 export const LIVE_V1: LiveProtocol = {
@@ -39,6 +42,7 @@ export const LIVE_V1: LiveProtocol = {
   endTurnFirst: false,
   stallMs: 15_000,
   pauseSendsSilence: false,
+  frameMs: FRAME_MS,
 };
 
 /** Flux sends an Update about every 0.25 s while audio flows: 10 s of nothing is a stalled socket (seen in the field). */
@@ -51,6 +55,8 @@ export const FLUX: LiveProtocol = {
   endTurnFirst: true,
   stallMs: 10_000,
   pauseSendsSilence: true,
+  /** Flux's guide recommends 80 ms chunks: its end-of-turn detection reacts within one. */
+  frameMs: 80,
 };
 
 /** Flux models (`flux-general-en`, `flux-general-multi`) speak /v2/listen; every other model /v1/listen. */

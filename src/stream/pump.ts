@@ -6,13 +6,13 @@ import type { Context } from '../context.js';
 import type { DeepgramConnection } from './connection.js';
 import type { StreamJob } from './run-stream.js';
 
-/** Reads, frames (FRAME_MS), paces and sends; resolves when the source ends. */
+/** Reads, frames (the protocol's frameMs), paces and sends; resolves when the source ends. */
 export async function pumpAudio(job: StreamJob, connection: DeepgramConnection, context: Context, sent: { seconds: number }): Promise<void> {
   const { source, onAudio, onFrame } = job;
   const speed = source.pace;
   const { format } = source;
   const progress = longJobProgress(job, context);
-  const framer = new Framer(frameBytes(format, FRAME_MS), format.channels * BYTES_PER_SAMPLE);
+  const framer = new Framer(frameBytes(format, job.protocol?.frameMs ?? FRAME_MS), format.channels * BYTES_PER_SAMPLE);
   const pacer = new Pacer(speed, context.clock);
   const deliver = (frame: Buffer, seconds: number): Promise<void> | undefined => {
     // A frame that comes out of the pacer after a stop is not sent, so not saved either (--save-audio is what was sent).

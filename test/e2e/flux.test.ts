@@ -47,6 +47,10 @@ describe('transcribe file with a Flux model', () => {
     expect(connection?.url).toBe('/v2/listen?model=flux-general-en&encoding=linear16&sample_rate=16000');
     expect(connection?.textFrames).toEqual([{ type: 'ForceEndTurn' }, { type: 'CloseStream' }]);
     expect(connection?.sha256).toBe(sha256(PCM));
+    // 80 ms per message, as Flux's guide recommends (v1 gets 100 ms); the last one is what is left.
+    const sizes = connection!.frames.map((frame) => frame.bytes);
+    expect(new Set(sizes.slice(0, -1))).toEqual(new Set([2560]));
+    expect(sizes.at(-1)).toBe(PCM.length % 2560 || 2560);
   });
 
   it('--format json: turn events around unchanged final lines; no metadata (Flux sends none)', async () => {

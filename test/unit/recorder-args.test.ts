@@ -79,7 +79,14 @@ describe('chooseRecorder', () => {
 describe('recorderCommand: the library command line, the device where each recorder reads it, chunks of 100 ms (one frame)', () => {
   const base = { PATH: ALL, HOME: '/home/u' };
   it.each<
-    [string, RecorderName, { sampleRate?: number; channels?: number; device?: string; env?: Record<string, string> }, string, string[], Record<string, string>]
+    [
+      string,
+      RecorderName,
+      { sampleRate?: number; channels?: number; device?: string; env?: Record<string, string>; chunkMs?: number },
+      string,
+      string[],
+      Record<string, string>,
+    ]
   >([
     [
       'arecord: -D device, ALSA period 100 ms in an 800 ms buffer',
@@ -87,6 +94,14 @@ describe('recorderCommand: the library command line, the device where each recor
       { device: 'hw:1,0' },
       `${ALL}/arecord`,
       ['-D', 'hw:1,0', '-q', '-r', '16000', '-c', '1', '-t', 'raw', '-f', 'S16_LE', '--period-time=100000', '--buffer-time=800000', '-'],
+      {},
+    ],
+    [
+      'arecord for Flux: a period of its 80 ms frame',
+      'arecord',
+      { chunkMs: 80 },
+      `${ALL}/arecord`,
+      ['-q', '-r', '16000', '-c', '1', '-t', 'raw', '-f', 'S16_LE', '--period-time=80000', '--buffer-time=640000', '-'],
       {},
     ],
     [

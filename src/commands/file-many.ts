@@ -23,7 +23,7 @@ export const STOP_GRACE_MS = 30_000;
  * Files that may be prepared ahead of a free slot or written after their answer, beyond --jobs:
  * the slot is the request only, so it never waits on local work (which is 3-4 ms of CPU per file).
  */
-export const FILES_AHEAD = 16;
+export const FILES_AHEAD = 8;
 
 export interface ManyJob {
   paths: string[];

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { which } from '../audio/which.js';
 import { fileInfo, readHead, refuseTerminalStdin } from '../audio/input-file.js';
 import { sniff, SNIFF_BYTES } from '../audio/sniff.js';
@@ -10,6 +10,7 @@ import type { KeyDescription } from '../deepgram/handshake-errors.js';
 import { batchUrl, type BatchUnits } from '../deepgram/query.js';
 import { AudioSourceError, ExitCode, exitCodeOf, UsageError, type ExitCodeValue } from '../errors.js';
 import { createOutput } from '../output/create-output.js';
+import type { Slot } from '../many/queue.js';
 import type { Settings } from '../settings/options.js';
 import { createRenderer } from '../terminal/renderer.js';
 import type { Utterance, Word } from '../transcript/model.js';
@@ -18,12 +19,15 @@ export type BatchOptions = BatchUnits;
 
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
 
+/** Files up to this size are read in one buffer (the upload's, and the sniff's). */
+const WHOLE_BYTES = 256 * 1024;
+
 /**
  * Bytes per read of the upload: 256 KiB, or the whole file when it is smaller. Each read allocates
  * that much first, so a 32 KB file read in 256 KiB would leave 224 KiB of garbage outside the
  * JavaScript heap, which the collector sees late: with 64 files in flight, tens of MB of RSS.
  */
-export const readSize = (size: number | undefined): number => Math.min(256 * 1024, size ?? Infinity);
+export const readSize = (size: number | undefined): number => Math.min(WHOLE_BYTES, size ?? Infinity);
 
 /** `transcribe file <path> --batch`: Deepgram's pre-recorded API, same options and output formats. */
 export async function runBatch(
@@ -34,6 +38,8 @@ export async function runBatch(
   options: BatchOptions,
   /** Sees Deepgram's answer (a queue of files counts its audio). */
   onAnswer?: (response: PrerecordedResponse) => void,
+  /** A file of many: its request waits for a slot, which is given back once the answer is in. */
+  slot?: Slot,
 ): Promise<ExitCodeValue> {
   if (settings.saveAudio) throw new UsageError('--save-audio keeps the audio sent while streaming; it does not apply to --batch', 'drop one of them');
   const fromStdin = path === '-';
@@ -42,12 +48,19 @@ export async function runBatch(
   const size = info?.regular ? info.size : undefined; // a FIFO or <(cmd) is uploaded as a stream, like stdin
   if (size === 0) throw new AudioSourceError(`${path} is empty: there is no audio to transcribe`, 'check the file');
   if (settings.encoding && !settings.sampleRate) throw new UsageError('raw PCM needs its sample rate', 'add --sample-rate <hz> [--channels <n>]');
+  // A small file is read whole, once: the upload then needs no file access after its slot is free.
+  const whole = size !== undefined && size <= WHOLE_BYTES ? await readHead(path, size) : undefined;
   if (size !== undefined) {
-    const head = await readHead(path, SNIFF_BYTES); // an unreadable file fails here, as a sentence, not mid-upload
-    if (!settings.encoding) await refuseNotAudio(context, path, head);
+    const head = whole ?? (await readHead(path, SNIFF_BYTES)); // an unreadable file fails here, as a sentence, not mid-upload
+    if (!settings.encoding) await refuseNotAudio(context, path, head.subarray(0, SNIFF_BYTES));
   }
   const raw = settings.encoding ? { sampleRate: settings.sampleRate!, channels: settings.channels ?? 1 } : undefined;
-  const body: Readable = fromStdin ? (context.stdin as Readable) : createReadStream(path, { highWaterMark: readSize(size) });
+  await slot?.ready(); // prepared: the request waits only for its slot
+  const body: Readable = fromStdin
+    ? (context.stdin as Readable)
+    : whole
+      ? Readable.from([whole], { objectMode: false })
+      : createReadStream(path, { highWaterMark: readSize(size) });
   const transcript = createOutput(context, settings, { command: 'file', mode: 'batch', source: path });
   const renderer = await createRenderer(context.stderr, context.color, context.env.TERM);
   const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
@@ -67,7 +80,7 @@ export async function runBatch(
         const total = size === undefined ? '' : ` / ${megabytes(size)} MB (${Math.floor((sent / size) * 100)}%)`;
         renderer.spinnerText(sent === size ? 'Deepgram is transcribing…' : `Uploading ${megabytes(sent)}${total}`);
       },
-    });
+    }).finally(() => slot?.answered());
     renderer.stopSpinner();
     onAnswer?.(response);
     const { output } = transcript;

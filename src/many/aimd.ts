@@ -33,6 +33,11 @@ export class Aimd {
     return this.current;
   }
 
+  /** The most it ever allows (--jobs). */
+  get ceiling(): number {
+    return this.max;
+  }
+
   /** When starts may resume after a Retry-After (-Infinity: not paused). */
   get resumeAt(): number {
     return this.pausedUntil;

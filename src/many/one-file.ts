@@ -18,6 +18,7 @@ import { closingAfter } from '../stream/closing.js';
 import { runStream } from '../stream/run-stream.js';
 import { createRenderer } from '../terminal/renderer.js';
 import type { Abort } from './abort.js';
+import type { Slot } from './queue.js';
 
 /** What every file of a run shares. */
 export interface FileRun {
@@ -39,7 +40,7 @@ const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() 
  * that is renamed only when the session ended cleanly: a target that exists is complete.
  * Resolves with the seconds of audio, or 'interrupted'.
  */
-export async function transcribeInto(context: Context, run: FileRun, path: string, target: string): Promise<number | 'interrupted'> {
+export async function transcribeInto(context: Context, run: FileRun, path: string, target: string, slot?: Slot): Promise<number | 'interrupted'> {
   refuseInput(path, target);
   const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
@@ -63,7 +64,7 @@ export async function transcribeInto(context: Context, run: FileRun, path: strin
   const settings: Settings = { ...run.settings, output: temporary, force: true, format: run.settings.format ?? 'text' };
   let result: { code: ExitCodeValue; seconds: number } | 'interrupted';
   try {
-    result = run.batch ? await run.abort.until(batchOne(child, run, path, settings, run.batch)) : await streamOne(child, run, path, settings);
+    result = run.batch ? await run.abort.until(batchOne(child, run, path, settings, run.batch, slot)) : await streamOne(child, run, path, settings, slot);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
@@ -145,14 +146,23 @@ function prefixed(context: Context, path: string): Writable {
   });
 }
 
-async function batchOne(child: Context, run: FileRun, path: string, settings: Settings, units: BatchUnits): Promise<{ code: ExitCodeValue; seconds: number }> {
+async function batchOne(
+  child: Context,
+  run: FileRun,
+  path: string,
+  settings: Settings,
+  units: BatchUnits,
+  slot?: Slot,
+): Promise<{ code: ExitCodeValue; seconds: number }> {
   const { runBatch } = await import('../commands/file-batch.js');
   let seconds = 0;
-  const code = await runBatch(child, path, settings, run.auth, units, (answer) => (seconds = answer.metadata.duration));
+  const code = await runBatch(child, path, settings, run.auth, units, (answer) => (seconds = answer.metadata.duration), slot);
   return { code, seconds };
 }
 
-async function streamOne(child: Context, run: FileRun, path: string, settings: Settings): Promise<{ code: ExitCodeValue; seconds: number }> {
+/** A stream holds its slot for the whole session: the connection is the request. */
+async function streamOne(child: Context, run: FileRun, path: string, settings: Settings, slot?: Slot): Promise<{ code: ExitCodeValue; seconds: number }> {
+  await slot?.ready();
   const raw = {
     ...(settings.encoding ? { encoding: settings.encoding } : {}),
     ...(settings.sampleRate ? { sampleRate: settings.sampleRate } : {}),

@@ -11,14 +11,39 @@ export type Verdict =
 export type Result<T> =
   { item: T; status: 'done'; attempts: number } | { item: T; status: 'failed'; error: unknown; attempts: number } | { item: T; status: 'interrupted' };
 
+/**
+ * A file's place among the requests counted against `--jobs` and the AIMD limit. `ready()` waits
+ * for one (just before the request is sent; it rejects with NotStarted once the run stops);
+ * `answered()` gives it back as soon as the answer has arrived, while the file is still being
+ * written. The queue gives it back anyway when the work settles.
+ */
+export interface Slot {
+  ready(): Promise<void>;
+  answered(): void;
+}
+
+/** What `ready()` rejects with after a stop: the file was prepared but never sent; it is given back as not started. */
+export class NotStarted extends Error {
+  constructor() {
+    super('not started: the run is stopping');
+  }
+}
+
 export interface QueueOptions<T> {
   clock: Clock;
   aimd: Aimd;
   /** Does the file; 'interrupted' when a stop cut it short. */
-  work(item: T): Promise<'done' | 'interrupted'>;
+  work(item: T, slot: Slot): Promise<'done' | 'interrupted'>;
   classify(error: unknown): Verdict;
+  /** The file's request may start (it has its slot). */
   onStart?(item: T): void;
   onResult(result: Result<T>): void;
+  /**
+   * Files that may be under way beyond the limit: prepared before their slot (work up to
+   * `ready()`) or written after it (after `answered()`), so that a slot never waits on local work.
+   * 0 (the default): the slot is taken when the work starts, as one whole.
+   */
+  ahead?: number;
   /** Failures (other than 429) before a file is reported and skipped. Default 3. */
   maxAttempts?: number;
   /** 429s for one file before it is reported and skipped: never retried forever. Default 20. */
@@ -35,15 +60,37 @@ interface Entry<T> {
   notBefore: number;
 }
 
+/** One launch of an entry: whether it holds a slot, and what a 429 on it needs to know. */
+interface Launch<T> {
+  item: T;
+  /** Set once the file is prepared and waits for its slot. */
+  waiter?: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  granted: boolean;
+  released: boolean;
+  /** The AIMD round the request started in. */
+  token: number;
+  /** Requests in flight when its answer came (with it). */
+  inFlightAtAnswer: number;
+}
+
 export const defaultBackoffMs = (attempt: number): number => Math.min(30_000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
 
 /**
- * Runs work on items with at most `aimd.room()` in flight. A stop starts nothing more and lets
- * the running items end; `run()` resolves with the items never started.
+ * Runs work on items with at most `aimd.room()` requests in flight, and at most `ahead` more files
+ * being prepared or written. A stop starts nothing more and lets the running items end (a
+ * prepared file that has no slot yet is not sent); `run()` resolves with the items never started.
  */
 export class Queue<T> {
   private readonly waiting: Entry<T>[];
-  private inFlight = 0;
+  private readonly notStarted: T[] = [];
+  /** Launched files without a slot yet, in launch order: slots go in that order, to the first once it is prepared. */
+  private readonly pending: Launch<T>[] = [];
+  /** Launched and not settled: preparing, waiting, requesting or being written. */
+  private active = 0;
+  /** Slots held: requests sent and not answered. */
+  private requests = 0;
+  /** Launched items that have had a slot and are not settled yet. */
+  private started = 0;
   private stopped = false;
   private wake: (() => void) | undefined;
 
@@ -54,25 +101,26 @@ export class Queue<T> {
     this.waiting = items.map((item) => ({ item, attempts: 0, failures: 0, busy: 0, notBefore: -Infinity }));
   }
 
+  /** Files whose request has been sent and that have not ended: what a stop lets finish. */
   get running(): number {
-    return this.inFlight;
+    return this.started;
   }
 
   stop(): void {
     this.stopped = true;
+    for (const launch of this.pending) launch.waiter?.reject(new NotStarted());
     this.wake?.();
   }
 
   async run(): Promise<T[]> {
-    const { clock, aimd } = this.options;
-    while (this.inFlight > 0 || (!this.stopped && this.waiting.length > 0)) {
-      let room = this.stopped ? 0 : aimd.room(this.inFlight);
-      while (room > 0) {
+    const { clock } = this.options;
+    while (this.active > 0 || (!this.stopped && this.waiting.length > 0)) {
+      this.grant();
+      while (!this.stopped && this.mayLaunch()) {
         const index = this.waiting.findIndex((entry) => entry.notBefore <= clock.now());
         if (index < 0) break;
         const [entry] = this.waiting.splice(index, 1);
         this.launch(entry!);
-        room -= 1;
       }
       const woken = new Promise<void>((resolve) => (this.wake = resolve));
       const next = this.stopped ? Infinity : this.nextStart();
@@ -80,15 +128,54 @@ export class Queue<T> {
       await woken;
       cancel?.();
     }
-    return this.waiting.map((entry) => entry.item);
+    return [...this.notStarted, ...this.waiting.map((entry) => entry.item)];
+  }
+
+  private get ahead(): number {
+    return this.options.ahead ?? 0;
+  }
+
+  private mayLaunch(): boolean {
+    const { aimd } = this.options;
+    if (this.ahead === 0) return aimd.room(this.requests) > 0 && this.active < aimd.limit;
+    // Not the current limit: after a 429 halves it, files go on being prepared for when it grows back.
+    return this.active < aimd.ceiling + this.ahead;
+  }
+
+  /** Slots to the prepared files waiting, as far as the limit allows. */
+  private grant(): void {
+    while (this.pending[0]?.waiter && !this.stopped && this.options.aimd.room(this.requests) > 0) {
+      const launch = this.pending.shift()!;
+      this.take(launch);
+      launch.waiter!.resolve();
+    }
+  }
+
+  private take(launch: Launch<T>): void {
+    this.requests += 1;
+    this.started += 1;
+    launch.granted = true;
+    launch.token = this.options.aimd.start();
+    this.options.onStart?.(launch.item);
+  }
+
+  private release(launch: Launch<T>): void {
+    if (!launch.granted || launch.released) return;
+    launch.released = true;
+    launch.inFlightAtAnswer = this.requests;
+    this.requests -= 1;
+    this.grant();
+    this.wake?.();
   }
 
   /** When something waiting could start without a completion: a backoff or a Retry-After ends. */
   private nextStart(): number {
     const { aimd } = this.options;
-    if (this.waiting.length === 0) return Infinity;
+    const paused = this.pending[0]?.waiter !== undefined && aimd.limit > this.requests ? Math.max(aimd.resumeAt, this.options.clock.now()) : Infinity;
+    if (this.waiting.length === 0) return paused;
     const earliest = Math.min(...this.waiting.slice(0, 1000).map((entry) => entry.notBefore));
-    const roomLater = aimd.limit > this.inFlight;
+    if (this.ahead > 0) return Math.min(paused, this.active < aimd.ceiling + this.ahead ? earliest : Infinity);
+    const roomLater = aimd.limit > this.requests;
     if (!roomLater) return Infinity; // a completion wakes us
     // Already due is still a time to wake at: time passes between reading room() and this (a loaded
     // machine, a timer that fires a little early), and nothing else would ever wake the queue.
@@ -97,21 +184,46 @@ export class Queue<T> {
 
   private launch(entry: Entry<T>): void {
     const { aimd, clock } = this.options;
-    this.inFlight += 1;
-    const token = aimd.start();
-    this.options.onStart?.(entry.item);
+    this.active += 1;
+    const launch: Launch<T> = { item: entry.item, granted: false, released: false, token: 0, inFlightAtAnswer: 0 };
+    if (this.ahead === 0) this.take(launch);
+    else this.pending.push(launch);
+    const slot: Slot = {
+      ready: () => {
+        if (launch.granted) return Promise.resolve();
+        if (this.stopped) return Promise.reject(new NotStarted());
+        return new Promise<void>((resolve, reject) => {
+          launch.waiter = { resolve, reject };
+          this.grant();
+        });
+      },
+      answered: () => this.release(launch),
+    };
     entry.attempts += 1;
     const attempts = () => entry.attempts;
-    void this.options.work(entry.item).then(
+    const settled = () => {
+      if (!launch.granted) this.unpend(launch);
+      this.release(launch);
+      if (launch.granted) this.started -= 1;
+      this.active -= 1;
+    };
+    void this.options.work(entry.item, slot).then(
       (outcome) => {
+        settled();
         if (outcome === 'done') aimd.success();
         this.finish(outcome === 'done' ? { item: entry.item, status: 'done', attempts: attempts() } : { item: entry.item, status: 'interrupted' });
       },
       (error: unknown) => {
+        settled();
+        if (error instanceof NotStarted) {
+          entry.attempts -= 1;
+          this.notStarted.push(entry.item);
+          return this.wake?.();
+        }
         const verdict = this.options.classify(error);
         const failed = () => this.finish({ item: entry.item, status: 'failed', error, attempts: attempts() });
         if (verdict.kind === 'busy') {
-          aimd.busy(token, this.inFlight, verdict.retryAfterMs);
+          aimd.busy(launch.token, launch.inFlightAtAnswer, verdict.retryAfterMs);
           entry.busy += 1;
           if (entry.busy >= (this.options.maxBusy ?? 20)) return failed();
           // Retry-After is a minimum: a file refused again and again also backs off, so 20 refusals take minutes, not a burst.
@@ -124,10 +236,17 @@ export class Queue<T> {
           entry.notBefore = clock.now() + this.backoff(entry.failures);
           return this.requeue(entry);
         }
-        if (verdict.kind === 'fail-all') this.stopped = true;
+        if (verdict.kind === 'fail-all') this.stop();
         failed();
       },
     );
+  }
+
+  /** A file that ended without its slot (it failed being prepared, or was not sent) no longer holds up those after it. */
+  private unpend(launch: Launch<T>): void {
+    const index = this.pending.indexOf(launch);
+    if (index >= 0) this.pending.splice(index, 1);
+    this.grant();
   }
 
   private backoff(attempt: number): number {
@@ -136,12 +255,10 @@ export class Queue<T> {
 
   private requeue(entry: Entry<T>): void {
     this.waiting.push(entry);
-    this.inFlight -= 1;
     this.wake?.();
   }
 
   private finish(result: Result<T>): void {
-    this.inFlight -= 1;
     this.options.onResult(result);
     this.wake?.();
   }

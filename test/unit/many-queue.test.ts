@@ -181,3 +181,103 @@ describe('Queue on a loaded machine', () => {
     expect(await done).toEqual([]);
   });
 });
+
+/**
+ * Files in three phases, as a --batch file of many: prepared (`prepMs`, no slot), requested
+ * (`requestMs`, holding a slot), written (`writeMs`, the slot given back).
+ */
+function pipeline(items: string[], jobs: number, ahead: number, { prepMs = 50, requestMs = 100, writeMs = 200, refuseAbove = Infinity } = {}) {
+  const clock = new FakeClock();
+  const aimd = new Aimd(jobs, () => clock.now());
+  const results: Result<string>[] = [];
+  const log: string[] = [];
+  let requests = 0;
+  let peakRequests = 0;
+  let underWay = 0;
+  let peakUnderWay = 0;
+  let refused = 0;
+  const queue = new Queue(items, {
+    clock,
+    aimd,
+    ahead,
+    classify,
+    onResult: (result) => results.push(result),
+    async work(item, slot) {
+      underWay += 1;
+      peakUnderWay = Math.max(peakUnderWay, underWay);
+      try {
+        await clock.sleep(prepMs);
+        await slot.ready();
+        requests += 1;
+        peakRequests = Math.max(peakRequests, requests);
+        log.push(`${clock.now()} send ${item}`);
+        const busy = requests > refuseAbove;
+        await clock.sleep(requestMs);
+        requests -= 1;
+        slot.answered();
+        if (busy) {
+          refused += 1;
+          throw new Busy();
+        }
+        await clock.sleep(writeMs);
+        log.push(`${clock.now()} written ${item}`);
+        return 'done';
+      } finally {
+        underWay -= 1;
+      }
+    },
+  });
+  return { clock, queue, results, log, refused: () => refused, peaks: () => ({ requests: peakRequests, underWay: peakUnderWay }) };
+}
+
+describe('Queue: the slot is the request only', () => {
+  it('a file being written holds no slot, and the next file was prepared ahead: its request starts as the answer comes', async () => {
+    const p = pipeline(['a', 'b', 'c'], 1, 2);
+    const done = p.queue.run();
+    await p.clock.advance(10_000);
+    expect(await done).toEqual([]);
+    // a: prepared 0-50, request 50-150, written 150-350; b was prepared meanwhile and is sent at 150, not at 350 + 50.
+    expect(p.log.filter((line) => line.includes('send'))).toEqual(['50 send a', '150 send b', '250 send c']);
+    expect(p.peaks().requests).toBe(1);
+    expect(statuses(p.results)).toEqual(['a:done', 'b:done', 'c:done']);
+  });
+
+  it('bounds the files under way (prepared, requested, being written) to the limit plus `ahead`', async () => {
+    const items = Array.from({ length: 40 }, (_, i) => `f${i}`);
+    const p = pipeline(items, 4, 3, { prepMs: 10, requestMs: 100, writeMs: 500 });
+    const done = p.queue.run();
+    await p.clock.advance(60_000);
+    expect(await done).toEqual([]);
+    expect(p.peaks()).toEqual({ requests: 4, underWay: 7 });
+    expect(p.results.filter((result) => result.status === 'done')).toHaveLength(40);
+  });
+
+  it('Ctrl+C: answered files are still written, a request in flight ends, a prepared file is given back unsent', async () => {
+    const p = pipeline(['a', 'b', 'c', 'd'], 1, 2);
+    const done = p.queue.run();
+    await p.clock.advance(200); // a is being written (150-350), b is requesting (150-250), c is prepared and waits for the slot
+    expect(p.queue.running).toBe(2);
+    p.queue.stop();
+    let ended = false;
+    void done.then(() => (ended = true));
+    await p.clock.advance(140); // 340: a is not written yet
+    expect(ended).toBe(false);
+    await p.clock.advance(1000);
+    expect(await done).toEqual(['c', 'd']);
+    expect(p.log).toEqual(['50 send a', '150 send b', '350 written a', '450 written b']);
+    expect(statuses(p.results)).toEqual(['a:done', 'b:done']);
+  });
+
+  it('with files prepared ahead, a 429 gives the slot back, halves the limit, and the file is done later, once', async () => {
+    const items = Array.from({ length: 12 }, (_, i) => `f${i}`);
+    // The service takes 3 requests at a time; --jobs 8.
+    const p = pipeline(items, 8, 4, { refuseAbove: 3 });
+    const done = p.queue.run();
+    await p.clock.advance(120_000);
+    expect(await done).toEqual([]);
+    expect(statuses(p.results)).toEqual(items.map((item) => `${item}:done`).sort());
+    expect(p.log.filter((line) => line.includes('written'))).toHaveLength(12);
+    expect(p.refused()).toBeGreaterThan(0);
+    expect(p.refused()).toBeLessThan(12);
+  });
+});

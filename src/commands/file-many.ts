@@ -12,6 +12,7 @@ import { AudioTotal, measureInputs } from '../many/audio-total.js';
 import { removeStaleTemporaries, transcribeInto } from '../many/one-file.js';
 import { progressLine, summaryLine, type Summary } from '../many/progress.js';
 import { Queue, type Result, type Verdict } from '../many/queue.js';
+import { periodicCollector } from '../many/collect-garbage.js';
 import type { Settings } from '../settings/options.js';
 import { parseShard } from '../settings/parsers.js';
 import { createRenderer } from '../terminal/renderer.js';
@@ -141,6 +142,7 @@ export async function runMany(context: Context, job: ManyJob): Promise<ExitCodeV
   const finished = () => summary.done + summary.failed + summary.interrupted + skipped;
   const abort = new Abort();
   const run = { settings, auth: job.auth, batch: job.batch, abort, made: new Set<string>() };
+  const collectGarbage = periodicCollector(() => context.clock.now());
   const queue = new Queue(todo, {
     clock: context.clock,
     aimd: new Aimd(settings.jobs ?? (job.batch ? 8 : 4), () => context.clock.now()),
@@ -165,6 +167,7 @@ export async function runMany(context: Context, job: ManyJob): Promise<ExitCodeV
       const input = result.item;
       if (result.status === 'done') {
         summary.done += 1;
+        collectGarbage();
         audioSeconds += seconds.get(input) ?? 0;
         audio?.done(input.path, seconds.get(input) ?? 0);
         if (!tty) renderer.notice(`transcribe: [${finished()}/${inputs.length}] done ${input.path} -> ${targetOf(input)}`);

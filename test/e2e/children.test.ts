@@ -30,7 +30,16 @@ async function start(args: string[], env: Record<string, string | undefined>, st
   return { child, result: collect(child, 60_000) };
 }
 
-const named = (pid: number, names: string[]) => () => descendants(pid).find((info) => names.includes(info.comm));
+/** A running descendant with one of these names: one that has already exited (a zombie, or gone) has no environment left to read. */
+const named = (pid: number, names: string[]) => () => descendants(pid).find((info) => names.includes(info.comm) && hasEnviron(info.pid));
+
+function hasEnviron(pid: number): boolean {
+  try {
+    return environOf(pid).length > 0;
+  } catch {
+    return false; // gone meanwhile
+  }
+}
 
 function expectNoSecrets(pid: number): void {
   const environ = environOf(pid);
@@ -76,10 +85,13 @@ describe.skipIf(missing('ffmpeg'))('the decoder', () => {
     const mp3 = join(tmp, 'talk.mp3');
     encodeWithFfmpeg(SAMPLE_WAV, mp3, ['-codec:a', 'libmp3lame', '-b:a', '64k']);
     const { child, result } = await start(['file', mp3], {});
-    const ffmpeg = await waitFor(named(child.pid!, ['ffmpeg']), 10_000, 'ffmpeg to start');
-    expectNoSecrets(ffmpeg.pid);
-    child.kill('SIGINT');
-    await result;
+    try {
+      const ffmpeg = await waitFor(named(child.pid!, ['ffmpeg']), 10_000, 'ffmpeg to start');
+      expectNoSecrets(ffmpeg.pid);
+    } finally {
+      child.kill('SIGINT'); // also after a failed expectation: no run left writing after the test
+      await result;
+    }
   });
 });
 

@@ -31,14 +31,17 @@ export class TurnEnding {
   }
 
   /**
-   * Ends the turn under way, if any: `ask` sends the request (unless it went already), `waitFor`
-   * bounds the wait. A server that does not answer (self-hosted Flux has no ForceEndTurn) costs
+   * Ends the turn under way: `ask` sends the request (unless it went already), `waitFor`
+   * bounds the wait for a turn heard open. A server that does not answer (self-hosted Flux has no ForceEndTurn) costs
    * only the wait: the transcript model keeps the turn's last text.
    */
   async end(ask: () => void, waitFor: (ended: Promise<void>) => Promise<unknown>): Promise<void> {
-    if (!this.open) return;
-    const ended = new Promise<void>((resolve) => (this.ended = resolve));
+    // Asked even when no turn was heard: the server may have one it has not reported yet (its
+    // first message still on the way), and Flux ignores ForceEndTurn when no turn is active.
+    // Only a turn heard open is waited for; one not heard yet ends before the close that follows.
+    const ended = this.open ? new Promise<void>((resolve) => (this.ended = resolve)) : undefined;
     if (!this.asked) ask();
+    if (!ended) return;
     await waitFor(ended);
     this.ended = undefined;
   }

@@ -34,12 +34,27 @@ describe('runStream with Flux: the last turn is never lost', () => {
     expect(run.events).toEqual(['open', 'turn start 0', 'final Kept anyway', 'close 0 end']);
   });
 
-  it('no turn under way: CloseStream at once', async () => {
+  it('no turn heard: ForceEndTurn all the same (Flux ignores it when no turn is active), then CloseStream at once', async () => {
     const run = startStream({ seconds: 2, protocol: FLUX });
     await run.clock.until(() => run.server.sockets[0]?.audioSeconds === 2, 1000);
     run.server.last.turn('Update', '', 0, 2);
-    await run.clock.until(() => run.server.last.controls.includes('CloseStream'), 1000);
-    expect(run.server.last.controls).toEqual(['CloseStream']);
+    const waited = await run.clock.until(() => run.server.last.controls.includes('CloseStream'), 1000);
+    expect(run.server.last.controls).toEqual(['ForceEndTurn', 'CloseStream']);
+    expect(waited).toBe(0); // no turn to wait for
+  });
+
+  it('a turn the server has not reported yet is ended before CloseStream, and its EndOfTurn is printed', async () => {
+    // At --speed max (or with Ctrl+C right after words), all audio is out before the server's first message about the
+    // last turn: CloseStream alone would drop that turn on Flux.
+    const run = startStream({ seconds: 2, protocol: FLUX });
+    await run.clock.until(() => run.server.sockets[0]?.controls.includes('CloseStream') ?? false, 1000);
+    expect(run.server.last.controls).toEqual(['ForceEndTurn', 'CloseStream']);
+    run.server.last.turn('StartOfTurn', '', 1, 1.25);
+    run.server.last.turn('EndOfTurn', 'Just in time.', 1, 2, { trigger: 'manual' });
+    run.server.last.drop(1005);
+    await run.clock.until(() => run.outcome() !== undefined, 1000);
+    expect(run.outcome()).toBe(0);
+    expect(run.events).toEqual(['open', 'turn start 0', 'final Just in time.', 'turn end 0 manual', 'close 0 end']);
   });
 
   it('Ctrl+C inside a turn: one ForceEndTurn, its EndOfTurn printed, exit 130', async () => {

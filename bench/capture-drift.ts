@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDeepgramServer } from '../test/support/deepgram-server/index.js';
+import { writeBeep } from '../test/support/audio.js';
 import { startVirtmic } from '../test/support/virtmic/index.js';
 import { API_KEY, benchDataDir, CLI, fixed, progress, type Row } from './lib.js';
 import { provideVirtmicScripts } from './live-cpu.js';
@@ -46,29 +47,7 @@ export async function benchCaptureDrift(): Promise<Row[]> {
   const pactl = (...args: string[]) => execFileSync('pactl', args, { env: mic.env, encoding: 'utf8' }).trim();
   const module = pactl('load-module', 'module-combine-sink', 'sink_name=everywhere', 'slaves=virtspk,speakers', `rate=${RATE}`, 'channels=1');
   const beep = join(dir, 'beep.raw');
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    String(RATE),
-    '-c',
-    '1',
-    '-b',
-    '16',
-    '-e',
-    'signed-integer',
-    '-t',
-    'raw',
-    beep,
-    'synth',
-    '0.2',
-    'sine',
-    '1000',
-    'vol',
-    '0.5',
-    'pad',
-    '0.5',
-    '0.5',
-  ]);
+  writeBeep(beep, 0.5);
   const env: NodeJS.ProcessEnv = { ...mic.env, DEEPGRAM_API_KEY: API_KEY, DEEPGRAM_API_URL: server.url, NO_COLOR: '1', TRANSCRIBE_DATA_DIR: benchDataDir() };
   for (const name of Object.keys(env)) if (name.startsWith('TRANSCRIBE_') && name !== 'TRANSCRIBE_DATA_DIR') delete env[name];
   const child = spawn(process.execPath, [CLI, 'live', '--capture', 'both', '--verbose'], { env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -7,6 +7,7 @@ import { collect, startCli } from '../support/run-cli.js';
 import { missing } from '../support/system-tools.js';
 import { makeSpeech, startVirtmic, type Virtmic } from '../support/virtmic/index.js';
 import { tempDir } from '../support/temp.js';
+import { writeBeep } from '../support/audio.js';
 
 const STEREO_BYTES_PER_SECOND = 64000;
 const MIC_TEXT = 'Good morning from the microphone.';
@@ -156,30 +157,7 @@ describe.skipIf(missing('pulseaudio', 'pactl', 'paplay', 'arecord', 'sox', 'espe
 
     it('both: a sound both devices hear at once is at the same place on both channels (within 50 ms)', async () => {
       const beep = join(tempDir('transcribe-capture-beep-'), 'beep.raw');
-      // 1 s of silence, 0.2 s of 1 kHz at half scale, 1 s of silence.
-      execFileSync('sox', [
-        '-n',
-        '-r',
-        '16000',
-        '-c',
-        '1',
-        '-b',
-        '16',
-        '-e',
-        'signed-integer',
-        '-t',
-        'raw',
-        beep,
-        'synth',
-        '0.2',
-        'sine',
-        '1000',
-        'vol',
-        '0.5',
-        'pad',
-        '1',
-        '1',
-      ]);
+      writeBeep(beep, 1);
       // A daemon of its own, whose default source (the microphone) is the speakers' monitor: both recorders then hear one
       // sound at the same instant. (A combine sink playing into both sinks did the same, and took the daemon down in a full run.)
       const shared = audio;

@@ -80,3 +80,31 @@ export function ffmpegPcm(path: string, from: 'file' | 'pipe' = 'file'): Buffer 
 export function encodeWithFfmpeg(input: string, output: string, args: string[] = []): void {
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, ...args, output]);
 }
+
+/** A raw 16 kHz mono s16le file: `padSeconds` of silence, 0.2 s of 1 kHz at half scale, `padSeconds` of silence (sox). */
+export function writeBeep(path: string, padSeconds: number): void {
+  const pad = String(padSeconds);
+  execFileSync('sox', [
+    '-n',
+    '-r',
+    '16000',
+    '-c',
+    '1',
+    '-b',
+    '16',
+    '-e',
+    'signed-integer',
+    '-t',
+    'raw',
+    path,
+    'synth',
+    '0.2',
+    'sine',
+    '1000',
+    'vol',
+    '0.5',
+    'pad',
+    pad,
+    pad,
+  ]);
+}
